@@ -1,0 +1,424 @@
+package archive
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// DefaultMaxEntries caps the entries of one archive whatever its manifest says.
+const DefaultMaxEntries = 1 << 21
+
+// Extraction errors. Policy violations are *UnsafeEntryError values that
+// match ErrUnsafeEntry; differences between the extracted tree and the index
+// (or the manifest's totals) match ErrExtractMismatch and ErrIndexMismatch.
+var (
+	ErrUnsafeEntry     = errors.New("unsafe archive entry")
+	ErrExtractMismatch = fmt.Errorf("extracted tree differs from the index (%w)", ErrIndexMismatch)
+	ErrStagingNotEmpty = errors.New("staging directory is not empty")
+	ErrLinkFiltered    = errors.New("hard link target is excluded by the filter")
+)
+
+// UnsafeEntryError is an entry the extraction policy refuses. Path is the
+// name as the archive spells it (empty for stream-level limits).
+type UnsafeEntryError struct {
+	Path   string
+	Reason string
+}
+
+func (e *UnsafeEntryError) Error() string {
+	if e.Path == "" {
+		return "unsafe archive: " + e.Reason
+	}
+	return fmt.Sprintf("unsafe archive entry %q: %s", e.Path, e.Reason)
+}
+
+// Unwrap makes the error match ErrUnsafeEntry.
+func (e *UnsafeEntryError) Unwrap() error { return ErrUnsafeEntry }
+
+func unsafeEntry(p, reason string) error {
+	return &UnsafeEntryError{Path: p, Reason: reason}
+}
+
+// ExtractOptions tune Extract. The zero value extracts everything.
+type ExtractOptions struct {
+	// Filter, when set, selects the entries to extract by canonical path
+	// (slash-separated, relative, no "./"). Every entry is still validated;
+	// the index comparison then covers the selected entries' contents.
+	Filter func(path string) bool `json:"-"`
+	// Report receives progress against the manifest's totals, about every
+	// 100 ms and once at the end.
+	Report Report `json:"-"`
+	// Workers is reserved for parallel file writers; extraction is sequential.
+	Workers int `json:"workers,omitempty"`
+	// Sync makes the extracted tree durable before Extract returns (one
+	// syncfs on Linux).
+	Sync bool `json:"sync,omitempty"`
+	// MaxBytes caps the content bytes; 0 means the manifest's totals.
+	MaxBytes int64 `json:"maxBytes,omitempty"`
+	// MaxEntries caps the entries; 0 means DefaultMaxEntries. The manifest's
+	// totals always apply as well.
+	MaxEntries int64 `json:"maxEntries,omitempty"`
+}
+
+// ExtractResult describes a successful extraction.
+type ExtractResult struct {
+	Manifest      Manifest `json:"manifest"`
+	Entries       []Entry  `json:"entries"` // the index, filtered
+	Files         int64    `json:"files"`   // regular files written (hard links excluded)
+	Bytes         int64    `json:"bytes"`   // content bytes written
+	StrippedModes int      `json:"strippedModes"`
+}
+
+// Extract reads a Rewind archive from r and extracts it into dir, which must
+// be an existing, empty directory (the fresh staging directory of a restore).
+//
+// Every entry is checked against the extraction policy (RELIABILITY §4)
+// before anything is created for it, and every filesystem operation goes
+// through an os.Root opened on dir. The manifest and index are read, never
+// extracted; when the stream ends the extracted entries must match the index
+// exactly (paths, types, sizes, modes, link targets, SHA-256).
+//
+// On error the staging directory holds a partial tree that the caller removes;
+// nothing is ever written outside dir.
+func Extract(ctx context.Context, r io.Reader, dir string, opts ExtractOptions) (ExtractResult, error) {
+	root, err := exOpenStaging(dir)
+	if err != nil {
+		return ExtractResult{}, err
+	}
+	defer root.Close()
+	rc, comp, err := Decompress(r)
+	if err != nil {
+		return ExtractResult{}, err
+	}
+	defer rc.Close()
+	w, err := newExWriter(root, os.Geteuid() == 0, opts.Sync && exSyncPerFile)
+	if err != nil {
+		return ExtractResult{}, fmt.Errorf("open staging: %w", err)
+	}
+	defer w.close()
+	src := &exStream{ctx: ctx, r: rc, limit: exStreamSlack}
+	x := &extractor{
+		ctx:  ctx,
+		opts: opts,
+		comp: comp,
+		src:  src,
+		tr:   tar.NewReader(src),
+		w:    w,
+		tree: newExTree(),
+		prog: newExProgress(opts.Report),
+	}
+	if err := x.run(); err != nil {
+		return ExtractResult{}, err
+	}
+	return x.res, nil
+}
+
+// exOpenStaging opens dir as a Root after checking that it is an empty
+// directory, so that nothing from an earlier archive can be in the way.
+func exOpenStaging(dir string) (*os.Root, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open staging: %w", err)
+	}
+	f, err := root.Open(".")
+	if err == nil {
+		var names []string
+		names, err = f.Readdirnames(1)
+		_ = f.Close()
+		if err == nil && len(names) > 0 {
+			err = ErrStagingNotEmpty
+		} else if errors.Is(err, io.EOF) {
+			err = nil
+		}
+	}
+	if err != nil {
+		_ = root.Close()
+		return nil, fmt.Errorf("staging %s: %w", dir, err)
+	}
+	return root, nil
+}
+
+// extractor is one Extract call's state.
+type extractor struct {
+	ctx      context.Context
+	opts     ExtractOptions
+	comp     Compression
+	src      *exStream
+	tr       *tar.Reader
+	w        *exWriter
+	tree     *exTree
+	prog     *exProgress
+	res      ExtractResult
+	dirs     []exDirMeta // extracted directories, for the final pass
+	byteCap  int64       // content bytes allowed
+	entryCap int64       // entries allowed
+	seen     int64       // content bytes announced by headers so far
+	globals  int         // PAX global headers skipped
+}
+
+// exMaxGlobals caps the PAX global headers (which carry nothing we use).
+const exMaxGlobals = 16
+
+type exDirMeta struct {
+	path string
+	meta exMeta
+}
+
+func (x *extractor) run() error {
+	if err := x.readManifest(); err != nil {
+		return err
+	}
+	for {
+		if err := x.ctx.Err(); err != nil {
+			return err
+		}
+		hdr, err := x.next()
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w: stream ended after %d entries", ErrNoIndex, x.tree.count)
+		}
+		if err != nil {
+			return err
+		}
+		if strings.TrimPrefix(hdr.Name, "./") == IndexName {
+			if err := x.readIndex(hdr); err != nil {
+				return err
+			}
+			break
+		}
+		if err := x.entry(hdr); err != nil {
+			return err
+		}
+	}
+	if err := x.finishStream(); err != nil {
+		return err
+	}
+	if err := x.checkComplete(); err != nil {
+		return err
+	}
+	if err := x.finishDirs(); err != nil {
+		return err
+	}
+	if x.opts.Sync {
+		if err := exSyncTree(x.w, x.dirPaths()); err != nil {
+			return fmt.Errorf("sync staging: %w", err)
+		}
+	}
+	x.prog.done()
+	return nil
+}
+
+// next returns the next header, skipping a few PAX global headers.
+func (x *extractor) next() (*tar.Header, error) {
+	for {
+		hdr, err := x.tr.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			return nil, exReadErr(err)
+		}
+		if hdr.Typeflag != tar.TypeXGlobalHeader {
+			return hdr, nil
+		}
+		x.globals++
+		if x.globals > exMaxGlobals {
+			return nil, unsafeEntry(hdr.Name, "too many pax global headers")
+		}
+	}
+}
+
+// entry validates one header and, unless filtered out, creates it.
+func (x *extractor) entry(hdr *tar.Header) error {
+	kind, ok := exKindOf(hdr.Typeflag)
+	if !ok {
+		return unsafeEntry(hdr.Name, exTypeName(hdr.Typeflag)+" not allowed")
+	}
+	if reason := exCheckPAX(hdr); reason != "" {
+		return unsafeEntry(hdr.Name, reason)
+	}
+	p, reason := exCleanName(hdr.Name)
+	if reason == "" && p == "." && kind != exDir {
+		reason = "root must be a directory"
+	}
+	if reason != "" {
+		return unsafeEntry(hdr.Name, reason)
+	}
+	if int64(x.tree.count) >= x.entryCap {
+		return unsafeEntry(hdr.Name, fmt.Sprintf("more than %d entries", x.entryCap))
+	}
+	if err := x.checkSize(hdr, kind); err != nil {
+		return err
+	}
+	existing, reason := x.tree.admit(p, kind)
+	if reason != "" {
+		return unsafeEntry(hdr.Name, reason)
+	}
+	selected := x.opts.Filter == nil || x.opts.Filter(p)
+	n := &exNode{kind: kind, mode: uint32(hdr.Mode) & 0o7777, size: hdr.Size}
+	switch kind {
+	case exSymlink:
+		if reason := exCheckLinkTarget(hdr.Linkname); reason != "" {
+			return unsafeEntry(hdr.Name, "link target: "+reason)
+		}
+		n.link = hdr.Linkname
+	case exHardlink:
+		target, err := x.hardlinkTarget(hdr, selected)
+		if err != nil {
+			return err
+		}
+		n.link = target
+	}
+	if n.mode&0o7000 != 0 {
+		x.res.StrippedModes++
+	}
+	if existing != nil { // an explicit entry for a directory created as a parent
+		existing.implicit, existing.mode = false, n.mode
+		n = existing
+		x.tree.count++
+	} else {
+		x.tree.add(p, n)
+	}
+	if !selected {
+		if kind == exFile {
+			x.prog.bytes(hdr.Size)
+			x.prog.file(p)
+		}
+		return nil
+	}
+	return x.create(p, hdr, n)
+}
+
+// checkSize refuses sizes on header-only types and content beyond the caps,
+// before a byte is written.
+func (x *extractor) checkSize(hdr *tar.Header, kind exKind) error {
+	if kind != exFile {
+		if hdr.Size != 0 {
+			return unsafeEntry(hdr.Name, fmt.Sprintf("%s with a size of %d", kind, hdr.Size))
+		}
+		return nil
+	}
+	if hdr.Size < 0 || hdr.Size > x.byteCap-x.seen {
+		return unsafeEntry(hdr.Name, fmt.Sprintf("size %d exceeds the %d bytes left of the declared total", hdr.Size, x.byteCap-x.seen))
+	}
+	x.seen += hdr.Size
+	return nil
+}
+
+// hardlinkTarget validates a hard link's target: a local path this archive
+// already extracted as a regular file.
+func (x *extractor) hardlinkTarget(hdr *tar.Header, selected bool) (string, error) {
+	target, reason := exCleanName(hdr.Linkname)
+	if reason != "" {
+		return "", unsafeEntry(hdr.Name, "hard link target: "+reason)
+	}
+	t, ok := x.tree.nodes[target]
+	switch {
+	case !ok:
+		return "", unsafeEntry(hdr.Name, "hard link to "+target+", which the archive has not extracted")
+	case t.kind != exFile && t.kind != exHardlink:
+		return "", unsafeEntry(hdr.Name, "hard link to "+target+", a "+t.kind.String())
+	case selected && !t.onDisk:
+		return "", fmt.Errorf("%w: %s links to %s", ErrLinkFiltered, hdr.Name, target)
+	}
+	return target, nil
+}
+
+// create makes the validated entry p in the staging tree.
+func (x *extractor) create(p string, hdr *tar.Header, n *exNode) error {
+	if p != "." {
+		if err := x.tree.ensureParents(x.w.root, p); err != nil {
+			return fmt.Errorf("create parents of %s: %w", p, err)
+		}
+	}
+	m := exMeta{mode: os.FileMode(n.mode & 0o777), uid: hdr.Uid, gid: hdr.Gid, atime: hdr.AccessTime, mtime: hdr.ModTime}
+	var err error
+	switch n.kind {
+	case exFile:
+		n.sum, err = x.w.file(x.ctx, p, x.tr, hdr.Size, m, x.prog)
+		n.hashed = err == nil
+		if err == nil {
+			x.res.Files++
+			x.res.Bytes += hdr.Size
+			x.prog.file(p)
+		}
+	case exDir:
+		if !n.onDisk {
+			err = x.w.dir(p)
+		}
+		x.dirs = append(x.dirs, exDirMeta{path: p, meta: m})
+	case exSymlink:
+		err = x.w.symlink(p, n.link, m)
+	case exHardlink:
+		err = x.w.hardlink(p, n.link)
+	}
+	if err != nil {
+		return fmt.Errorf("extract %s: %w", p, err)
+	}
+	n.onDisk = true
+	return nil
+}
+
+// finishDirs applies directory owners, modes and times after their
+// contents, deepest first, so that no later write disturbs them.
+func (x *extractor) finishDirs() error {
+	dirs := slices.Clone(x.dirs)
+	slices.SortFunc(dirs, func(a, b exDirMeta) int {
+		return strings.Count(b.path, "/") - strings.Count(a.path, "/")
+	})
+	for i, d := range dirs {
+		if i%256 == 0 {
+			if err := x.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := x.w.finishDir(d.path, d.meta); err != nil {
+			return fmt.Errorf("finish directory %s: %w", d.path, err)
+		}
+	}
+	return nil
+}
+
+func (x *extractor) dirPaths() []string {
+	out := make([]string, 0, len(x.tree.nodes))
+	for p, n := range x.tree.nodes {
+		if n.kind == exDir && n.onDisk && p != "." {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// exStreamSlack is what the stream may hold beyond entry contents before the
+// manifest sets the real cap.
+const exStreamSlack = 4 << 20
+
+// exStream is the decompressed stream: it errors (instead of a silent EOF)
+// once more than limit bytes have been read, and stops on cancellation.
+type exStream struct {
+	ctx   context.Context
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+func (s *exStream) Read(p []byte) (int, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if s.n >= s.limit {
+		return 0, unsafeEntry("", fmt.Sprintf("decompressed stream exceeds %d bytes", s.limit))
+	}
+	if rest := s.limit - s.n; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := s.r.Read(p)
+	s.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,115 @@
+package archive
+
+import (
+	"os"
+	"path"
+)
+
+// exNode is what the extractor knows about one path it has seen.
+type exNode struct {
+	kind     exKind
+	implicit bool // a directory created only as some entry's parent
+	onDisk   bool // created in the staging tree (false: filtered out)
+	indexed  bool // matched by an index line
+	hashed   bool // sum holds the content hash of what was written
+	mode     uint32
+	size     int64
+	link     string // symlink target verbatim, or hard link's canonical target
+	sum      [32]byte
+}
+
+// exTree tracks every path of the archive so that policy is decided from the
+// archive's own contents, never from what the filesystem says: duplicates,
+// case/NFC collisions, parents that are not directories.
+type exTree struct {
+	nodes  map[string]*exNode
+	keys   map[string]string // collision key → path
+	folder *exFolder
+	count  int // entries (explicit nodes)
+}
+
+func newExTree() *exTree {
+	t := &exTree{
+		nodes:  make(map[string]*exNode),
+		keys:   make(map[string]string),
+		folder: newExFolder(),
+	}
+	t.nodes["."] = &exNode{kind: exDir, implicit: true, onDisk: true}
+	t.keys["."] = "."
+	return t
+}
+
+// admit checks that p may be added as an entry of kind k and returns the
+// reason when it may not. It returns the existing implicit directory node when
+// an explicit directory entry follows its children.
+func (t *exTree) admit(p string, k exKind) (*exNode, string) {
+	if n, ok := t.nodes[p]; ok {
+		if k == exDir && n.kind == exDir && n.implicit {
+			return n, ""
+		}
+		return nil, "duplicate entry"
+	}
+	if other, ok := t.keys[t.folder.key(p)]; ok {
+		return nil, "collides with " + other + " (case or unicode normalisation)"
+	}
+	return nil, t.checkParents(p)
+}
+
+// checkParents walks p's ancestors up to the nearest known directory. Each
+// known ancestor must be a directory this archive created (never a symlink or
+// a file); unknown ancestors must not collide with known paths.
+func (t *exTree) checkParents(p string) string {
+	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+		n, ok := t.nodes[d]
+		if !ok {
+			if other, ok := t.keys[t.folder.key(d)]; ok {
+				return "parent " + d + " collides with " + other
+			}
+			continue
+		}
+		switch n.kind {
+		case exDir:
+			return ""
+		case exSymlink:
+			return "parent " + d + " is a symlink"
+		default:
+			return "parent " + d + " is not a directory"
+		}
+	}
+	return ""
+}
+
+// add records p. Missing ancestors are recorded as implicit directories.
+func (t *exTree) add(p string, n *exNode) {
+	t.count++
+	t.nodes[p] = n
+	t.keys[t.folder.key(p)] = p
+	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+		if _, ok := t.nodes[d]; ok {
+			return
+		}
+		t.nodes[d] = &exNode{kind: exDir, implicit: true}
+		t.keys[t.folder.key(d)] = d
+	}
+}
+
+// ensureParents creates p's ancestors that are not on disk yet, top-down,
+// through root. Only directories recorded in the tree are created.
+func (t *exTree) ensureParents(root *os.Root, p string) error {
+	var missing []string
+	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+		n := t.nodes[d]
+		if n.onDisk {
+			break
+		}
+		missing = append(missing, d)
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		d := missing[i]
+		if err := root.Mkdir(d, 0o755); err != nil {
+			return err
+		}
+		t.nodes[d].onDisk = true
+	}
+	return nil
+}

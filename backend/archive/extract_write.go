@@ -1,0 +1,225 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"time"
+)
+
+// exParentCache is how many parent directories keep open handles. Tar streams
+// list a directory's entries together, so a few suffice.
+const exParentCache = 4
+
+// exParent is an open directory of the staging tree: a Root confined to it
+// (for creating entries by base name, one path component, no walk) and a
+// handle for setting times on entries without following symlinks.
+type exParent struct {
+	dir  string
+	root *os.Root
+	fd   *os.File
+}
+
+// exWriter creates entries in the staging tree. Every filesystem operation
+// goes through the staging os.Root or a Root opened beneath it.
+type exWriter struct {
+	root    *os.Root
+	top     *exParent
+	parents []*exParent // most recently used first
+	chown   bool        // apply uid/gid (only when running as root)
+	sync    bool        // fsync each file (platforms without syncfs)
+	buf     []byte
+}
+
+func newExWriter(root *os.Root, chown, sync bool) (*exWriter, error) {
+	fd, err := root.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	return &exWriter{
+		root:  root,
+		top:   &exParent{dir: ".", root: root, fd: fd},
+		chown: chown,
+		sync:  sync,
+		buf:   make([]byte, 256<<10),
+	}, nil
+}
+
+func (w *exWriter) close() {
+	_ = w.top.fd.Close()
+	for _, p := range w.parents {
+		p.close()
+	}
+	w.parents = nil
+}
+
+func (p *exParent) close() {
+	_ = p.fd.Close()
+	_ = p.root.Close()
+}
+
+// parent returns an open handle on dir, which must be a directory the tree
+// recorded as created by this archive.
+func (w *exWriter) parent(dir string) (*exParent, error) {
+	if dir == "." {
+		return w.top, nil
+	}
+	for i, p := range w.parents {
+		if p.dir == dir {
+			copy(w.parents[1:i+1], w.parents[:i])
+			w.parents[0] = p
+			return p, nil
+		}
+	}
+	sub, err := w.root.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	fd, err := sub.Open(".")
+	if err != nil {
+		_ = sub.Close()
+		return nil, err
+	}
+	p := &exParent{dir: dir, root: sub, fd: fd}
+	if len(w.parents) == exParentCache {
+		w.parents[len(w.parents)-1].close()
+		w.parents = w.parents[:len(w.parents)-1]
+	}
+	w.parents = append([]*exParent{p}, w.parents...)
+	return p, nil
+}
+
+// exMeta is the metadata applied to a created entry.
+type exMeta struct {
+	mode         os.FileMode // permission bits only
+	uid, gid     int
+	atime, mtime time.Time
+}
+
+// file creates p (which must not exist) with exactly size bytes from src,
+// hashing what it writes. It checks ctx and reports progress between chunks.
+func (w *exWriter) file(ctx context.Context, p string, src io.Reader, size int64, m exMeta, prog *exProgress) ([32]byte, error) {
+	var sum [32]byte
+	par, err := w.parent(path.Dir(p))
+	if err != nil {
+		return sum, err
+	}
+	base := path.Base(p)
+	f, err := par.root.OpenFile(base, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return sum, err
+	}
+	h := sha256.New()
+	err = w.copyExact(ctx, f, h, src, size, prog)
+	if err == nil && w.chown {
+		err = f.Chown(m.uid, m.gid)
+	}
+	if err == nil {
+		err = f.Chmod(m.mode)
+	}
+	if err == nil && w.sync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = exSetTimes(par, base, m.atime, m.mtime, false)
+	}
+	h.Sum(sum[:0])
+	return sum, err
+}
+
+// copyExact copies exactly size bytes: fewer is truncation, and src (a tar
+// entry reader) cannot yield more.
+func (w *exWriter) copyExact(ctx context.Context, dst io.Writer, h io.Writer, src io.Reader, size int64, prog *exProgress) error {
+	for remaining := size; remaining > 0; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		chunk := w.buf[:min(int64(len(w.buf)), remaining)]
+		n, err := io.ReadFull(src, chunk)
+		if n > 0 {
+			h.Write(chunk[:n])
+			if _, werr := dst.Write(chunk[:n]); werr != nil {
+				return werr
+			}
+			remaining -= int64(n)
+			prog.bytes(int64(n))
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return exReadErr(err)
+		}
+	}
+	return nil
+}
+
+// dir creates p with owner-only access; its real mode and times are applied
+// by the final pass, after its contents.
+func (w *exWriter) dir(p string) error {
+	par, err := w.parent(path.Dir(p))
+	if err != nil {
+		return err
+	}
+	return par.root.Mkdir(path.Base(p), 0o700)
+}
+
+// symlink creates p pointing at target verbatim. Nothing follows it.
+func (w *exWriter) symlink(p, target string, m exMeta) error {
+	par, err := w.parent(path.Dir(p))
+	if err != nil {
+		return err
+	}
+	base := path.Base(p)
+	if err := par.root.Symlink(target, base); err != nil {
+		return err
+	}
+	if w.chown {
+		if err := par.root.Lchown(base, m.uid, m.gid); err != nil {
+			return err
+		}
+	}
+	return exSetTimes(par, base, m.atime, m.mtime, true)
+}
+
+// hardlink links p to target, a regular file this archive already extracted.
+func (w *exWriter) hardlink(p, target string) error {
+	return w.root.Link(target, p)
+}
+
+// finishDir applies a directory's owner, mode and times.
+func (w *exWriter) finishDir(p string, m exMeta) error {
+	if w.chown {
+		if err := w.root.Lchown(p, m.uid, m.gid); err != nil {
+			return err
+		}
+	}
+	if err := w.root.Chmod(p, m.mode); err != nil {
+		return err
+	}
+	if m.mtime.IsZero() {
+		return nil
+	}
+	return w.root.Chtimes(p, m.atime, m.mtime)
+}
+
+// exReadErr classifies an error from the decompressor or tar reader.
+func exReadErr(err error) error {
+	var unsafe *UnsafeEntryError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.As(err, &unsafe):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%w: %v", ErrTruncated, err)
+	}
+	return fmt.Errorf("%w: %v", ErrCorrupt, err)
+}

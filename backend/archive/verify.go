@@ -1,0 +1,280 @@
+package archive
+
+import (
+	"archive/tar"
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// VerifyResult describes an archive that decoded cleanly and matches its index.
+type VerifyResult struct {
+	SHA256   string // hex SHA-256 of the raw (compressed) stream
+	Size     int64  // raw bytes read
+	Manifest Manifest
+	Entries  []Entry // the index
+	TreeHash string  // TreeHash(Entries)
+}
+
+// Limits on what Verify holds in memory: Rewind's own entries and one record
+// per archived entry (a hostile manifest cannot raise maxVerifyEntries).
+const (
+	maxIndexSize     = 1 << 30
+	maxIndexLine     = 1 << 20
+	maxVerifyEntries = 5_000_000
+)
+
+// Verify reads r to its very end: it hashes the raw stream, decodes every
+// entry, hashes each file's content and checks that the manifest comes first,
+// the index last, that entries and index agree exactly, and that nothing but
+// padding follows. Errors match ErrNotArchive, ErrNoManifest, ErrNoIndex,
+// ErrIndexMismatch, ErrTruncated, ErrCorrupt or ErrUnsupportedVersion.
+func Verify(ctx context.Context, r io.Reader, report Report) (VerifyResult, error) {
+	raw := newHashingReader(r)
+	zr, comp, err := Decompress(raw)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	defer zr.Close()
+	tr := tar.NewReader(zr)
+	m, err := readManifestEntry(tr)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	if m.Compression != comp {
+		return VerifyResult{}, fmt.Errorf("%w: manifest says %s, stream is %s", ErrIndexMismatch, m.Compression, comp)
+	}
+	v := &verifier{
+		tr:         tr,
+		buf:        make([]byte, copyBufSize),
+		seen:       map[string]Entry{},
+		ticker:     newProgressTicker(report, m.Totals.Bytes, m.Totals.Files),
+		maxEntries: min(m.Totals.Entries, maxVerifyEntries),
+	}
+	index, err := v.entries(ctx)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	if err := drainToEnd(zr, raw); err != nil {
+		return VerifyResult{}, err
+	}
+	if err := v.compare(index, m.Totals); err != nil {
+		return VerifyResult{}, err
+	}
+	v.ticker.done()
+	return VerifyResult{SHA256: raw.sum(), Size: raw.size, Manifest: m, Entries: index, TreeHash: TreeHash(index)}, nil
+}
+
+type verifier struct {
+	tr         *tar.Reader
+	buf        []byte
+	seen       map[string]Entry
+	ticker     *progressTicker
+	maxEntries int64
+}
+
+// entries decodes every entry after the manifest and returns the index.
+func (v *verifier) entries(ctx context.Context) ([]Entry, error) {
+	var index []Entry
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hdr, err := v.tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, classifyReadError(err)
+		}
+		if index != nil {
+			return nil, fmt.Errorf("%w: entry %q follows the index", ErrNoIndex, hdr.Name)
+		}
+		switch {
+		case hdr.Name == IndexName && hdr.Typeflag == tar.TypeReg:
+			if index, err = readIndex(v.tr, hdr.Size, v.maxEntries); err != nil {
+				return nil, err
+			}
+			continue
+		case hdr.Typeflag == tar.TypeXGlobalHeader:
+			continue
+		case hdr.Name == MetaDir+"/" || strings.HasPrefix(hdr.Name, MetaDir+"/"):
+			return nil, fmt.Errorf("%w: unexpected entry %q", ErrCorrupt, hdr.Name)
+		}
+		if err := v.entry(ctx, hdr); err != nil {
+			return nil, err
+		}
+	}
+	if index == nil {
+		return nil, ErrNoIndex
+	}
+	return index, nil
+}
+
+// entry records one archived entry, hashing a file's content.
+func (v *verifier) entry(ctx context.Context, hdr *tar.Header) error {
+	e := Entry{
+		Path: hdr.Name, Mode: uint32(hdr.Mode & 0o7777), MTime: hdr.ModTime.UTC(),
+		UID: hdr.Uid, GID: hdr.Gid, Link: hdr.Linkname,
+	}
+	switch hdr.Typeflag {
+	case tar.TypeReg:
+		e.Type, e.Size = TypeFile, hdr.Size
+	case tar.TypeDir:
+		e.Type, e.Path = TypeDir, strings.TrimSuffix(hdr.Name, "/")
+	case tar.TypeSymlink:
+		e.Type = TypeSymlink
+	case tar.TypeLink:
+		e.Type = TypeHardlink
+		if first, ok := v.seen[e.Link]; !ok || first.Type != TypeFile {
+			return fmt.Errorf("%w: %s: hard link to %q, not an earlier file", ErrIndexMismatch, e.Path, e.Link)
+		}
+	default:
+		return fmt.Errorf("%w: %s: unsupported entry type %q", ErrCorrupt, hdr.Name, hdr.Typeflag)
+	}
+	if _, dup := v.seen[e.Path]; dup {
+		return fmt.Errorf("%w: %s: duplicate entry", ErrIndexMismatch, e.Path)
+	}
+	if int64(len(v.seen)) >= v.maxEntries {
+		return fmt.Errorf("%w: %s: more entries than the manifest's %d (limit %d)",
+			ErrIndexMismatch, e.Path, v.maxEntries, maxVerifyEntries)
+	}
+	if e.Type == TypeFile {
+		sum, err := v.hashContent(ctx, e.Path)
+		if err != nil {
+			return err
+		}
+		e.SHA256 = sum
+	}
+	v.seen[e.Path] = e
+	return nil
+}
+
+// hashContent hashes the current entry's content.
+func (v *verifier) hashContent(ctx context.Context, name string) (string, error) {
+	h := sha256.New()
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := v.tr.Read(v.buf)
+		h.Write(v.buf[:n])
+		v.ticker.add(int64(n), 0, name)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", classifyReadError(err)
+		}
+	}
+	v.ticker.add(0, 1, name)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// readIndex parses the index entry: one JSON Entry per line.
+func readIndex(r io.Reader, size, maxEntries int64) ([]Entry, error) {
+	if size > maxIndexSize {
+		return nil, fmt.Errorf("%w: index of %d bytes is too large", ErrNoIndex, size)
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxIndexLine)
+	index := []Entry{}
+	for sc.Scan() {
+		if int64(len(index)) >= maxEntries {
+			return nil, fmt.Errorf("%w: more lines than the manifest's %d entries", ErrIndexMismatch, maxEntries)
+		}
+		var e Entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			return nil, fmt.Errorf("%w: line %d: %v", ErrNoIndex, len(index)+1, err)
+		}
+		index = append(index, e)
+	}
+	if err := sc.Err(); err != nil {
+		if err == bufio.ErrTooLong {
+			return nil, fmt.Errorf("%w: line %d too long", ErrNoIndex, len(index)+1)
+		}
+		return nil, classifyReadError(err)
+	}
+	return index, nil
+}
+
+// compare checks that the archived entries and the index agree exactly, and
+// that both agree with the manifest's totals.
+func (v *verifier) compare(index []Entry, totals Totals) error {
+	if len(index) != len(v.seen) {
+		return fmt.Errorf("%w: index has %d entries, archive %d", ErrIndexMismatch, len(index), len(v.seen))
+	}
+	var files, bytes int64
+	for _, want := range index {
+		got, ok := v.seen[want.Path]
+		if !ok {
+			return fmt.Errorf("%w: %s: in the index, not in the archive", ErrIndexMismatch, want.Path)
+		}
+		if field := entryDiff(got, want); field != "" {
+			return fmt.Errorf("%w: %s: %s differs", ErrIndexMismatch, want.Path, field)
+		}
+		if got.Type == TypeFile {
+			files++
+			bytes += got.Size
+		}
+	}
+	if got := (Totals{Entries: int64(len(index)), Files: files, Bytes: bytes}); got != totals {
+		return fmt.Errorf("%w: archive holds %+v, manifest says %+v", ErrIndexMismatch, got, totals)
+	}
+	return nil
+}
+
+// entryDiff names the first field in which got and want differ, or "".
+func entryDiff(got, want Entry) string {
+	switch {
+	case got.Type != want.Type:
+		return "type"
+	case got.Size != want.Size:
+		return "size"
+	case got.SHA256 != want.SHA256:
+		return "sha256"
+	case got.Link != want.Link:
+		return "link"
+	case got.Mode != want.Mode:
+		return "mode"
+	case got.UID != want.UID || got.GID != want.GID:
+		return "owner"
+	case !got.MTime.Equal(want.MTime):
+		return "mtime"
+	}
+	return ""
+}
+
+// drainToEnd reads the rest of the decompressed stream, which may only be
+// tar padding (zeros), then the rest of the raw stream, which must be empty:
+// the decompressor has reached the real end and garbage after it is caught.
+func drainToEnd(zr io.Reader, raw io.Reader) error {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := zr.Read(buf)
+		for _, b := range buf[:n] {
+			if b != 0 {
+				return fmt.Errorf("%w: data after the end of the archive", ErrCorrupt)
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return classifyReadError(err)
+		}
+	}
+	n, err := io.Copy(io.Discard, raw)
+	if err != nil {
+		return fmt.Errorf("read archive: %w", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: %d bytes after the compressed stream", ErrCorrupt, n)
+	}
+	return nil
+}

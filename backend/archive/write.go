@@ -1,0 +1,238 @@
+package archive
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"time"
+)
+
+// WriteOptions tune Write.
+type WriteOptions struct {
+	Compression Compression // Gzip when empty
+	Level       int         // compression level; 0 = the compression's default
+	Report      Report      // optional; called at most every ~100 ms and once at the end
+}
+
+// WriteResult describes a written archive.
+type WriteResult struct {
+	SHA256   string  // hex SHA-256 of the compressed bytes written
+	Size     int64   // compressed bytes written
+	Entries  []Entry // the index, with per-file SHA-256
+	Files    int64   // regular files written (hard links excluded)
+	Bytes    int64   // regular file content bytes written
+	TreeHash string  // TreeHash(Entries)
+}
+
+// copyBufSize is the chunk in which file content is read, hashed and written.
+const copyBufSize = 512 << 10
+
+// Write streams root as a compressed PAX tar to w: the manifest first, then
+// every entry of plan, then the index. m's FormatVersion, Compression and
+// Totals are set from the build, opts and plan; a zero CreatedAt becomes now.
+// A file that vanished or changed type or size since the scan fails the
+// write with an error naming it (errors.Is ErrChanged). On cancellation Write
+// returns ctx.Err(). On any error the bytes already written to w are garbage.
+func Write(ctx context.Context, w io.Writer, root string, plan *Plan, m Manifest, opts WriteOptions) (WriteResult, error) {
+	if opts.Compression == "" {
+		opts.Compression = Gzip
+	}
+	hw := newHashingWriter(w)
+	enc, err := newEncoder(hw, opts.Compression, opts.Level)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	top, err := os.OpenRoot(root)
+	if err != nil {
+		enc.Close()
+		return WriteResult{}, err
+	}
+	aw := &archiveWriter{
+		tw:      tar.NewWriter(enc),
+		src:     &sourceOpener{top: top, dir: "."},
+		plan:    plan,
+		entries: slices.Clone(plan.Entries),
+		buf:     make([]byte, copyBufSize),
+		fileSum: sha256.New(),
+		ticker:  newProgressTicker(opts.Report, plan.Totals.Bytes, plan.Totals.Files),
+	}
+	m.FormatVersion, m.Compression, m.Totals = FormatVersion, opts.Compression, plan.Totals
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = time.Now()
+	}
+	m.CreatedAt = m.CreatedAt.UTC()
+	err = aw.run(ctx, m)
+	aw.src.close()
+	if err != nil {
+		enc.Close() // stops the compressor's goroutines; its error adds nothing
+		return WriteResult{}, err
+	}
+	if err := aw.tw.Close(); err != nil {
+		enc.Close()
+		return WriteResult{}, fmt.Errorf("write archive: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return WriteResult{}, fmt.Errorf("write archive: %w", err)
+	}
+	aw.ticker.done()
+	return WriteResult{
+		SHA256:   hw.sum(),
+		Size:     hw.size,
+		Entries:  aw.entries,
+		Files:    aw.ticker.p.FilesDone,
+		Bytes:    aw.ticker.p.BytesDone,
+		TreeHash: TreeHash(aw.entries),
+	}, nil
+}
+
+type archiveWriter struct {
+	tw      *tar.Writer
+	src     *sourceOpener
+	plan    *Plan
+	entries []Entry
+	buf     []byte
+	fileSum hash.Hash
+	ticker  *progressTicker
+}
+
+func (aw *archiveWriter) run(ctx context.Context, m Manifest) error {
+	mj, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	if err := aw.writeMeta(ManifestName, append(mj, '\n'), m.CreatedAt); err != nil {
+		return err
+	}
+	for i := range aw.entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := aw.writeEntry(ctx, i); err != nil {
+			return err
+		}
+	}
+	var idx bytes.Buffer
+	je := json.NewEncoder(&idx)
+	je.SetEscapeHTML(false)
+	for _, e := range aw.entries {
+		if err := je.Encode(e); err != nil {
+			return fmt.Errorf("encode index: %w", err)
+		}
+	}
+	return aw.writeMeta(IndexName, idx.Bytes(), m.CreatedAt)
+}
+
+// writeMeta writes one of Rewind's own .rewind/ entries.
+func (aw *archiveWriter) writeMeta(name string, data []byte, mtime time.Time) error {
+	hdr := &tar.Header{
+		Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: int64(len(data)),
+		ModTime: mtime, Format: tar.FormatPAX,
+	}
+	if err := aw.tw.WriteHeader(hdr); err != nil {
+		return fmt.Errorf("write archive: %s: %w", name, err)
+	}
+	if _, err := aw.tw.Write(data); err != nil {
+		return fmt.Errorf("write archive: %s: %w", name, err)
+	}
+	return nil
+}
+
+// entryHeader is the tar header of an index entry (Size set for files only).
+func entryHeader(e *Entry) *tar.Header {
+	hdr := &tar.Header{
+		Name: e.Path, Mode: int64(e.Mode & 0o7777), Uid: e.UID, Gid: e.GID,
+		ModTime: e.MTime, Format: tar.FormatPAX,
+	}
+	switch e.Type {
+	case TypeDir:
+		hdr.Typeflag, hdr.Name = tar.TypeDir, e.Path+"/"
+	case TypeSymlink:
+		hdr.Typeflag, hdr.Linkname = tar.TypeSymlink, e.Link
+	case TypeHardlink:
+		hdr.Typeflag, hdr.Linkname = tar.TypeLink, e.Link
+	default:
+		hdr.Typeflag, hdr.Size = tar.TypeReg, e.Size
+	}
+	return hdr
+}
+
+func (aw *archiveWriter) writeEntry(ctx context.Context, i int) error {
+	e := &aw.entries[i]
+	if e.Type == TypeFile {
+		return aw.writeFile(ctx, e, aw.plan.idOf(i))
+	}
+	if err := aw.tw.WriteHeader(entryHeader(e)); err != nil {
+		return fmt.Errorf("write archive: %s: %w", e.Path, err)
+	}
+	return nil
+}
+
+// writeFile copies one regular file, hashing its content on the way.
+func (aw *archiveWriter) writeFile(ctx context.Context, e *Entry, want fileID) error {
+	f, err := aw.src.open(e.Path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w: vanished after the scan", e.Path, ErrChanged)
+		}
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return relPathError(err, e.Path)
+	}
+	if err := sameFile(e, want, fi); err != nil {
+		return err
+	}
+	if err := aw.tw.WriteHeader(entryHeader(e)); err != nil {
+		return fmt.Errorf("write archive: %s: %w", e.Path, err)
+	}
+	aw.fileSum.Reset()
+	for left := e.Size; left > 0; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		chunk := aw.buf[:min(left, int64(len(aw.buf)))]
+		n, err := io.ReadFull(f, chunk)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("%s: %w: shrank to %d bytes while being read, scanned %d",
+				e.Path, ErrChanged, e.Size-left+int64(n), e.Size)
+		}
+		if err != nil {
+			return relPathError(err, e.Path)
+		}
+		aw.fileSum.Write(chunk)
+		if _, err := aw.tw.Write(chunk); err != nil {
+			return fmt.Errorf("write archive: %s: %w", e.Path, err)
+		}
+		left -= int64(n)
+		aw.ticker.add(int64(n), 0, e.Path)
+	}
+	e.SHA256 = hex.EncodeToString(aw.fileSum.Sum(nil))
+	aw.ticker.add(0, 1, e.Path)
+	return nil
+}
+
+// sameFile checks that the opened file is still the regular file of the scan.
+func sameFile(e *Entry, want fileID, fi fs.FileInfo) error {
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s: %w: no longer a regular file", e.Path, ErrChanged)
+	}
+	if _, _, got, _, ok := ownerOf(fi); ok && want != (fileID{}) && got != want {
+		return fmt.Errorf("%s: %w: replaced after the scan", e.Path, ErrChanged)
+	}
+	if fi.Size() != e.Size {
+		return fmt.Errorf("%s: %w: size %d at the scan, %d now", e.Path, ErrChanged, e.Size, fi.Size())
+	}
+	return nil
+}

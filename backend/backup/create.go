@@ -1,0 +1,322 @@
+package backup
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"rewind/backend/archive"
+	"rewind/backend/crashpoint"
+	"rewind/backend/deployment"
+	"rewind/backend/docker"
+	"rewind/backend/durable"
+	"rewind/backend/progress"
+	"rewind/backend/store"
+)
+
+// CreateRequest describes a backup to take.
+type CreateRequest struct {
+	Type         string `json:"type"`    // manual (default), pre-upgrade, pre-restore, scheduled
+	Version      string `json:"version"` // overrides the version read from .env
+	Description  string `json:"description"`
+	StopServices bool   `json:"stopServices"` // always true for pre-upgrade
+	Compression  string `json:"compression"`  // gzip (default) or zstd
+}
+
+// CreateResult is a completed backup and what happened around it.
+type CreateResult struct {
+	Record   Record   `json:"record"`
+	Warnings []string `json:"warnings"`
+}
+
+// facts journaled for a backup operation; recovery reads them.
+type createFacts struct {
+	BackupID int64            `json:"backupId"`
+	Partial  string           `json:"partial"`
+	Final    string           `json:"final"`
+	Snapshot *docker.Snapshot `json:"snapshot,omitempty"`
+	Stopped  bool             `json:"stopped"`
+}
+
+// Create takes a backup of the deployment (RELIABILITY §2, B1–B10).
+func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRequest, report progress.Report) (res CreateResult, err error) {
+	report = progress.Or(report)
+	res.Warnings = []string{}
+	if req.Type == "" {
+		req.Type = TypeManual
+	}
+	switch req.Type {
+	case TypeManual, TypePreUpgrade, TypePreRestore, TypeScheduled:
+	default:
+		return res, fmt.Errorf("%w %q (use manual, pre-upgrade, pre-restore or scheduled)", ErrBadType, req.Type)
+	}
+	if req.Type == TypePreUpgrade {
+		req.StopServices = true
+	}
+	comp := archive.Compression(req.Compression)
+	if comp == "" {
+		comp = archive.Gzip
+	}
+	if comp != archive.Gzip && comp != archive.Zstd {
+		return res, fmt.Errorf("unknown compression %q (use gzip or zstd)", req.Compression)
+	}
+	if _, err := deployment.CheckDir(dep.Path); err != nil {
+		return res, err
+	}
+
+	// B1: lock, pre-scan, space.
+	lock, err := LockDeployment(dep, "backup create")
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
+	crashpoint.Hit("backup.B1")
+	report.Phase(progress.Preparing, "scanning files")
+	plan, err := archive.Scan(ctx, dep.Path, deployment.Excludes(dep, m.StateDir))
+	if err != nil {
+		return res, fmt.Errorf("scan %s: %w", dep.Path, err)
+	}
+	for _, s := range plan.Skipped {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("skipped %s", s))
+	}
+	if err := os.MkdirAll(dep.StorageDir, 0o700); err != nil {
+		return res, fmt.Errorf("create storage directory: %w", err)
+	}
+	if err := m.checkSpace(ctx, dep, plan.Totals.Bytes); err != nil {
+		return res, err
+	}
+	var eng Engine
+	if req.StopServices {
+		if eng, err = m.engine(ctx); err != nil {
+			return res, err
+		}
+	}
+
+	// B2: the in_progress record and the journal, committed before any file.
+	version := req.Version
+	if version == "" {
+		version = deployment.Version(dep)
+	}
+	now := m.Now().UTC().Truncate(time.Second)
+	name, err := m.freeName(ctx, dep.StorageDir, req.Type, version, now, comp)
+	if err != nil {
+		return res, err
+	}
+	final := filepath.Join(dep.StorageDir, name)
+	facts := createFacts{Final: final, Partial: final + partialSuffix}
+	rec := store.Backup{DeploymentID: dep.ID, Name: name, Type: req.Type, Status: StatusInProgress,
+		Version: version, Path: final, Compression: string(comp), Description: req.Description, CreatedAt: now}
+	if rec.ID, err = m.Store.InsertBackup(ctx, rec); err != nil {
+		return res, err
+	}
+	facts.BackupID = rec.ID
+	opID, err := m.Store.BeginOperation(ctx, store.Operation{DeploymentID: dep.ID, Kind: "backup", Step: "B2", Facts: mustJSON(facts)})
+	if err != nil {
+		m.Store.FailBackup(context.WithoutCancel(ctx), rec.ID, err.Error())
+		return res, err
+	}
+	crashpoint.Hit("backup.B2")
+	defer func() {
+		cctx := context.WithoutCancel(ctx)
+		if err != nil {
+			os.Remove(facts.Partial)
+			reason := err.Error()
+			if errors.Is(err, context.Canceled) {
+				reason = "canceled"
+			}
+			err = errors.Join(err, m.Store.FailBackup(cctx, rec.ID, reason))
+			state := "failed"
+			if errors.Is(err, context.Canceled) {
+				state = "canceled"
+			}
+			m.Store.FinishOperation(cctx, opID, state, reason)
+			return
+		}
+		m.Store.FinishOperation(cctx, opID, "succeeded", "")
+	}()
+
+	// B3: stop the services, journaling what ran first; the deferred restart
+	// runs on every exit path (B9).
+	var services []archive.ServiceImage
+	if req.StopServices {
+		report.Phase(progress.Stopping, "stopping services")
+		snap, serr := eng.Snapshot(ctx, dep.ComposeProject)
+		if serr != nil {
+			return res, fmt.Errorf("inspect containers: %w", serr)
+		}
+		services = serviceImages(snap)
+		facts.Snapshot = &snap
+		if err = m.Store.UpdateOperation(ctx, opID, "B3", facts); err != nil {
+			return res, err
+		}
+		crashpoint.Hit("backup.B3")
+		facts.Stopped = true
+		stopRep, serr := eng.Stop(ctx, snap, m.StopTimeout)
+		defer func() {
+			report.Phase(progress.Starting, "starting services")
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.StartTimeout+time.Minute)
+			defer cancel()
+			if rerr := eng.Start(rctx, snap, m.StartTimeout); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("restart services: %w", rerr))
+			}
+		}()
+		if serr != nil {
+			return res, fmt.Errorf("stop services: %w", serr)
+		}
+		res.Warnings = append(res.Warnings, stopRep.Warnings()...)
+	}
+
+	// B4–B5: write the partial, hashing while writing; sync; close.
+	manifest := archive.Manifest{FormatVersion: archive.FormatVersion, Deployment: dep.Name,
+		Project: dep.ComposeProject, Type: req.Type, Version: version, CreatedAt: now,
+		Description: req.Description, Paths: []string{"."}, Excludes: deployment.Excludes(dep, m.StateDir),
+		DataPaths: dep.DataPaths, Compression: comp, Totals: plan.Totals, Services: services}
+	if manifest.Services == nil {
+		manifest.Services = []archive.ServiceImage{}
+	}
+	report(progress.Progress{Phase: progress.Archiving, BytesTotal: plan.Totals.Bytes, FilesTotal: plan.Totals.Files})
+	wres, err := m.writePartial(ctx, dep, plan, manifest, facts.Partial, comp, report)
+	if err != nil {
+		return res, err
+	}
+	crashpoint.Hit("backup.B5")
+
+	// B6: read the file back: the bytes on disk must be the bytes written.
+	report(progress.Progress{Phase: progress.Verifying, BytesTotal: wres.Size})
+	if err = m.checkWritten(ctx, facts.Partial, wres, report); err != nil {
+		return res, err
+	}
+	crashpoint.Hit("backup.B6")
+
+	// B7: publish.
+	if err = durable.Rename(facts.Partial, final); err != nil {
+		return res, fmt.Errorf("publish %s: %w", name, err)
+	}
+	crashpoint.Hit("backup.B7")
+
+	// B8: complete the record.
+	meta := mustJSON(manifest)
+	if err = m.Store.CompleteBackup(context.WithoutCancel(ctx), rec.ID, wres.Size, wres.Files, wres.SHA256, meta, wres.Entries); err != nil {
+		// The archive is complete and durable; recovery completes the record.
+		return res, fmt.Errorf("record backup: %w", err)
+	}
+	crashpoint.Hit("backup.B8")
+	b, err := m.Store.GetBackup(ctx, rec.ID)
+	if err != nil {
+		return res, err
+	}
+	res.Record = toRecord(b)
+	return res, nil
+}
+
+const partialSuffix = ".partial"
+
+func (m *Manager) writePartial(ctx context.Context, dep store.Deployment, plan *archive.Plan, man archive.Manifest, partial string, comp archive.Compression, report progress.Report) (archive.WriteResult, error) {
+	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return archive.WriteResult{}, fmt.Errorf("create %s: %w", filepath.Base(partial), err)
+	}
+	defer f.Close()
+	crashpoint.Hit("backup.B4")
+	wres, err := archive.Write(ctx, f, dep.Path, plan, man, archive.WriteOptions{
+		Compression: comp,
+		Report: func(p archive.Progress) {
+			report(progress.Progress{Phase: progress.Archiving, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
+				FilesDone: p.FilesDone, FilesTotal: p.FilesTotal})
+			if p.BytesTotal > 0 && p.BytesDone*2 >= p.BytesTotal {
+				crashpoint.Hit("backup.B4.mid")
+			}
+		},
+	})
+	if err != nil {
+		return wres, writeError(partial, err)
+	}
+	if err := f.Sync(); err != nil {
+		return wres, writeError(partial, err) // a failed fsync means the file is garbage
+	}
+	if err := f.Close(); err != nil {
+		return wres, writeError(partial, err)
+	}
+	return wres, nil
+}
+
+func writeError(path string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if isNoSpace(err) {
+		return fmt.Errorf("%w in %s while writing the archive: free some space or choose another storage directory (`rewind storage move DIR`): %v", ErrNoSpace, filepath.Dir(path), err)
+	}
+	return fmt.Errorf("write archive: %w", err)
+}
+
+// checkWritten re-reads the published bytes: their SHA-256 must equal the
+// hash computed while writing, and with VerifyAfterWrite the archive must
+// decode to the end and match its index.
+func (m *Manager) checkWritten(ctx context.Context, path string, w archive.WriteResult, report progress.Report) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if m.VerifyAfterWrite {
+		vr, err := archive.Verify(ctx, f, func(p archive.Progress) {
+			report(progress.Progress{Phase: progress.Verifying, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
+				FilesDone: p.FilesDone, FilesTotal: p.FilesTotal})
+		})
+		if err != nil {
+			return fmt.Errorf("verify written archive: %w", err)
+		}
+		if vr.SHA256 != w.SHA256 {
+			return fmt.Errorf("verify written archive: %w (wrote %s, read %s)", ErrChecksum, w.SHA256, vr.SHA256)
+		}
+		return nil
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
+		return fmt.Errorf("re-read archive: %w", err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != w.SHA256 {
+		return fmt.Errorf("re-read archive: %w (wrote %s, read %s)", ErrChecksum, w.SHA256, got)
+	}
+	return nil
+}
+
+func (m *Manager) engine(ctx context.Context) (Engine, error) {
+	if m.Connect == nil {
+		return nil, docker.ErrUnreachable
+	}
+	return m.Connect(ctx)
+}
+
+func serviceImages(s docker.Snapshot) []archive.ServiceImage {
+	out := []archive.ServiceImage{}
+	seen := map[string]bool{}
+	for _, c := range s.Containers {
+		if seen[c.Service] || c.Service == "" {
+			continue
+		}
+		seen[c.Service] = true
+		out = append(out, archive.ServiceImage{Service: c.Service, Image: c.Image, ImageID: c.ImageID, RepoDigest: c.RepoDigest})
+	}
+	return out
+}
+
+// ctxReader stops a long read when the context is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

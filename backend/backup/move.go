@@ -1,0 +1,175 @@
+package backup
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"rewind/backend/durable"
+	"rewind/backend/progress"
+	"rewind/backend/store"
+)
+
+// MoveResult summarises a storage move.
+type MoveResult struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Moved int    `json:"moved"`
+	Bytes int64  `json:"bytes"`
+}
+
+// MoveStorage moves every archive of the deployment to dir (rename within a
+// file system; copy, fsync, hash check and delete across file systems) and
+// updates the catalog. Each archive is published at the destination before
+// the catalog points at it and before the source is removed, so an
+// interrupted move can simply be run again.
+func (m *Manager) MoveStorage(ctx context.Context, dep store.Deployment, dir string, report progress.Report) (MoveResult, error) {
+	report = progress.Or(report)
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return MoveResult{}, err
+	}
+	res := MoveResult{From: dep.StorageDir, To: dir}
+	lock, err := LockDeployment(dep, "storage move")
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return res, fmt.Errorf("create %s: %w", dir, err)
+	}
+	bs, err := m.Store.ListBackups(ctx, dep.ID)
+	if err != nil {
+		return res, err
+	}
+	var total int64
+	for _, b := range bs {
+		total += b.Size
+	}
+	for _, b := range bs {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if b.Status == StatusInProgress {
+			continue
+		}
+		dst := filepath.Join(dir, filepath.Base(b.Path))
+		if dst == b.Path {
+			continue
+		}
+		report(progress.Progress{Phase: progress.Moving, BytesDone: res.Bytes, BytesTotal: total,
+			FilesDone: int64(res.Moved), FilesTotal: int64(len(bs)), Message: b.Name})
+		moved, err := moveFile(ctx, b.Path, dst, b.SHA256)
+		if err != nil {
+			return res, fmt.Errorf("move backup #%d: %w", b.ID, err)
+		}
+		if !moved {
+			continue // neither source nor destination exists: the record stays "missing"
+		}
+		if err := m.Store.SetBackupPath(ctx, b.ID, dst); err != nil {
+			return res, err
+		}
+		if err := removeIfExists(b.Path); err != nil {
+			return res, fmt.Errorf("backup #%d moved, but the old copy could not be removed: %w", b.ID, err)
+		}
+		res.Moved++
+		res.Bytes += b.Size
+	}
+	dep.StorageDir = dir
+	if err := m.Store.UpdateDeployment(ctx, dep); err != nil {
+		return res, err
+	}
+	report(progress.Progress{Phase: progress.Done, BytesDone: res.Bytes, BytesTotal: total})
+	return res, nil
+}
+
+// moveFile makes dst a verified copy of src. It reports false when neither exists.
+func moveFile(ctx context.Context, src, dst, wantHash string) (bool, error) {
+	srcOK, dstOK := exists(src), exists(dst)
+	switch {
+	case !srcOK && !dstOK:
+		return false, nil
+	case !srcOK && dstOK:
+		return true, checkHash(dst, wantHash) // re-run after the source was removed
+	case srcOK && dstOK:
+		if err := checkHash(dst, wantHash); err != nil {
+			return false, fmt.Errorf("%s already exists and differs: %w", dst, err)
+		}
+		return true, nil
+	}
+	if err := os.Rename(src, dst); err == nil {
+		return true, durable.SyncDir(filepath.Dir(dst))
+	} else if !errors.Is(err, syscall.EXDEV) {
+		return false, err
+	}
+	partial := dst + partialSuffix
+	if err := copyFile(ctx, src, partial); err != nil {
+		os.Remove(partial)
+		return false, err
+	}
+	if err := checkHash(partial, wantHash); err != nil {
+		os.Remove(partial)
+		return false, err
+	}
+	return true, durable.Rename(partial, dst)
+}
+
+func copyFile(ctx context.Context, src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	if _, err := io.Copy(out, ctxReader{ctx, in}); err != nil {
+		return writeError(dst, err)
+	}
+	if err := out.Sync(); err != nil {
+		return writeError(dst, err)
+	}
+	return out.Close()
+}
+
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func checkHash(path, want string) error {
+	if want == "" {
+		return nil
+	}
+	got, err := fileHash(path)
+	if err != nil {
+		return err
+	}
+	if got != want {
+		return fmt.Errorf("%w: %s", ErrChecksum, path)
+	}
+	return nil
+}
+
+func removeIfExists(p string) error {
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return durable.SyncDir(filepath.Dir(p))
+}

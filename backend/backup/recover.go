@@ -1,0 +1,189 @@
+package backup
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"rewind/backend/durable"
+	"rewind/backend/store"
+)
+
+// Recover finishes or undoes interrupted backup work (RELIABILITY §3, the
+// journal table): partial files are removed and their records marked
+// failed; an archive that was published but not recorded is re-verified and
+// its record completed (or the file quarantined); containers a backup stopped
+// get their restart policies back and are started again; interrupted deletes
+// are finished. It returns one line per action taken.
+func (m *Manager) Recover(ctx context.Context) ([]string, error) {
+	var done []string
+	var errs []error
+	ops, err := m.Store.UnfinishedOperations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range ops {
+		if op.Kind != "backup" {
+			continue
+		}
+		lines, err := m.recoverBackup(ctx, op)
+		done = append(done, lines...)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("recover backup operation #%d: %w", op.ID, err))
+		}
+	}
+	deps, err := m.Store.ListDeployments(ctx)
+	if err != nil {
+		return done, errors.Join(append(errs, err)...)
+	}
+	for _, dep := range deps {
+		lines, err := m.recoverStorage(ctx, dep)
+		done = append(done, lines...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return done, errors.Join(errs...)
+}
+
+func (m *Manager) recoverBackup(ctx context.Context, op store.Operation) ([]string, error) {
+	var f createFacts
+	if err := json.Unmarshal(op.Facts, &f); err != nil {
+		return nil, fmt.Errorf("journal facts: %w", err)
+	}
+	var lines []string
+	if f.Stopped && f.Snapshot != nil {
+		eng, err := m.engine(ctx)
+		if err != nil {
+			return lines, fmt.Errorf("containers of %s were stopped by an interrupted backup and Docker is unreachable; start Docker and run rewind again: %w", f.Snapshot.Project, err)
+		}
+		sctx, cancel := context.WithTimeout(ctx, m.StartTimeout+time.Minute)
+		err = eng.Start(sctx, *f.Snapshot, m.StartTimeout)
+		cancel()
+		if err != nil {
+			return lines, fmt.Errorf("restart containers of %s: %w", f.Snapshot.Project, err)
+		}
+		lines = append(lines, fmt.Sprintf("restarted the containers of %s that an interrupted backup had stopped, with their restart policies restored", f.Snapshot.Project))
+	}
+	if f.BackupID != 0 {
+		line, err := m.settleRecord(ctx, f)
+		if err != nil {
+			return lines, err
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+	}
+	if err := m.Store.FinishOperation(ctx, op.ID, "recovered", "interrupted; recovered at start"); err != nil {
+		return lines, err
+	}
+	return lines, nil
+}
+
+// settleRecord leaves the interrupted backup's record either completed with a
+// verified file or failed with no partial file.
+func (m *Manager) settleRecord(ctx context.Context, f createFacts) (string, error) {
+	b, err := m.Store.GetBackup(ctx, f.BackupID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", removeIfExists(f.Partial)
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := removeIfExists(f.Partial); err != nil {
+		return "", err
+	}
+	if b.Status != StatusInProgress {
+		return "", nil
+	}
+	if exists(f.Final) {
+		vr, err := verifyPath(ctx, f.Final, nil)
+		if err == nil {
+			var files int64
+			for _, e := range vr.Entries {
+				if e.Type == "file" {
+					files++
+				}
+			}
+			meta, _ := json.Marshal(vr.Manifest)
+			if err := m.Store.CompleteBackup(ctx, b.ID, vr.Size, files, vr.SHA256, meta, vr.Entries); err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("backup #%d (%s) had been written completely before the interruption: verified and recorded as completed", b.ID, b.Name), nil
+		}
+		q := f.Final + ".quarantine"
+		if rerr := durable.Rename(f.Final, q); rerr != nil {
+			return "", rerr
+		}
+		if err := m.Store.FailBackup(ctx, b.ID, "interrupted; archive failed verification and was quarantined as "+filepath.Base(q)); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("backup #%d was interrupted and its archive failed verification: kept as %s, record marked failed", b.ID, q), nil
+	}
+	if err := m.Store.FailBackup(ctx, b.ID, "interrupted before the archive was complete"); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("backup #%d (%s) was interrupted: partial file removed, record marked failed", b.ID, b.Name), nil
+}
+
+// recoverStorage settles leftovers in a storage directory that no journal
+// names: in_progress records with no running operation, stray partial files,
+// and interrupted deletes.
+func (m *Manager) recoverStorage(ctx context.Context, dep store.Deployment) ([]string, error) {
+	var lines []string
+	bs, err := m.Store.ListBackups(ctx, dep.ID)
+	if err != nil {
+		return nil, err
+	}
+	byPath := map[string]store.Backup{}
+	for _, b := range bs {
+		byPath[b.Path] = b
+		if b.Status == StatusInProgress {
+			f := createFacts{BackupID: b.ID, Final: b.Path, Partial: b.Path + partialSuffix}
+			line, err := m.settleRecord(ctx, f)
+			if err != nil {
+				return lines, err
+			}
+			if line != "" {
+				lines = append(lines, line)
+			}
+		}
+	}
+	ents, err := os.ReadDir(dep.StorageDir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return lines, nil
+		}
+		return lines, err
+	}
+	for _, e := range ents {
+		name := e.Name()
+		p := filepath.Join(dep.StorageDir, name)
+		switch {
+		case strings.HasSuffix(name, partialSuffix):
+			if err := removeIfExists(p); err != nil {
+				return lines, err
+			}
+			lines = append(lines, "removed the partial file "+name+" left by an interrupted operation")
+		case strings.HasSuffix(name, deletingSuffix):
+			orig := strings.TrimSuffix(p, deletingSuffix)
+			if _, ok := byPath[orig]; ok {
+				if err := durable.Rename(p, orig); err != nil {
+					return lines, err
+				}
+				lines = append(lines, "an interrupted delete of "+filepath.Base(orig)+" was undone: the backup is kept")
+			} else {
+				if err := removeIfExists(p); err != nil {
+					return lines, err
+				}
+				lines = append(lines, "finished the interrupted delete of "+filepath.Base(orig))
+			}
+		}
+	}
+	return lines, nil
+}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"rewind/backend/deployment"
+	"rewind/backend/docker"
+	"rewind/backend/store"
+)
+
+func (e *env) initCommand() *cobra.Command {
+	var o deployment.InitOptions
+	c := &cobra.Command{
+		Use:   "init --project DIR",
+		Short: "Register a deployment (or update its settings)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.open(cmd.Context(), "init"); err != nil {
+				return err
+			}
+			o.Path = e.project
+			d, err := deployment.Init(cmd.Context(), e.store, e.stateDir, o)
+			if err != nil {
+				return err
+			}
+			return e.emit(d, func(w io.Writer) {
+				fmt.Fprintf(w, "Deployment %s at %s\n", d.Name, d.Path)
+				fmt.Fprintf(w, "  compose project  %s\n  data paths       %v\n  excludes         %v\n  version key      %s\n  storage          %s\n",
+					d.ComposeProject, d.DataPaths, d.Excludes, d.VersionKey, d.StorageDir)
+			})
+		},
+	}
+	c.Flags().StringVar(&o.Name, "name", "", "deployment name (default: the Compose project name)")
+	c.Flags().StringArrayVar(&o.DataPaths, "data", nil, "path holding the service's data, relative to the project (repeatable; default data)")
+	c.Flags().StringArrayVar(&o.Excludes, "exclude", nil, "path never archived, relative to the project (repeatable)")
+	c.Flags().StringVar(&o.StorageDir, "storage", "", "directory for the archives (default <state>/backups/<name>)")
+	c.Flags().StringVar(&o.VersionKey, "version-key", "", "the .env key holding the running version (default APP_VERSION)")
+	return c
+}
+
+// Status is the `status` document.
+type Status struct {
+	Deployment store.Deployment   `json:"deployment"`
+	Version    string             `json:"version"`
+	Docker     DockerStatus       `json:"docker"`
+	Services   []docker.Container `json:"services"`
+	Backups    BackupSummary      `json:"backups"`
+}
+
+// DockerStatus says whether the engine answered.
+type DockerStatus struct {
+	Reachable bool   `json:"reachable"`
+	Error     string `json:"error"`
+}
+
+// BackupSummary counts a deployment's backups.
+type BackupSummary struct {
+	Total      int    `json:"total"`
+	Restorable int    `json:"restorable"`
+	Missing    int    `json:"missing"`
+	Failed     int    `json:"failed"`
+	Bytes      int64  `json:"bytes"`
+	Last       string `json:"last"` // name of the newest completed backup
+}
+
+func (e *env) statusCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show the deployment, its version, containers and backups",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			d, err := e.deployment(ctx, "status")
+			if err != nil {
+				return err
+			}
+			s := Status{Deployment: d, Version: deployment.Version(d), Services: []docker.Container{}}
+			s.Docker, s.Services = dockerStatus(ctx, d.ComposeProject)
+			recs, err := e.backups.List(ctx, d)
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				s.Backups.Total++
+				s.Backups.Bytes += r.Size
+				switch {
+				case r.Restorable():
+					s.Backups.Restorable++
+					if s.Backups.Last == "" {
+						s.Backups.Last = r.Name
+					}
+				case r.Status == "failed" || r.Status == "corrupt":
+					s.Backups.Failed++
+				case !r.FileExists:
+					s.Backups.Missing++
+				}
+			}
+			return e.emit(s, func(w io.Writer) {
+				fmt.Fprintf(w, "Deployment  %s (%s)\nVersion     %s\nStorage     %s\n", d.Name, d.Path, orDash(s.Version), d.StorageDir)
+				if s.Docker.Reachable {
+					fmt.Fprintf(w, "Docker      reachable, %d container(s)\n", len(s.Services))
+					for _, c := range s.Services {
+						fmt.Fprintf(w, "  %-20s %-10s %s\n", c.Service, c.State, c.Health)
+					}
+				} else {
+					fmt.Fprintf(w, "Docker      unreachable: %s\n", s.Docker.Error)
+				}
+				fmt.Fprintf(w, "Backups     %d (%d restorable, %d failed, %d missing), %s\n", s.Backups.Total,
+					s.Backups.Restorable, s.Backups.Failed, s.Backups.Missing, humanBytes(s.Backups.Bytes))
+			})
+		},
+	}
+}
+
+func dockerStatus(ctx context.Context, project string) (DockerStatus, []docker.Container) {
+	eng, err := docker.New(ctx)
+	if err != nil {
+		return DockerStatus{Error: err.Error()}, []docker.Container{}
+	}
+	defer eng.Close()
+	cs, err := eng.ProjectContainers(ctx, project)
+	if err != nil {
+		return DockerStatus{Reachable: true, Error: err.Error()}, []docker.Container{}
+	}
+	if cs == nil {
+		cs = []docker.Container{}
+	}
+	return DockerStatus{Reachable: true}, cs
+}
+
+// deployment opens the catalog and resolves the deployment to work on.
+func (e *env) deployment(ctx context.Context, what string) (store.Deployment, error) {
+	if err := e.open(ctx, what); err != nil {
+		return store.Deployment{}, err
+	}
+	d, err := deployment.Resolve(ctx, e.store, e.project)
+	if err != nil {
+		return d, err
+	}
+	e.store.SetWhat(what + " " + d.Name)
+	return d, e.store.TouchDeployment(ctx, d.ID)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"rewind/backend/store"
+)
+
+// run executes the built binary.
+func runBin(t *testing.T, bin string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			code = -int(ws.Signal())
+		}
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+func TestSecondProcessGetsInUse(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	ok(t, state, "init", "--project", proj)
+	st, err := store.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	r := runBin(t, bin, nil, "--state", state, "--project", proj, "backup", "list")
+	want := fmt.Sprintf("catalog in use by PID %d", os.Getpid())
+	if r.code == 0 || !strings.Contains(r.stderr, want) {
+		t.Fatalf("second process: exit %d, stderr %q; want failure with %q", r.code, r.stderr, want)
+	}
+}
+
+// checkInvariants asserts what a crash must never leave behind: no partial
+// file, no in_progress record, and no completed record whose file is missing
+// or differs from its SHA-256.
+func checkInvariants(t *testing.T, state, proj string) {
+	t.Helper()
+	r := ok(t, state, "--json", "--project", proj, "backup", "list")
+	var recs []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &recs); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		switch rec["status"] {
+		case "in_progress":
+			t.Errorf("record #%v still in_progress after recovery", rec["id"])
+		case "completed":
+			p := rec["path"].(string)
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("completed record #%v: file missing: %v", rec["id"], err)
+			} else if fileSHA(t, p) != rec["sha256"] {
+				t.Errorf("completed record #%v: file differs from its sha256", rec["id"])
+			}
+		}
+	}
+	storage := filepath.Join(state, "backups", "shop")
+	ents, _ := os.ReadDir(storage)
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".partial") {
+			t.Errorf("partial file left: %s", e.Name())
+		}
+	}
+}
+
+func TestKillDuringBackupLeavesNoLie(t *testing.T) {
+	bin := binary(t, "crashtest")
+	points := []string{"backup.B1", "backup.B2", "backup.B4", "backup.B4.mid", "backup.B5", "backup.B6", "backup.B7", "backup.B8"}
+	for _, p := range points {
+		t.Run(p, func(t *testing.T) {
+			state, proj := t.TempDir(), project(t)
+			big := make([]byte, 4<<20) // enough bytes for a mid-stream progress report
+			rand.Read(big)
+			os.WriteFile(filepath.Join(proj, "data", "blob.bin"), big, 0o644)
+			ok(t, state, "init", "--project", proj)
+			r := runBin(t, bin, []string{"REWIND_CRASH_AT=" + p}, "--state", state, "--project", proj, "backup", "create")
+			if r.code != -int(syscall.SIGKILL) {
+				t.Fatalf("want the process killed at %s, got exit %d: %s", p, r.code, r.stderr)
+			}
+			// Any command afterwards runs recovery first.
+			checkInvariants(t, state, proj)
+			// And the deployment is usable again: a new backup succeeds.
+			ok(t, state, "--project", proj, "backup", "create")
+			checkInvariants(t, state, proj)
+		})
+	}
+}
+
+func TestUnreadableFileFailsClearly(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	secret := filepath.Join(proj, "data", "secret.key")
+	os.WriteFile(secret, []byte("k"), 0o000)
+	var env []string
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		// root reads everything: run Rewind as nobody over a tree nobody owns,
+		// except the one file it may not read.
+		const nobody = 65534
+		for _, d := range []string{state, filepath.Dir(proj)} {
+			os.Chmod(filepath.Dir(d), 0o755) // the test's temp root is private to root
+			filepath.Walk(d, func(p string, _ os.FileInfo, _ error) error { return os.Lchown(p, nobody, nobody) })
+		}
+		os.Chown(secret, 0, 0)
+		cred = &syscall.Credential{Uid: nobody, Gid: nobody}
+		env = append(env, "HOME="+state)
+	}
+	exe := func(args ...string) result {
+		cmd := exec.Command(bin, append([]string{"--state", state, "--project", proj}, args...)...)
+		cmd.Env = append(os.Environ(), env...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("run %s: %v", bin, err)
+		}
+		return result{out.String(), errb.String(), code}
+	}
+	if r := exe("init"); r.code != 0 {
+		t.Fatalf("init: %s", r.stderr)
+	}
+	r := exe("backup", "create")
+	if r.code == 0 || !strings.Contains(r.stderr, "data/secret.key") || !strings.Contains(r.stderr, "permission denied") {
+		t.Fatalf("backup of an unreadable file: exit %d, stderr %q; want a failure naming data/secret.key", r.code, r.stderr)
+	}
+	if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n != 0 {
+		t.Errorf("want a one-line error, got %q", r.stderr)
+	}
+	ents, _ := os.ReadDir(filepath.Join(state, "backups", "shop"))
+	if len(ents) != 0 {
+		t.Errorf("storage not empty after the failure: %v", ents)
+	}
+}
+
+// tmpfs mounts a small tmpfs (root only) and unmounts it at the end.
+func tmpfs(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("mount tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	return dir
+}
+
+func TestFullDisk(t *testing.T) {
+	cases := []struct {
+		name  string
+		bytes int
+		want  string
+	}{
+		{"refused by the preflight", 24 << 20, "not enough free space"},
+		{"ENOSPC while writing", 10 << 20, "not enough free space"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storage := tmpfs(t, "8m")
+			state, proj := t.TempDir(), project(t)
+			blob := make([]byte, c.bytes) // random: does not compress
+			rand.Read(blob)
+			os.WriteFile(filepath.Join(proj, "data", "blob.bin"), blob, 0o644)
+			ok(t, state, "init", "--project", proj, "--storage", storage)
+			r := rewind(t, state, "--project", proj, "backup", "create")
+			if r.code == 0 || !strings.Contains(r.stderr, c.want) {
+				t.Fatalf("exit %d, stderr %q; want failure with %q", r.code, r.stderr, c.want)
+			}
+			ents, _ := os.ReadDir(storage)
+			if len(ents) != 0 {
+				t.Errorf("storage holds %v after the failure, want nothing", ents)
+			}
+			list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout)
+			for _, rec := range list {
+				if rec["status"] != "failed" {
+					t.Errorf("record %v: want failed", rec)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,166 @@
+// Package cli is Rewind's headless command line: the same operations as the
+// desktop app, for automation, cron, servers without a display, and tests.
+// Output is human-readable, or exactly one JSON document on stdout with
+// --json; logs and warnings go to stderr.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"rewind/backend/backup"
+	"rewind/backend/store"
+	"rewind/backend/view"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// env is what every command shares: flags, output streams, and the opened
+// catalog once a command asks for it.
+type env struct {
+	stateDir string
+	project  string
+	json     bool
+	stdout   io.Writer
+	stderr   io.Writer
+
+	store   *store.Store
+	backups *backup.Manager
+}
+
+// Run executes the command line args (without the program name) and returns
+// the process exit status.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	root := e.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stderr) // help and usage are not the JSON document
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if e.store != nil {
+		e.store.Close()
+	}
+	if err == nil {
+		return ExitOK
+	}
+	var ue usageError
+	code := ExitFailure
+	if errors.As(err, &ue) {
+		code = ExitUsage
+	}
+	ve := view.FromError(err)
+	if e.json {
+		e.printJSON(map[string]any{"error": ve})
+	}
+	fmt.Fprintln(stderr, "rewind: "+oneLine(ve.Message))
+	return code
+}
+
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", "; ") }
+
+func (e *env) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "rewind",
+		Short:         "Back up, restore and upgrade a Docker Compose deployment without fear",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&e.stateDir, "state", "", "state directory (default $REWIND_STATE or $XDG_DATA_HOME/rewind)")
+	root.PersistentFlags().StringVar(&e.project, "project", "", "deployment directory (default $REWIND_PROJECT or the one most recently used)")
+	root.PersistentFlags().BoolVar(&e.json, "json", false, "print exactly one JSON document on stdout")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(e.initCommand(), e.statusCommand(), e.backupCommand(), e.storageCommand(),
+		e.catalogCommand(), e.upgradeCommand(), e.rollbackCommand())
+	return root
+}
+
+// StateDir resolves the state directory: flag, REWIND_STATE, then
+// $XDG_DATA_HOME/rewind or ~/.local/share/rewind.
+func StateDir(flag string) (string, error) {
+	if flag != "" {
+		return filepath.Abs(flag)
+	}
+	if s := os.Getenv("REWIND_STATE"); s != "" {
+		return filepath.Abs(s)
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "rewind"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the state directory: %w; pass --state DIR", err)
+	}
+	return filepath.Join(home, ".local", "share", "rewind"), nil
+}
+
+// open opens the catalog (taking the app lock), builds the managers and runs
+// recovery of interrupted operations, reporting what it did on stderr.
+func (e *env) open(ctx context.Context, what string) error {
+	dir, err := StateDir(e.stateDir)
+	if err != nil {
+		return err
+	}
+	e.stateDir = dir
+	if e.project == "" {
+		e.project = os.Getenv("REWIND_PROJECT")
+	}
+	st, err := store.Open(dir)
+	if err != nil {
+		return err
+	}
+	st.SetWhat(what)
+	e.store = st
+	for _, w := range st.Warnings() {
+		e.warn(w)
+	}
+	e.backups = backup.New(st, dir, ConnectDocker)
+	lines, err := e.backups.Recover(ctx)
+	for _, l := range lines {
+		e.warn("recovered: " + l)
+	}
+	if err != nil {
+		e.warn("recovery incomplete: " + oneLine(err.Error()))
+	}
+	return nil
+}
+
+func (e *env) warn(msg string) { fmt.Fprintln(e.stderr, "rewind: "+msg) }
+
+// emit prints a result: v as one JSON document with --json, else the human text.
+func (e *env) emit(v any, human func(w io.Writer)) error {
+	if e.json {
+		return e.printJSON(v)
+	}
+	human(e.stdout)
+	return nil
+}
+
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// notYet is the body of commands that later releases implement.
+func notYet(name string) func(*cobra.Command, []string) error {
+	return func(*cobra.Command, []string) error {
+		return fmt.Errorf("%s is not available yet", name)
+	}
+}

@@ -1,0 +1,56 @@
+//go:build crashtest
+
+package crashpoint
+
+import (
+	"os"
+	"sync"
+	"syscall"
+)
+
+// Enabled reports whether this build can crash on demand.
+const Enabled = true
+
+var (
+	mu   sync.Mutex
+	seen = map[string]int{}
+)
+
+// Hit kills the process with SIGKILL when name equals REWIND_CRASH_AT.
+// REWIND_CRASH_AT may carry "#n" to crash on the n-th hit (1-based).
+// With REWIND_CRASH_LIST set to a file, every name is appended to it so the
+// test harness can discover the points.
+func Hit(name string) {
+	if f := os.Getenv("REWIND_CRASH_LIST"); f != "" {
+		if fh, err := os.OpenFile(f, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+			fh.WriteString(name + "\n")
+			fh.Close()
+		}
+	}
+	at := os.Getenv("REWIND_CRASH_AT")
+	if at == "" {
+		return
+	}
+	want, n := at, 1
+	for i := len(at) - 1; i >= 0; i-- {
+		if at[i] == '#' {
+			want = at[:i]
+			n = 0
+			for _, c := range at[i+1:] {
+				n = n*10 + int(c-'0')
+			}
+			break
+		}
+	}
+	if name != want {
+		return
+	}
+	mu.Lock()
+	seen[name]++
+	hit := seen[name] == n
+	mu.Unlock()
+	if hit {
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {}
+	}
+}

@@ -1,0 +1,215 @@
+// Package deployment resolves and initialises the Compose deployments Rewind
+// manages: their settings, default paths, and the running version.
+package deployment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"rewind/backend/compose"
+	"rewind/backend/store"
+)
+
+// Errors callers match.
+var (
+	ErrNoProject     = errors.New("project directory not found")
+	ErrNoCompose     = errors.New("no compose file")
+	ErrNotConfigured = errors.New("no deployment configured")
+	ErrUnknown       = errors.New("deployment not initialised")
+)
+
+// Defaults for a new deployment.
+const (
+	DefaultVersionKey = "APP_VERSION"
+	DefaultDataPath   = "data"
+)
+
+// InitOptions are the settings given to `rewind init`.
+type InitOptions struct {
+	Path       string
+	Name       string
+	DataPaths  []string
+	Excludes   []string
+	StorageDir string
+	VersionKey string
+}
+
+// Init registers the deployment at opts.Path, or updates its settings when it
+// is already known. stateDir is Rewind's state directory (for the default
+// storage directory).
+func Init(ctx context.Context, st *store.Store, stateDir string, opts InitOptions) (store.Deployment, error) {
+	path, err := CheckDir(opts.Path)
+	if err != nil {
+		return store.Deployment{}, err
+	}
+	if _, err := compose.FindFile(path); err != nil {
+		return store.Deployment{}, fmt.Errorf("%w in %s (expected compose.yaml or docker-compose.yml)", ErrNoCompose, path)
+	}
+	project, err := compose.ProjectName(path)
+	if err != nil {
+		return store.Deployment{}, err
+	}
+	name := opts.Name
+	if name == "" {
+		name = project
+	}
+	if !validName.MatchString(name) {
+		return store.Deployment{}, fmt.Errorf("invalid deployment name %q: use letters, digits, '.', '_' or '-'", name)
+	}
+	data, err := cleanRelPaths(opts.DataPaths, "data path")
+	if err != nil {
+		return store.Deployment{}, err
+	}
+	if len(data) == 0 {
+		data = []string{DefaultDataPath}
+	}
+	excl, err := cleanRelPaths(opts.Excludes, "exclude")
+	if err != nil {
+		return store.Deployment{}, err
+	}
+	storage := opts.StorageDir
+	if storage == "" {
+		storage = filepath.Join(stateDir, "backups", name)
+	}
+	if storage, err = filepath.Abs(storage); err != nil {
+		return store.Deployment{}, err
+	}
+	key := opts.VersionKey
+	if key == "" {
+		key = DefaultVersionKey
+	}
+	d := store.Deployment{Name: name, Path: path, DataPaths: data, Excludes: excl,
+		VersionKey: key, StorageDir: storage, ComposeProject: project}
+
+	existing, err := st.DeploymentByPath(ctx, path)
+	switch {
+	case err == nil:
+		d.ID = existing.ID
+		if opts.StorageDir == "" {
+			d.StorageDir = existing.StorageDir // moving storage is `storage move`, not init
+		}
+		if err := st.UpdateDeployment(ctx, d); err != nil {
+			return store.Deployment{}, err
+		}
+	case errors.Is(err, store.ErrNotFound):
+		if other, err := st.DeploymentByName(ctx, name); err == nil {
+			return store.Deployment{}, fmt.Errorf("deployment name %q is already used by %s; choose another with --name", name, other.Path)
+		}
+		id, err := st.CreateDeployment(ctx, d)
+		if err != nil {
+			return store.Deployment{}, err
+		}
+		d.ID = id
+	default:
+		return store.Deployment{}, err
+	}
+	if err := os.MkdirAll(d.StorageDir, 0o700); err != nil {
+		return store.Deployment{}, fmt.Errorf("create storage directory: %w", err)
+	}
+	if err := st.TouchDeployment(ctx, d.ID); err != nil {
+		return store.Deployment{}, err
+	}
+	return st.DeploymentByID(ctx, d.ID)
+}
+
+// Resolve finds the deployment to work on: the one at path when given, else
+// the most recently used one.
+func Resolve(ctx context.Context, st *store.Store, path string) (store.Deployment, error) {
+	if path == "" {
+		d, err := st.MostRecentDeployment(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return d, fmt.Errorf("%w: run `rewind init --project DIR` first", ErrNotConfigured)
+		}
+		return d, err
+	}
+	abs, err := CheckDir(path)
+	if err != nil {
+		return store.Deployment{}, err
+	}
+	d, err := st.DeploymentByPath(ctx, abs)
+	if errors.Is(err, store.ErrNotFound) {
+		return d, fmt.Errorf("%w: %s; run `rewind init --project %s` first", ErrUnknown, abs, path)
+	}
+	return d, err
+}
+
+// CheckDir returns the absolute, symlink-free path of an existing directory.
+func CheckDir(path string) (string, error) {
+	if path == "" {
+		return "", fmt.Errorf("%w: no --project given", ErrNoProject)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("%w: %s does not exist", ErrNoProject, abs)
+		}
+		return "", fmt.Errorf("%w: %v", ErrNoProject, err)
+	}
+	if !st.IsDir() {
+		return "", fmt.Errorf("%w: %s is not a directory", ErrNoProject, abs)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	return abs, nil
+}
+
+// Version reads the running version from the deployment's .env (its version key).
+// It returns "" when the file or key is absent.
+func Version(d store.Deployment) string {
+	env, err := compose.ReadEnv(filepath.Join(d.Path, ".env"))
+	if err != nil {
+		return ""
+	}
+	return env[d.VersionKey]
+}
+
+// Excludes returns the deployment's excluded paths plus the storage and state
+// directories when they lie inside the deployment.
+func Excludes(d store.Deployment, stateDir string) []string {
+	out := append([]string{}, d.Excludes...)
+	for _, p := range []string{d.StorageDir, stateDir} {
+		if rel, ok := inside(d.Path, p); ok {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
+func inside(root, p string) (string, bool) {
+	if p == "" {
+		return "", false
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == "." || !filepath.IsLocal(rel) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+func cleanRelPaths(in []string, what string) ([]string, error) {
+	out := []string{}
+	for _, p := range in {
+		p = strings.TrimSuffix(filepath.ToSlash(filepath.Clean(p)), "/")
+		if !filepath.IsLocal(p) || p == "." {
+			return nil, fmt.Errorf("invalid %s %q: it must be a path inside the project directory", what, p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -1,0 +1,140 @@
+// Package docker adapts the Docker Engine API for Rewind. It finds a Compose
+// project's containers by label (never by name), quiesces them (restart
+// policies off, stop, confirm), brings exactly those back (policies restored,
+// start, wait for health), and inspects, tags and pulls images.
+//
+// Quiescing is split so that callers can journal first: Snapshot records what
+// runs and every restart policy, Stop changes things, Start and
+// RestorePolicies undo it. A Snapshot is JSON-serialisable for the journal.
+package docker
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/docker/docker/client"
+)
+
+// Defaults; see the With… options.
+const (
+	defaultSettle         = 2 * time.Second
+	defaultPoll           = 250 * time.Millisecond
+	defaultRestartTimeout = 2 * time.Minute
+	pingTimeout           = 10 * time.Second
+	// stopHTTPMargin is added to a stop timeout for the HTTP request, which
+	// must outlive the engine's SIGTERM → SIGKILL wait.
+	stopHTTPMargin = 30 * time.Second
+	// confirmTimeout bounds how long a stop is confirmed by inspect.
+	confirmTimeout = 10 * time.Second
+)
+
+// Engine talks to one Docker engine. It is safe for concurrent use.
+type Engine struct {
+	cli            *client.Client
+	host           string
+	settle         time.Duration
+	poll           time.Duration
+	restartTimeout time.Duration
+	confirm        time.Duration // how long a stop is confirmed by inspect
+}
+
+// Option configures an Engine.
+type Option func(*config)
+
+type config struct {
+	clientOpts     []client.Opt
+	settle         time.Duration
+	poll           time.Duration
+	restartTimeout time.Duration
+}
+
+// WithHost connects to host (e.g. "unix:///run/x.sock", "tcp://127.0.0.1:2375")
+// instead of DOCKER_HOST.
+func WithHost(host string) Option {
+	return func(c *config) { c.clientOpts = append(c.clientOpts, client.WithHost(host)) }
+}
+
+// WithSettleWindow sets how long a container without a healthcheck must stay
+// running with an unchanged restart count before Start counts it as up
+// (default 2 s). Zero accepts the first running observation.
+func WithSettleWindow(d time.Duration) Option {
+	return func(c *config) { c.settle = max(d, 0) }
+}
+
+// WithPollInterval sets how often container states are polled (default 250 ms).
+func WithPollInterval(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.poll = d
+		}
+	}
+}
+
+// WithRestartTimeout sets how long the restart function returned by
+// StopProject waits for health (default 2 min).
+func WithRestartTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.restartTimeout = d
+		}
+	}
+}
+
+// New connects to the engine named by the environment (DOCKER_HOST and
+// friends, client.FromEnv), negotiates the API version and pings it. An
+// engine that does not answer yields an error matching ErrUnreachable.
+func New(ctx context.Context, opts ...Option) (*Engine, error) {
+	cfg := config{settle: defaultSettle, poll: defaultPoll, restartTimeout: defaultRestartTimeout}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	copts := append([]client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}, cfg.clientOpts...)
+	cli, err := client.NewClientWithOpts(copts...)
+	if err != nil {
+		return nil, fmt.Errorf("docker client: %w", err)
+	}
+	e := &Engine{cli: cli, host: cli.DaemonHost(), settle: cfg.settle, poll: cfg.poll,
+		restartTimeout: cfg.restartTimeout, confirm: confirmTimeout}
+	if err := e.Ping(ctx); err != nil {
+		cli.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Ping checks that the engine answers and negotiates the API version.
+func (e *Engine) Ping(ctx context.Context) error {
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if _, err := e.cli.Ping(pctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return e.unreachable(err)
+	}
+	e.cli.NegotiateAPIVersion(pctx)
+	return nil
+}
+
+// Host is the engine address in use, e.g. "unix:///var/run/docker.sock".
+func (e *Engine) Host() string { return e.host }
+
+// APIVersion is the negotiated Engine API version.
+func (e *Engine) APIVersion() string { return e.cli.ClientVersion() }
+
+// Close releases the client's connections.
+func (e *Engine) Close() error { return e.cli.Close() }
+
+func (e *Engine) unreachable(cause error) error {
+	return fmt.Errorf("%w at %s: %w; is dockerd running and DOCKER_HOST right?", ErrUnreachable, e.host, cause)
+}
+
+// wrap marks transport failures (the engine vanished mid-operation) with
+// ErrUnreachable; other errors pass through unchanged.
+func (e *Engine) wrap(err error) error {
+	if err != nil && client.IsErrConnectionFailed(err) {
+		return e.unreachable(err)
+	}
+	return err
+}

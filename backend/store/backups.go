@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"rewind/backend/archive"
+)
+
+// Backup record statuses.
+const (
+	StatusInProgress = "in_progress"
+	StatusCompleted  = "completed"
+	StatusFailed     = "failed"
+	StatusCorrupt    = "corrupt"
+)
+
+// Backup is one catalog record in backup_records.
+type Backup struct {
+	ID           int64           `json:"id"`
+	DeploymentID int64           `json:"-"` // 0 = none
+	Name         string          `json:"name"`
+	Type         string          `json:"type"`
+	Status       string          `json:"status"`
+	Version      string          `json:"version"`
+	Path         string          `json:"path"` // absolute
+	Size         int64           `json:"size"`
+	FileCount    int64           `json:"fileCount"`
+	SHA256       string          `json:"sha256"`
+	Compression  string          `json:"compression"`
+	Description  string          `json:"description"`
+	Metadata     json.RawMessage `json:"-"` // the manifest
+	CreatedAt    time.Time       `json:"createdAt" ts_type:"string"`
+	ExpiresAt    *time.Time      `json:"-"`
+	VerifiedAt   *time.Time      `json:"verifiedAt" ts_type:"string"`
+	Error        string          `json:"error,omitempty"`
+}
+
+const backupColumns = `id, deployment_id, backup_name, backup_type, status, source_version,
+	backup_path, backup_size, file_count, backup_hash, compression_type, description,
+	backup_metadata::VARCHAR, created_at, expires_at, verified_at, error`
+
+func (b Backup) validate() error {
+	if b.Name == "" {
+		return invalidf("empty backup name")
+	}
+	if b.Type == "" {
+		return invalidf("empty backup type")
+	}
+	if !filepath.IsAbs(b.Path) {
+		return invalidf("backup path %q is not absolute", b.Path)
+	}
+	return nil
+}
+
+// backupDuplicate maps the backup_name unique violation to ErrDuplicateName.
+func backupDuplicate(err error, name string) error {
+	if uniqueViolation(err) == "backup_name" {
+		return fmt.Errorf("backup %q: %w", name, ErrDuplicateName)
+	}
+	return err
+}
+
+// insertBackupSQL inserts every column a caller can set.
+const insertBackupSQL = `INSERT INTO backup_records (deployment_id, backup_name, backup_type, status,
+	source_version, backup_path, backup_size, file_count, backup_hash, compression_type, description,
+	backup_metadata, created_at, expires_at, verified_at, error)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+func backupArgs(b Backup, status string) ([]any, error) {
+	meta, err := rawJSON(b.Metadata)
+	if err != nil {
+		return nil, err
+	}
+	created := b.CreatedAt
+	if created.IsZero() {
+		created = now()
+	}
+	compression := b.Compression
+	if compression == "" {
+		compression = string(archive.Gzip)
+	}
+	return []any{nullID(b.DeploymentID), b.Name, b.Type, status, nullString(b.Version),
+		filepath.Clean(b.Path), b.Size, b.FileCount, nullString(b.SHA256), compression,
+		nullString(b.Description), meta, created.UTC(), dbTimePtr(b.ExpiresAt),
+		dbTimePtr(b.VerifiedAt), nullString(b.Error)}, nil
+}
+
+// InsertBackup records a backup about to be written, with status in_progress.
+// A name already taken gives ErrDuplicateName.
+func (s *Store) InsertBackup(ctx context.Context, b Backup) (int64, error) {
+	if err := b.validate(); err != nil {
+		return 0, err
+	}
+	args, err := backupArgs(b, StatusInProgress)
+	if err != nil {
+		return 0, err
+	}
+	id, err := s.insertID(ctx, insertBackupSQL, args...)
+	if err != nil {
+		return 0, fmt.Errorf("insert backup: %w", backupDuplicate(err, b.Name))
+	}
+	return id, nil
+}
+
+// CompleteBackup marks the backup completed with its size, file count, hash
+// and manifest, and stores its entries (replacing any), in one transaction.
+func (s *Store) CompleteBackup(ctx context.Context, id, size, fileCount int64, sha256 string,
+	metadata json.RawMessage, entries []archive.Entry) error {
+	meta, err := rawJSON(metadata)
+	if err != nil {
+		return err
+	}
+	err = s.withTx(ctx, func(ctx context.Context, c *sql.Conn) error {
+		res, err := c.ExecContext(ctx, `UPDATE backup_records SET status = 'completed', backup_size = ?,
+			file_count = ?, backup_hash = ?, backup_metadata = ?, error = NULL WHERE id = ?`,
+			size, fileCount, nullString(sha256), meta, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("backup %d: %w", id, ErrNotFound)
+		}
+		if _, err := c.ExecContext(ctx, `DELETE FROM backup_entries WHERE backup_id = ?`, id); err != nil {
+			return err
+		}
+		return appendEntries(c, id, entries)
+	})
+	if err != nil {
+		return fmt.Errorf("complete backup %d: %w", id, err)
+	}
+	return nil
+}
+
+// InsertCompletedBackup adopts an existing archive (import, catalog rebuild):
+// the record (status completed unless b.Status says corrupt) and its entries
+// in one transaction.
+func (s *Store) InsertCompletedBackup(ctx context.Context, b Backup, entries []archive.Entry) (int64, error) {
+	if err := b.validate(); err != nil {
+		return 0, err
+	}
+	status := b.Status
+	switch status {
+	case "":
+		status = StatusCompleted
+	case StatusCompleted, StatusCorrupt:
+	default:
+		return 0, invalidf("adopted backup status %q", status)
+	}
+	args, err := backupArgs(b, status)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.withTx(ctx, func(ctx context.Context, c *sql.Conn) error {
+		if err := c.QueryRowContext(ctx, insertBackupSQL, args...).Scan(&id); err != nil {
+			return err
+		}
+		return appendEntries(c, id, entries)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("adopt backup: %w", backupDuplicate(err, b.Name))
+	}
+	return id, nil
+}
+
+// FailBackup marks the backup failed with the reason.
+func (s *Store) FailBackup(ctx context.Context, id int64, reason string) error {
+	return s.updateBackup(ctx, id, "fail", `status = 'failed', error = ?`, reason)
+}
+
+// MarkCorrupt marks the backup corrupt with the reason; it is no longer offered for restore.
+func (s *Store) MarkCorrupt(ctx context.Context, id int64, reason string) error {
+	return s.updateBackup(ctx, id, "mark corrupt", `status = 'corrupt', error = ?`, reason)
+}
+
+// SetVerified records a successful verification at the given time. A record
+// marked corrupt before becomes completed again.
+func (s *Store) SetVerified(ctx context.Context, id int64, at time.Time) error {
+	if at.IsZero() {
+		at = now()
+	}
+	return s.updateBackup(ctx, id, "set verified", `verified_at = ?,
+		error = CASE WHEN status = 'corrupt' THEN NULL ELSE error END,
+		status = CASE WHEN status = 'corrupt' THEN 'completed' ELSE status END`, at.UTC())
+}
+
+// SetBackupPath records where the archive now lives (storage move).
+func (s *Store) SetBackupPath(ctx context.Context, id int64, path string) error {
+	if !filepath.IsAbs(path) {
+		return invalidf("backup path %q is not absolute", path)
+	}
+	return s.updateBackup(ctx, id, "set backup path", `backup_path = ?`, filepath.Clean(path))
+}
+
+func (s *Store) updateBackup(ctx context.Context, id int64, what, set string, args ...any) error {
+	n, err := s.exec(ctx, `UPDATE backup_records SET `+set+` WHERE id = ?`, append(args, id)...)
+	if err != nil {
+		return fmt.Errorf("%s backup %d: %w", what, id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("backup %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteBackup removes the record and its entries in one transaction.
+func (s *Store) DeleteBackup(ctx context.Context, id int64) error {
+	err := s.withTx(ctx, func(ctx context.Context, c *sql.Conn) error {
+		if _, err := c.ExecContext(ctx, `DELETE FROM backup_entries WHERE backup_id = ?`, id); err != nil {
+			return err
+		}
+		res, err := c.ExecContext(ctx, `DELETE FROM backup_records WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("backup %d: %w", id, ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete backup %d: %w", id, err)
+	}
+	return nil
+}
+
+// GetBackup returns the record, or ErrNotFound.
+func (s *Store) GetBackup(ctx context.Context, id int64) (Backup, error) {
+	return s.oneBackup(ctx, "id = ?", id)
+}
+
+// BackupByName returns the record with this archive name, or ErrNotFound.
+func (s *Store) BackupByName(ctx context.Context, name string) (Backup, error) {
+	return s.oneBackup(ctx, "backup_name = ?", name)
+}
+
+// ListBackups returns a deployment's records (every record when deploymentID
+// is 0), newest first.
+func (s *Store) ListBackups(ctx context.Context, deploymentID int64) ([]Backup, error) {
+	if deploymentID == 0 {
+		return s.queryBackups(ctx, `ORDER BY created_at DESC, id DESC`)
+	}
+	return s.queryBackups(ctx, `WHERE deployment_id = ? ORDER BY created_at DESC, id DESC`, deploymentID)
+}
+
+func (s *Store) oneBackup(ctx context.Context, where string, key any) (Backup, error) {
+	list, err := s.queryBackups(ctx, "WHERE "+where, key)
+	if err != nil {
+		return Backup{}, err
+	}
+	if len(list) == 0 {
+		return Backup{}, fmt.Errorf("backup %v: %w", key, ErrNotFound)
+	}
+	return list[0], nil
+}
+
+func (s *Store) queryBackups(ctx context.Context, tail string, args ...any) ([]Backup, error) {
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+backupColumns+` FROM backup_records `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query backups: %w", err)
+	}
+	defer rows.Close()
+	list := []Backup{}
+	for rows.Next() {
+		b, err := scanBackup(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query backups: %w", err)
+	}
+	return list, nil
+}
+
+func scanBackup(rows *sql.Rows) (Backup, error) {
+	var (
+		b                                      Backup
+		deploymentID, size, fileCount          sql.NullInt64
+		version, hash, compression, desc, errS sql.NullString
+		meta                                   sql.NullString
+		expires, verified                      sql.NullTime
+	)
+	if err := rows.Scan(&b.ID, &deploymentID, &b.Name, &b.Type, &b.Status, &version, &b.Path,
+		&size, &fileCount, &hash, &compression, &desc, &meta, &b.CreatedAt, &expires, &verified,
+		&errS); err != nil {
+		return Backup{}, fmt.Errorf("scan backup: %w", err)
+	}
+	b.DeploymentID, b.Size, b.FileCount = deploymentID.Int64, size.Int64, fileCount.Int64
+	b.Version, b.SHA256, b.Compression = version.String, hash.String, compression.String
+	b.Description, b.Error = desc.String, errS.String
+	b.Metadata = rawOrNil(meta)
+	b.CreatedAt = b.CreatedAt.UTC()
+	b.ExpiresAt, b.VerifiedAt = timePtr(expires), timePtr(verified)
+	return b, nil
+}

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"time"
+)
+
+// Deployment is a Compose deployment Rewind manages, with its settings.
+type Deployment struct {
+	ID             int64     `json:"id"`
+	Name           string    `json:"name"`
+	Path           string    `json:"path"`      // absolute
+	DataPaths      []string  `json:"dataPaths"` // relative to Path
+	Excludes       []string  `json:"excludes"`  // relative to Path
+	VersionKey     string    `json:"versionKey"`
+	StorageDir     string    `json:"storageDir"`
+	ComposeProject string    `json:"composeProject"`
+	CreatedAt      time.Time `json:"createdAt" ts_type:"string"`
+	LastUsedAt     time.Time `json:"lastUsedAt" ts_type:"string"`
+}
+
+const deploymentColumns = `id, name, path, data_paths::VARCHAR, excludes::VARCHAR, version_key,
+	storage_dir, compose_project, created_at, last_used_at`
+
+func (d Deployment) validate() error {
+	if d.Name == "" {
+		return invalidf("empty deployment name")
+	}
+	if !filepath.IsAbs(d.Path) {
+		return invalidf("deployment path %q is not absolute", d.Path)
+	}
+	return nil
+}
+
+func stringList(v []string) (string, error) {
+	if v == nil {
+		v = []string{}
+	}
+	return encodeJSON(v)
+}
+
+// deploymentDuplicate maps a unique violation on deployments to a sentinel.
+func deploymentDuplicate(err error, d Deployment) error {
+	switch uniqueViolation(err) {
+	case "name":
+		return fmt.Errorf("deployment %q: %w", d.Name, ErrDuplicateName)
+	case "path":
+		return fmt.Errorf("deployment path %q: %w", d.Path, ErrDuplicatePath)
+	}
+	return err
+}
+
+// CreateDeployment inserts d and returns its ID. CreatedAt and LastUsedAt
+// default to now.
+func (s *Store) CreateDeployment(ctx context.Context, d Deployment) (int64, error) {
+	if err := d.validate(); err != nil {
+		return 0, err
+	}
+	dataPaths, err := stringList(d.DataPaths)
+	if err != nil {
+		return 0, err
+	}
+	excludes, err := stringList(d.Excludes)
+	if err != nil {
+		return 0, err
+	}
+	created := d.CreatedAt
+	if created.IsZero() {
+		created = now()
+	}
+	used := d.LastUsedAt
+	if used.IsZero() {
+		used = created
+	}
+	id, err := s.insertID(ctx, `INSERT INTO deployments (name, path, data_paths, excludes, version_key,
+		storage_dir, compose_project, created_at, last_used_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		d.Name, filepath.Clean(d.Path), dataPaths, excludes, d.VersionKey, d.StorageDir,
+		d.ComposeProject, created.UTC(), used.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("create deployment: %w", deploymentDuplicate(err, d))
+	}
+	return id, nil
+}
+
+// UpdateDeployment rewrites d's name, path and settings (by d.ID).
+func (s *Store) UpdateDeployment(ctx context.Context, d Deployment) error {
+	if err := d.validate(); err != nil {
+		return err
+	}
+	dataPaths, err := stringList(d.DataPaths)
+	if err != nil {
+		return err
+	}
+	excludes, err := stringList(d.Excludes)
+	if err != nil {
+		return err
+	}
+	n, err := s.exec(ctx, `UPDATE deployments SET name = ?, path = ?, data_paths = ?, excludes = ?,
+		version_key = ?, storage_dir = ?, compose_project = ? WHERE id = ?`,
+		d.Name, filepath.Clean(d.Path), dataPaths, excludes, d.VersionKey, d.StorageDir,
+		d.ComposeProject, d.ID)
+	if err != nil {
+		return fmt.Errorf("update deployment: %w", deploymentDuplicate(err, d))
+	}
+	if n == 0 {
+		return fmt.Errorf("deployment %d: %w", d.ID, ErrNotFound)
+	}
+	return nil
+}
+
+// TouchDeployment sets the deployment's last use to now.
+func (s *Store) TouchDeployment(ctx context.Context, id int64) error {
+	n, err := s.exec(ctx, `UPDATE deployments SET last_used_at = ? WHERE id = ?`, now(), id)
+	if err != nil {
+		return fmt.Errorf("touch deployment: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("deployment %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// DeploymentByID returns the deployment, or ErrNotFound.
+func (s *Store) DeploymentByID(ctx context.Context, id int64) (Deployment, error) {
+	return s.oneDeployment(ctx, "id = ?", id)
+}
+
+// DeploymentByPath returns the deployment registered at path (cleaned), or ErrNotFound.
+func (s *Store) DeploymentByPath(ctx context.Context, path string) (Deployment, error) {
+	return s.oneDeployment(ctx, "path = ?", filepath.Clean(path))
+}
+
+// DeploymentByName returns the deployment, or ErrNotFound.
+func (s *Store) DeploymentByName(ctx context.Context, name string) (Deployment, error) {
+	return s.oneDeployment(ctx, "name = ?", name)
+}
+
+// MostRecentDeployment returns the deployment used last, or ErrNotFound when
+// none is registered.
+func (s *Store) MostRecentDeployment(ctx context.Context) (Deployment, error) {
+	list, err := s.queryDeployments(ctx, `ORDER BY last_used_at DESC, id DESC LIMIT 1`)
+	if err != nil {
+		return Deployment{}, err
+	}
+	if len(list) == 0 {
+		return Deployment{}, fmt.Errorf("deployment: %w", ErrNotFound)
+	}
+	return list[0], nil
+}
+
+// ListDeployments returns every deployment by name.
+func (s *Store) ListDeployments(ctx context.Context) ([]Deployment, error) {
+	return s.queryDeployments(ctx, `ORDER BY name, id`)
+}
+
+func (s *Store) oneDeployment(ctx context.Context, where string, key any) (Deployment, error) {
+	list, err := s.queryDeployments(ctx, "WHERE "+where, key)
+	if err != nil {
+		return Deployment{}, err
+	}
+	if len(list) == 0 {
+		return Deployment{}, fmt.Errorf("deployment %v: %w", key, ErrNotFound)
+	}
+	return list[0], nil
+}
+
+func (s *Store) queryDeployments(ctx context.Context, tail string, args ...any) ([]Deployment, error) {
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+deploymentColumns+` FROM deployments `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query deployments: %w", err)
+	}
+	defer rows.Close()
+	list := []Deployment{}
+	for rows.Next() {
+		d, err := scanDeployment(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query deployments: %w", err)
+	}
+	return list, nil
+}
+
+func scanDeployment(rows *sql.Rows) (Deployment, error) {
+	var d Deployment
+	var dataPaths, excludes string
+	if err := rows.Scan(&d.ID, &d.Name, &d.Path, &dataPaths, &excludes, &d.VersionKey,
+		&d.StorageDir, &d.ComposeProject, &d.CreatedAt, &d.LastUsedAt); err != nil {
+		return Deployment{}, fmt.Errorf("scan deployment: %w", err)
+	}
+	d.CreatedAt, d.LastUsedAt = d.CreatedAt.UTC(), d.LastUsedAt.UTC()
+	d.DataPaths, d.Excludes = []string{}, []string{}
+	if err := json.Unmarshal([]byte(dataPaths), &d.DataPaths); err != nil {
+		return Deployment{}, fmt.Errorf("deployment %d data paths: %w", d.ID, err)
+	}
+	if err := json.Unmarshal([]byte(excludes), &d.Excludes); err != nil {
+		return Deployment{}, fmt.Errorf("deployment %d excludes: %w", d.ID, err)
+	}
+	if d.DataPaths == nil {
+		d.DataPaths = []string{}
+	}
+	if d.Excludes == nil {
+		d.Excludes = []string{}
+	}
+	return d, nil
+}

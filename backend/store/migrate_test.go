@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"rewind/migrations"
+)
+
+func migrationCount(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestMigrationsApplyAndReapply(t *testing.T) {
+	list, err := loadMigrations(migrations.FS)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("embedded migrations: %d, %v", len(list), err)
+	}
+	ctx := context.Background()
+	stores(t, func(t *testing.T, s *Store) {
+		if got := migrationCount(t, s); got != len(list) {
+			t.Fatalf("applied %d migrations, want %d", got, len(list))
+		}
+		if _, err := s.CreateDeployment(ctx, Deployment{Name: "a", Path: "/a"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.migrate(ctx); err != nil {
+			t.Fatalf("reapply: %v", err)
+		}
+		if got := migrationCount(t, s); got != len(list) {
+			t.Fatalf("after reapply %d rows, want %d", got, len(list))
+		}
+		if _, err := s.DeploymentByName(ctx, "a"); err != nil {
+			t.Fatalf("reapply lost data: %v", err)
+		}
+		v, err := s.SchemaVersion(ctx)
+		if err != nil || v != list[len(list)-1].version {
+			t.Fatalf("schema version %d (%v), want %d", v, err, list[len(list)-1].version)
+		}
+	})
+}
+
+func TestReopenFileIsNoOp(t *testing.T) {
+	list, err := loadMigrations(migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := 0; i < 2; i++ {
+		s, err := Open(dir)
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		if got, want := migrationCount(t, s), len(list); got != want {
+			t.Fatalf("open %d: %d migrations recorded, want %d", i, got, want)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestBackupRecordsHasSeedColumns(t *testing.T) {
+	s := newMemStore(t)
+	rows, err := s.db.Query(`SELECT column_name, data_type, is_nullable, column_default
+		FROM information_schema.columns WHERE table_name = 'backup_records' ORDER BY ordinal_position`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var name, typ, nullable string
+		var def *string
+		if err := rows.Scan(&name, &typ, &nullable, &def); err != nil {
+			t.Fatal(err)
+		}
+		col := name + " " + typ
+		if nullable == "NO" {
+			col += " NOT NULL"
+		}
+		if def != nil {
+			col += " DEFAULT " + *def
+		}
+		got = append(got, col)
+	}
+	want := []string{
+		"id INTEGER NOT NULL DEFAULT nextval('backup_records_seq')",
+		"backup_name VARCHAR NOT NULL",
+		"backup_type VARCHAR NOT NULL",
+		"source_version VARCHAR",
+		"backup_path VARCHAR NOT NULL",
+		"backup_size BIGINT",
+		"file_count INTEGER",
+		"compression_type VARCHAR DEFAULT 'gzip'",
+		"backup_hash VARCHAR",
+		"description VARCHAR",
+		"backup_metadata JSON",
+		"created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP",
+		"expires_at TIMESTAMP",
+		"deployment_id INTEGER",
+		"status VARCHAR NOT NULL DEFAULT 'in_progress'",
+		"verified_at TIMESTAMP",
+		"error VARCHAR",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("backup_records columns:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestStatusConstraints(t *testing.T) {
+	s := newMemStore(t)
+	tests := []struct {
+		name, query string
+	}{
+		{"backup status", `INSERT INTO backup_records (backup_name, backup_type, backup_path, status)
+			VALUES ('n', 'manual', '/x', 'done')`},
+		{"upgrade status", `INSERT INTO upgrade_history (to_version, status, started_at)
+			VALUES ('2', 'ok', now())`},
+		{"operation state", `INSERT INTO operations (kind, state, started_at, updated_at)
+			VALUES ('backup', 'paused', now(), now())`},
+	}
+	for _, tt := range tests {
+		if _, err := s.db.Exec(tt.query); err == nil || !strings.Contains(err.Error(), "CHECK") {
+			t.Errorf("%s: got %v, want a CHECK violation", tt.name, err)
+		}
+	}
+}
+
+func TestLoadMigrationsRejectsBadFiles(t *testing.T) {
+	tests := []struct {
+		name string
+		fs   fstest.MapFS
+	}{
+		{"bad name", fstest.MapFS{"init.sql": {Data: []byte("SELECT 1")}}},
+		{"duplicate version", fstest.MapFS{
+			"0001_a.sql": {Data: []byte("SELECT 1")},
+			"0001_b.sql": {Data: []byte("SELECT 1")},
+		}},
+	}
+	for _, tt := range tests {
+		if _, err := loadMigrations(tt.fs); err == nil {
+			t.Errorf("%s: loaded without error", tt.name)
+		}
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	s := newMemStore(t)
+	if _, err := s.db.Exec(`INSERT INTO schema_migrations VALUES (99, 'future', now())`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.migrate(context.Background()); !errors.Is(err, ErrSchemaTooNew) {
+		t.Fatalf("got %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestFailedMigrationRollsBack(t *testing.T) {
+	s := newMemStore(t)
+	fsys := fstest.MapFS{
+		"0001_initial.sql": {Data: []byte("SELECT 1")}, // already applied: skipped
+		"0002_broken.sql":  {Data: []byte("CREATE TABLE half (x INTEGER); SELECT * FROM missing_table;")},
+	}
+	if err := s.migrateFS(context.Background(), fsys); err == nil {
+		t.Fatal("broken migration applied")
+	}
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 || migrationCount(t, s) != 1 {
+		t.Fatalf("half-applied migration left table count %d, %d rows", n, migrationCount(t, s))
+	}
+}
+
+func TestMemoryLimitApplied(t *testing.T) {
+	s := newMemStore(t)
+	var limit string
+	if err := s.db.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(limit, "MiB") && !strings.Contains(limit, "MB") {
+		t.Fatalf("memory_limit %q, want the 256MB cap", limit)
+	}
+}

@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Operation states.
+const (
+	OpRunning   = "running"
+	OpSucceeded = "succeeded"
+	OpFailed    = "failed"
+	OpCanceled  = "canceled"
+	OpRecovered = "recovered"
+)
+
+// Operation is one journal row: a mutating operation, its current step and
+// the facts recovery needs.
+type Operation struct {
+	ID           int64           `json:"id"`
+	DeploymentID int64           `json:"deploymentId"` // 0 = none
+	Kind         string          `json:"kind"`
+	State        string          `json:"state"`
+	Step         string          `json:"step"`
+	Facts        json.RawMessage `json:"facts"`
+	StartedAt    time.Time       `json:"startedAt" ts_type:"string"`
+	UpdatedAt    time.Time       `json:"updatedAt" ts_type:"string"`
+	FinishedAt   *time.Time      `json:"finishedAt" ts_type:"string"`
+	Error        string          `json:"error,omitempty"`
+	PID          int             `json:"pid"`
+}
+
+const operationColumns = `id, deployment_id, kind, state, step, facts::VARCHAR, started_at,
+	updated_at, finished_at, error, pid`
+
+// BeginOperation journals a new running operation and returns its ID.
+// StartedAt defaults to now and PID to this process.
+func (s *Store) BeginOperation(ctx context.Context, op Operation) (int64, error) {
+	if op.Kind == "" {
+		return 0, invalidf("empty operation kind")
+	}
+	facts, err := rawJSON(op.Facts)
+	if err != nil {
+		return 0, err
+	}
+	started := op.StartedAt
+	if started.IsZero() {
+		started = now()
+	}
+	pid := op.PID
+	if pid == 0 {
+		pid = os.Getpid()
+	}
+	id, err := s.insertID(ctx, `INSERT INTO operations (deployment_id, kind, state, step, facts,
+		started_at, updated_at, pid) VALUES (?, ?, 'running', ?, ?, ?, ?, ?) RETURNING id`,
+		nullID(op.DeploymentID), op.Kind, nullString(op.Step), facts, started.UTC(), started.UTC(), pid)
+	if err != nil {
+		return 0, fmt.Errorf("begin operation: %w", err)
+	}
+	return id, nil
+}
+
+// UpdateOperation journals the step about to run and, unless facts is nil,
+// replaces the facts (encoded with encoding/json; a json.RawMessage is kept).
+func (s *Store) UpdateOperation(ctx context.Context, id int64, step string, facts any) error {
+	var (
+		n   int64
+		err error
+	)
+	if facts == nil {
+		n, err = s.exec(ctx, `UPDATE operations SET step = ?, updated_at = ? WHERE id = ?`,
+			nullString(step), now(), id)
+	} else {
+		var text string
+		if text, err = encodeJSON(facts); err != nil {
+			return err
+		}
+		n, err = s.exec(ctx, `UPDATE operations SET step = ?, facts = ?, updated_at = ? WHERE id = ?`,
+			nullString(step), text, now(), id)
+	}
+	if err != nil {
+		return fmt.Errorf("update operation %d: %w", id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("operation %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// FinishOperation ends the operation in a final state (succeeded, failed,
+// canceled or recovered) with an optional error text.
+func (s *Store) FinishOperation(ctx context.Context, id int64, state, errText string) error {
+	switch state {
+	case OpSucceeded, OpFailed, OpCanceled, OpRecovered:
+	default:
+		return invalidf("final operation state %q", state)
+	}
+	t := now()
+	n, err := s.exec(ctx, `UPDATE operations SET state = ?, error = ?, finished_at = ?, updated_at = ?
+		WHERE id = ?`, state, nullString(errText), t, t, id)
+	if err != nil {
+		return fmt.Errorf("finish operation %d: %w", id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("operation %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// GetOperation returns the journal row, or ErrNotFound.
+func (s *Store) GetOperation(ctx context.Context, id int64) (Operation, error) {
+	list, err := s.queryOperations(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return Operation{}, err
+	}
+	if len(list) == 0 {
+		return Operation{}, fmt.Errorf("operation %d: %w", id, ErrNotFound)
+	}
+	return list[0], nil
+}
+
+// UnfinishedOperations returns every operation still marked running, oldest first.
+func (s *Store) UnfinishedOperations(ctx context.Context) ([]Operation, error) {
+	return s.queryOperations(ctx, `WHERE state = 'running' ORDER BY id`)
+}
+
+// ListOperations returns a deployment's operations (all when deploymentID is
+// 0), newest first, at most limit (no limit when limit <= 0).
+func (s *Store) ListOperations(ctx context.Context, deploymentID int64, limit int) ([]Operation, error) {
+	where, args := "", []any{}
+	if deploymentID != 0 {
+		where, args = "WHERE deployment_id = ?", append(args, deploymentID)
+	}
+	tail := where + ` ORDER BY started_at DESC, id DESC`
+	if limit > 0 {
+		tail += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return s.queryOperations(ctx, tail, args...)
+}
+
+func (s *Store) queryOperations(ctx context.Context, tail string, args ...any) ([]Operation, error) {
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+operationColumns+` FROM operations `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query operations: %w", err)
+	}
+	defer rows.Close()
+	list := []Operation{}
+	for rows.Next() {
+		var (
+			op              Operation
+			deploymentID    sql.NullInt64
+			step, errS, fct sql.NullString
+			finished        sql.NullTime
+			pid             sql.NullInt64
+		)
+		if err := rows.Scan(&op.ID, &deploymentID, &op.Kind, &op.State, &step, &fct, &op.StartedAt,
+			&op.UpdatedAt, &finished, &errS, &pid); err != nil {
+			return nil, fmt.Errorf("scan operation: %w", err)
+		}
+		op.DeploymentID, op.Step, op.Error, op.PID = deploymentID.Int64, step.String, errS.String, int(pid.Int64)
+		op.Facts = rawOrNil(fct)
+		op.StartedAt, op.UpdatedAt, op.FinishedAt = op.StartedAt.UTC(), op.UpdatedAt.UTC(), timePtr(finished)
+		list = append(list, op)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query operations: %w", err)
+	}
+	return list, nil
+}

@@ -1,0 +1,98 @@
+// Package view holds the shapes the UI and the CLI's JSON output see: the
+// error shape with its one mapping table, and job snapshots.
+package view
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"rewind/backend/archive"
+	"rewind/backend/backup"
+	"rewind/backend/deployment"
+	"rewind/backend/docker"
+	"rewind/backend/journal"
+	"rewind/backend/store"
+)
+
+// Error is a failure as the UI shows it: a stable code to translate by, the
+// one-line message, and the full detail behind "Copy details".
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Detail  string `json:"detail"`
+}
+
+func (e Error) Error() string { return e.Message }
+
+// errorRow maps a domain error to a code. Rows are tried in order.
+type errorRow struct {
+	target error
+	code   string
+}
+
+// errorTable is the one place domain errors become UI codes.
+var errorTable = []errorRow{
+	{context.Canceled, "canceled"},
+	{store.ErrInUse, "catalog_in_use"},
+	{journal.ErrBusy, "busy"},
+	{deployment.ErrNoProject, "project_missing"},
+	{deployment.ErrNoCompose, "compose_missing"},
+	{deployment.ErrNotConfigured, "not_configured"},
+	{deployment.ErrUnknown, "deployment_unknown"},
+	{backup.ErrNotFound, "backup_not_found"},
+	{backup.ErrFileMissing, "backup_file_missing"},
+	{backup.ErrChecksum, "checksum_mismatch"},
+	{backup.ErrNoSpace, "no_space"},
+	{backup.ErrInUse, "backup_in_use"},
+	{backup.ErrWrongProject, "wrong_deployment"},
+	{backup.ErrNotCompleted, "backup_not_completed"},
+	{backup.ErrBadType, "bad_request"},
+	{docker.ErrUnreachable, "docker_unreachable"},
+	{archive.ErrNotArchive, "archive_invalid"},
+	{archive.ErrNoManifest, "archive_no_manifest"},
+	{archive.ErrTruncated, "archive_truncated"},
+	{archive.ErrIndexMismatch, "archive_damaged"},
+	{archive.ErrUnsafeEntry, "archive_unsafe"},
+	{store.ErrNotFound, "not_found"},
+}
+
+// CodeInternal is the fallback code for errors the table does not know.
+const CodeInternal = "internal"
+
+// FromError maps any error to the UI shape.
+func FromError(err error) Error {
+	if err == nil {
+		return Error{}
+	}
+	var ve Error
+	if errors.As(err, &ve) {
+		return ve
+	}
+	code := CodeInternal
+	for _, row := range errorTable {
+		if errors.Is(err, row.target) {
+			code = row.code
+			break
+		}
+	}
+	detail := err.Error()
+	msg := detail
+	if i := strings.IndexByte(msg, '\n'); i >= 0 { // joined errors: first line is the headline
+		msg = msg[:i]
+	}
+	return Error{Code: code, Message: msg, Detail: detail}
+}
+
+// Codes lists every code the table can produce, for tests and translations.
+func Codes() []string {
+	seen := map[string]bool{CodeInternal: true}
+	out := []string{CodeInternal}
+	for _, r := range errorTable {
+		if !seen[r.code] {
+			seen[r.code] = true
+			out = append(out, r.code)
+		}
+	}
+	return out
+}

@@ -1,0 +1,77 @@
+import * as App from '../../wailsjs/go/main/App'
+import { EventsOn } from '../../wailsjs/runtime/runtime'
+import { toAppError } from './errors'
+import type {
+  Backup,
+  BackupDetails,
+  BackupRequest,
+  Job,
+  RestoreMode,
+  RestorePlan,
+  Status,
+} from './types'
+
+// Typed wrappers over the generated bindings. Every wrapper rejects with an AppError,
+// never with the raw bridge error, so components handle one error shape.
+
+async function call<T>(run: () => Promise<unknown>): Promise<T> {
+  try {
+    return (await run()) as T
+  } catch (e) {
+    throw toAppError(e)
+  }
+}
+
+// Go encodes nil slices as null; normalise them here so components can rely on arrays.
+const arr = <T>(v: readonly T[] | null | undefined): T[] => (v ? [...v] : [])
+
+function normStatus(s: Status): Status {
+  return { ...s, deployment: s.deployment ?? null, lastUpgrade: s.lastUpgrade ?? null, services: arr(s.services) }
+}
+
+function normDetails(d: BackupDetails): BackupDetails {
+  const m = d.manifest
+  return {
+    ...d,
+    manifest: {
+      ...m,
+      paths: arr(m?.paths),
+      excludes: arr(m?.excludes),
+      dataPaths: arr(m?.dataPaths),
+      services: arr(m?.services),
+      totals: m?.totals ?? { entries: 0, files: 0, bytes: 0 },
+    },
+    breakdown: arr(d.breakdown),
+    entries: arr(d.entries),
+    entriesTotal: d.entriesTotal ?? arr(d.entries).length,
+  }
+}
+
+export const getStatus = () => call<Status>(async () => normStatus((await App.GetStatus()) as Status))
+export const listBackups = () => call<Backup[]>(async () => arr(await App.ListBackups()))
+export const getBackup = (id: number) =>
+  call<BackupDetails>(async () => normDetails((await App.GetBackup(id)) as unknown as BackupDetails))
+export const startBackup = (req: BackupRequest) => call<string>(() => App.StartBackup(req))
+export const startVerify = (id: number) => call<string>(() => App.StartVerify(id))
+export const deleteBackup = (id: number) => call<void>(() => App.DeleteBackup(id))
+export const planRestore = (id: number, mode: RestoreMode) =>
+  call<RestorePlan>(async () => {
+    const p = (await App.PlanRestore(id, mode)) as RestorePlan
+    return { ...p, containers: arr(p.containers) }
+  })
+export const startRestore = (id: number, mode: RestoreMode, confirmation: string) =>
+  call<string>(() => App.StartRestore(id, mode, confirmation))
+export const listJobs = () => call<Job[]>(async () => arr(await App.ListJobs()))
+export const cancelJob = (id: string) => call<void>(() => App.CancelJob(id))
+
+/** The event that carries a full Job snapshot; declared once. */
+export const jobUpdateEvent = 'job:update'
+
+/**
+ * onJobUpdate subscribes to job snapshots and returns the function that removes exactly
+ * this listener. Never use EventsOff: it drops every listener for the event.
+ */
+export function onJobUpdate(handler: (job: Job) => void): () => void {
+  const off = EventsOn(jobUpdateEvent, (job: Job) => handler(job))
+  return typeof off === 'function' ? off : () => {}
+}

@@ -1,0 +1,176 @@
+// Shapes of the values the Go side returns. They mirror the JSON tags of the bound
+// methods' DTOs; wailsjs/go/models.ts is the generated twin and only src/api sees it.
+
+export type BackupType = 'manual' | 'pre-upgrade' | 'pre-restore' | 'scheduled'
+export type BackupStatus = 'in_progress' | 'completed' | 'failed' | 'corrupt'
+export type Compression = 'gzip' | 'zstd'
+export type RestoreMode = 'full' | 'app' | 'data'
+
+export interface AppError {
+  code: string
+  message: string
+  detail: string
+}
+
+export interface Deployment {
+  id: number
+  name: string
+  path: string
+  dataPaths: string[]
+  excludes: string[]
+  versionKey: string
+  storageDir: string
+  composeProject: string
+}
+
+export interface Service {
+  service: string
+  name: string
+  state: string
+  health: string
+  running: boolean
+}
+
+export interface Upgrade {
+  id: number
+  fromVersion: string
+  toVersion: string
+  status: string
+  startedAt: string
+  finishedAt?: string | null
+  error: string
+}
+
+export interface Status {
+  deployment: Deployment | null
+  version: string
+  docker: { reachable: boolean; error: string }
+  services: Service[]
+  lastUpgrade: Upgrade | null
+}
+
+export interface Backup {
+  id: number
+  name: string
+  type: BackupType
+  status: BackupStatus
+  version: string
+  path: string
+  size: number
+  fileCount: number
+  sha256: string
+  compression: Compression
+  createdAt: string
+  fileExists: boolean
+  verifiedAt: string | null
+  description: string
+  error: string
+}
+
+export interface ManifestService {
+  service: string
+  image: string
+  imageId: string
+  repoDigest: string
+}
+
+export interface Manifest {
+  formatVersion: number
+  deployment: string
+  project: string
+  type: string
+  version: string
+  createdAt: string
+  description: string
+  paths: string[]
+  excludes: string[]
+  dataPaths: string[]
+  compression: string
+  totals: { entries: number; files: number; bytes: number }
+  services: ManifestService[]
+}
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink'
+
+export interface Entry {
+  path: string
+  type: EntryType
+  size: number
+  mode: number
+  mtime: string
+  uid: number
+  gid: number
+  link?: string
+  sha256?: string
+}
+
+export interface BreakdownRow {
+  path: string
+  bytes: number
+  files: number
+}
+
+export interface BackupDetails {
+  backup: Backup
+  manifest: Manifest
+  breakdown: BreakdownRow[]
+  entries: Entry[]
+  entriesTotal: number
+}
+
+export interface BackupRequest {
+  type: BackupType
+  description: string
+  stopServices: boolean
+  compression: Compression
+}
+
+export interface Amount {
+  files: number
+  bytes: number
+}
+
+export interface RestorePlan {
+  backupId: number
+  mode: RestoreMode
+  replaced: Amount
+  added: Amount
+  removed: Amount
+  lost: Amount
+  containers: string[]
+  discardsData: boolean
+  deploymentName: string
+}
+
+export type JobState = 'running' | 'succeeded' | 'failed' | 'canceled'
+export type JobPhase =
+  | 'preparing'
+  | 'stopping'
+  | 'archiving'
+  | 'verifying'
+  | 'extracting'
+  | 'swapping'
+  | 'starting'
+  | 'health'
+  | 'done'
+
+export interface Job {
+  id: string
+  kind: string
+  title: string
+  state: JobState
+  phase: JobPhase | string
+  bytesDone: number
+  bytesTotal: number
+  filesDone: number
+  filesTotal: number
+  rate: number
+  etaSeconds: number
+  seq: number
+  startedAt: string
+  finishedAt: string | null
+  cancellable: boolean
+  message: string
+  error: AppError | null
+  result: unknown
+}

@@ -1,0 +1,87 @@
+import { screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it, vi } from 'vitest'
+import type { Job } from '../api'
+import { makeJob } from '../test/fixtures'
+import { axeViolations, renderUI } from '../test/render'
+import { ProgressPanel } from './ProgressPanel'
+
+function setup(jobs: Job[], canceling = new Set<string>()) {
+  const onCancel = vi.fn()
+  const onDismiss = vi.fn()
+  renderUI(<ProgressPanel jobs={jobs} onCancel={onCancel} onDismiss={onDismiss} canceling={canceling} />)
+  return { onCancel, onDismiss, user: userEvent.setup() }
+}
+
+describe('ProgressPanel', () => {
+  it('renders nothing without jobs', () => {
+    setup([])
+    expect(screen.queryByRole('region')).not.toBeInTheDocument()
+  })
+
+  it('shows phase, amounts of totals, rate, ETA and a progress bar', () => {
+    setup([makeJob()])
+    const panel = screen.getByRole('region', { name: 'Activity' })
+    expect(within(panel).getByText('Archiving')).toBeInTheDocument()
+    expect(panel).toHaveTextContent('1.0 MiB of 4.0 MiB')
+    expect(panel).toHaveTextContent('10 of 40')
+    expect(panel).toHaveTextContent('2.0 MiB/s')
+    expect(panel).toHaveTextContent('2 s')
+    const bar = within(panel).getByRole('progressbar', { name: 'Backup of shop' })
+    expect(bar).toHaveAttribute('aria-valuenow', '25')
+  })
+
+  it('says unknown for unknown totals and ETA and leaves the bar indeterminate', () => {
+    setup([makeJob({ bytesTotal: 0, filesTotal: 0, etaSeconds: -1, rate: 0, phase: 'stopping' })])
+    const panel = screen.getByRole('region', { name: 'Activity' })
+    expect(panel).toHaveTextContent('1.0 MiB of unknown')
+    expect(panel).toHaveTextContent('Time leftunknown')
+    const bar = screen.getByRole('progressbar')
+    expect(bar).not.toHaveAttribute('aria-valuenow')
+    expect(bar).toHaveAttribute('aria-valuetext', 'Stopping services')
+  })
+
+  it('offers Cancel only for a running cancellable job', async () => {
+    const { onCancel, user } = setup([
+      makeJob({ id: 'a', title: 'Backup A' }),
+      makeJob({ id: 'b', title: 'Restore B', kind: 'restore', phase: 'swapping', cancellable: false }),
+    ])
+    expect(screen.queryByRole('button', { name: 'Cancel Restore B' })).not.toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Cancel Backup A' }))
+    expect(onCancel).toHaveBeenCalledWith('a')
+  })
+
+  it('disables Cancel while the request is in flight', () => {
+    setup([makeJob({ id: 'a', title: 'Backup A' })], new Set(['a']))
+    expect(screen.getByRole('button', { name: 'Cancel Backup A' })).toBeDisabled()
+    expect(screen.getByRole('button', { name: 'Cancel Backup A' })).toHaveTextContent('Cancelling…')
+  })
+
+  it('tells the truth about the outcome', async () => {
+    const { onDismiss, user } = setup([
+      makeJob({ id: 'ok', title: 'Backup OK', state: 'succeeded', phase: 'done', seq: 9 }),
+      makeJob({
+        id: 'bad',
+        title: 'Restore X',
+        state: 'failed',
+        phase: 'extracting',
+        seq: 9,
+        error: { code: 'checksum', message: 'archive checksum mismatch', detail: 'want ab, got cd' },
+      }),
+      makeJob({ id: 'stop', title: 'Verify Y', state: 'canceled', seq: 3 }),
+    ])
+    expect(screen.getByText('Finished successfully.')).toBeInTheDocument()
+    const alert = screen.getByRole('alert')
+    expect(alert).toHaveTextContent('Restore X failed')
+    expect(alert).toHaveTextContent('archive checksum mismatch')
+    expect(screen.getByText('Cancelled. Nothing was changed.')).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: /^Cancel / })).not.toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Dismiss Backup OK' }))
+    expect(onDismiss).toHaveBeenCalledWith('ok')
+  })
+
+  it('has no axe violations', async () => {
+    setup([makeJob(), makeJob({ id: 'f', state: 'failed', error: { code: 'internal', message: 'x', detail: 'y' } })])
+    expect(await axeViolations(screen.getByRole('region', { name: 'Activity' }))).toEqual([])
+  })
+})
