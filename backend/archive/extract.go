@@ -249,6 +249,9 @@ func (x *extractor) entry(hdr *tar.Header) error {
 	if reason != "" {
 		return unsafeEntry(hdr.Name, reason)
 	}
+	if hdr.Uid < 0 || hdr.Gid < 0 {
+		return unsafeEntry(hdr.Name, "negative owner")
+	}
 	if int64(x.tree.count) >= x.entryCap {
 		return unsafeEntry(hdr.Name, fmt.Sprintf("more than %d entries", x.entryCap))
 	}

@@ -38,9 +38,12 @@ func FuzzExtract(f *testing.F) {
 		if len(data) > 16<<10 {
 			continue
 		}
-		f.Add(data, false)
-		if raw, ok := hGunzip(data, 16<<10); ok {
+		raw, ok := hGunzip(data, 16<<10)
+		if ok {
 			f.Add(raw, true)
+		}
+		if ok || !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) { // small, or not gzip at all
+			f.Add(data, false)
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, gz bool) {

@@ -44,8 +44,27 @@ type createFacts struct {
 	Stopped  bool             `json:"stopped"`
 }
 
+// Source is what a backup archives when it is not the live deployment: a
+// directory laid out like the deployment (Root) holding only Paths.
+type Source struct {
+	Root  string
+	Paths []string
+}
+
 // Create takes a backup of the deployment (RELIABILITY §2, B1–B10).
-func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRequest, report progress.Report) (res CreateResult, err error) {
+func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRequest, report progress.Report) (CreateResult, error) {
+	lock, err := LockDeployment(dep, "backup create")
+	if err != nil {
+		return CreateResult{Warnings: []string{}}, err
+	}
+	defer lock.Release()
+	return m.CreateLocked(ctx, dep, Source{}, req, report)
+}
+
+// CreateLocked is Create for a caller that already holds the deployment's
+// lock (a restore's safety copy, an upgrade's pre-upgrade backup). A zero
+// Source means the live deployment.
+func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src Source, req CreateRequest, report progress.Report) (res CreateResult, err error) {
 	report = progress.Or(report)
 	res.Warnings = []string{}
 	if req.Type == "" {
@@ -69,18 +88,20 @@ func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRe
 	if _, err := deployment.CheckDir(dep.Path); err != nil {
 		return res, err
 	}
-
-	// B1: lock, pre-scan, space.
-	lock, err := LockDeployment(dep, "backup create")
-	if err != nil {
-		return res, err
+	if src.Root != "" && len(src.Paths) == 0 {
+		return res, fmt.Errorf("backup source %s names no paths", src.Root)
 	}
-	defer lock.Release()
+
+	// B1: pre-scan, space.
 	crashpoint.Hit("backup.B1")
 	report.Phase(progress.Preparing, "scanning files")
-	plan, err := archive.Scan(ctx, dep.Path, deployment.Excludes(dep, m.StateDir))
+	root, paths, excludes := dep.Path, []string{"."}, deployment.Excludes(dep, m.StateDir)
+	if src.Root != "" {
+		root, paths, excludes = src.Root, src.Paths, []string{}
+	}
+	plan, err := archive.Scan(ctx, root, excludes)
 	if err != nil {
-		return res, fmt.Errorf("scan %s: %w", dep.Path, err)
+		return res, fmt.Errorf("scan %s: %w", root, err)
 	}
 	for _, s := range plan.Skipped {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("skipped %s", s))
@@ -175,13 +196,13 @@ func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRe
 	// B4–B5: write the partial, hashing while writing; sync; close.
 	manifest := archive.Manifest{FormatVersion: archive.FormatVersion, Deployment: dep.Name,
 		Project: dep.ComposeProject, Type: req.Type, Version: version, CreatedAt: now,
-		Description: req.Description, Paths: []string{"."}, Excludes: deployment.Excludes(dep, m.StateDir),
+		Description: req.Description, Paths: paths, Excludes: excludes,
 		DataPaths: dep.DataPaths, Compression: comp, Totals: plan.Totals, Services: services}
 	if manifest.Services == nil {
 		manifest.Services = []archive.ServiceImage{}
 	}
 	report(progress.Progress{Phase: progress.Archiving, BytesTotal: plan.Totals.Bytes, FilesTotal: plan.Totals.Files})
-	wres, err := m.writePartial(ctx, dep, plan, manifest, facts.Partial, comp, report)
+	wres, err := m.writePartial(ctx, root, plan, manifest, facts.Partial, comp, report)
 	if err != nil {
 		return res, err
 	}
@@ -217,14 +238,14 @@ func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRe
 
 const partialSuffix = ".partial"
 
-func (m *Manager) writePartial(ctx context.Context, dep store.Deployment, plan *archive.Plan, man archive.Manifest, partial string, comp archive.Compression, report progress.Report) (archive.WriteResult, error) {
+func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.Plan, man archive.Manifest, partial string, comp archive.Compression, report progress.Report) (archive.WriteResult, error) {
 	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return archive.WriteResult{}, fmt.Errorf("create %s: %w", filepath.Base(partial), err)
 	}
 	defer f.Close()
 	crashpoint.Hit("backup.B4")
-	wres, err := archive.Write(ctx, f, dep.Path, plan, man, archive.WriteOptions{
+	wres, err := archive.Write(ctx, f, root, plan, man, archive.WriteOptions{
 		Compression: comp,
 		Report: func(p archive.Progress) {
 			report(progress.Progress{Phase: progress.Archiving, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,

@@ -25,12 +25,16 @@ type DeleteResult struct {
 // then the record deleted, then the file removed; recovery finishes an
 // interrupted delete in the same direction.
 func (m *Manager) Delete(ctx context.Context, dep store.Deployment, id int64) (DeleteResult, error) {
-	res := DeleteResult{Warnings: []string{}}
 	lock, err := LockDeployment(dep, "backup delete")
 	if err != nil {
-		return res, err
+		return DeleteResult{Warnings: []string{}}, err
 	}
 	defer lock.Release()
+	return m.deleteLocked(ctx, dep, id)
+}
+
+func (m *Manager) deleteLocked(ctx context.Context, dep store.Deployment, id int64) (DeleteResult, error) {
+	res := DeleteResult{Warnings: []string{}}
 	b, err := m.get(ctx, dep, id)
 	if err != nil {
 		return res, err

@@ -290,26 +290,6 @@ func (e *env) backupImport() *cobra.Command {
 	}
 }
 
-func (e *env) backupRestore() *cobra.Command {
-	c := &cobra.Command{Use: "restore ID [--mode full|app|data] [--dry-run] [--no-start] --yes",
-		Short: "Restore a backup (not available yet)", RunE: notYet("backup restore")}
-	c.Flags().String("mode", "full", "full, app or data")
-	c.Flags().Bool("dry-run", false, "only show what would change")
-	c.Flags().Bool("no-start", false, "leave the containers stopped")
-	c.Flags().Bool("yes", false, "confirm")
-	return c
-}
-
-func (e *env) backupPrune() *cobra.Command {
-	c := &cobra.Command{Use: "prune [--keep-last N] [--keep-days D] [--dry-run] [--yes]",
-		Short: "Apply retention (not available yet)", RunE: notYet("backup prune")}
-	c.Flags().Int("keep-last", 0, "keep the newest N backups")
-	c.Flags().Int("keep-days", 0, "keep backups younger than D days")
-	c.Flags().Bool("dry-run", false, "only list what would go")
-	c.Flags().Bool("yes", false, "confirm")
-	return c
-}
-
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {

@@ -62,7 +62,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code = ExitUsage
 	}
 	ve := view.FromError(err)
-	if e.json {
+	var sf silentFailure
+	if e.json && !errors.As(err, &sf) { // a silentFailure already printed its document
 		e.printJSON(map[string]any{"error": ve})
 	}
 	fmt.Fprintln(stderr, "rewind: "+oneLine(ve.Message))
@@ -131,14 +132,20 @@ func (e *env) open(ctx context.Context, what string) error {
 		e.warn(w)
 	}
 	e.backups = backup.New(st, dir, ConnectDocker)
-	lines, err := e.backups.Recover(ctx)
+	e.recover(ctx, e.restorer().Recover)
+	e.recover(ctx, e.backups.Recover)
+	return nil
+}
+
+// recover runs one recovery and reports what it did on stderr.
+func (e *env) recover(ctx context.Context, fn func(context.Context) ([]string, error)) {
+	lines, err := fn(ctx)
 	for _, l := range lines {
 		e.warn("recovered: " + l)
 	}
 	if err != nil {
 		e.warn("recovery incomplete: " + oneLine(err.Error()))
 	}
-	return nil
 }
 
 func (e *env) warn(msg string) { fmt.Fprintln(e.stderr, "rewind: "+msg) }

@@ -10,7 +10,11 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/docker/docker/client"
@@ -127,8 +131,31 @@ func (e *Engine) APIVersion() string { return e.cli.ClientVersion() }
 func (e *Engine) Close() error { return e.cli.Close() }
 
 func (e *Engine) unreachable(cause error) error {
-	return fmt.Errorf("%w at %s: %w; is dockerd running and DOCKER_HOST right?", ErrUnreachable, e.host, cause)
+	return fmt.Errorf("%w at %s: %w; is dockerd running and DOCKER_HOST right?", ErrUnreachable, e.host, connCause{cause, e.host})
 }
+
+// connCause shortens the client's generic "Cannot connect to the Docker
+// daemon at …" (which repeats the host and drops the reason) to the reason
+// where it can be found; the original stays reachable through Unwrap.
+type connCause struct {
+	err  error
+	host string
+}
+
+func (c connCause) Error() string {
+	msg := c.err.Error()
+	if !strings.HasPrefix(msg, "Cannot connect to the Docker daemon") {
+		return msg
+	}
+	if path, ok := strings.CutPrefix(c.host, "unix://"); ok {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return "no socket at " + path
+		}
+	}
+	return "cannot connect"
+}
+
+func (c connCause) Unwrap() error { return c.err }
 
 // wrap marks transport failures (the engine vanished mid-operation) with
 // ErrUnreachable; other errors pass through unchanged.

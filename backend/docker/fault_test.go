@@ -62,8 +62,8 @@ func TestStartFailureStillRestoresEveryPolicy(t *testing.T) {
 
 	err = e.Start(ctx, snap, 5*time.Second)
 	var ce *ContainerError
-	if !errors.As(err, &ce) || ce.Op != "start" || ce.Name != "p_app_1" {
-		t.Fatalf("Start error = %v, want a start ContainerError naming p_app_1", err)
+	if !errors.As(err, &ce) || ce.Op != "start" || ce.Name != "p_app_1" || ce.State != "exited (code 0)" {
+		t.Fatalf("Start error = %v, want a start ContainerError naming p_app_1 and its state", err)
 	}
 	if !strings.Contains(err.Error(), "injected failure") {
 		t.Errorf("error %q lacks the engine's reason", err)

@@ -32,7 +32,11 @@ func (e *Engine) Start(ctx context.Context, snap Snapshot, waitTimeout time.Dura
 			err = ErrContainerGone
 		}
 		if err != nil {
-			errs = append(errs, &ContainerError{Op: "start", ID: c.ID, Name: c.Name, Err: e.wrap(err)})
+			ce := &ContainerError{Op: "start", ID: c.ID, Name: c.Name, Err: e.wrap(err)}
+			if cur, ierr := e.inspect(ctx, c.ID); ierr == nil {
+				ce.State = cur.describe()
+			}
+			errs = append(errs, ce)
 			continue
 		}
 		started = append(started, c)

@@ -9,9 +9,11 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
+	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/journal"
+	"rewind/backend/restore"
 	"rewind/backend/store"
 )
 
@@ -49,6 +51,26 @@ var errorTable = []errorRow{
 	{backup.ErrNotCompleted, "backup_not_completed"},
 	{backup.ErrBadType, "bad_request"},
 	{docker.ErrUnreachable, "docker_unreachable"},
+	{docker.ErrNotHealthy, "not_healthy"},
+	{docker.ErrContainerGone, "container_gone"},
+	{docker.ErrStillRunning, "container_still_running"},
+	{docker.ErrProjectChanged, "project_changed"},
+	{docker.ErrImageNotFound, "image_not_found"},
+	{compose.ErrNoCLI, "compose_cli_missing"},
+	{compose.ErrNoComposeFile, "compose_file_missing"},
+	{compose.ErrInvalidProjectName, "compose_project_invalid"},
+	{compose.ErrEnvSyntax, "env_syntax"},
+	{compose.ErrEnvValue, "env_value"},
+	{restore.ErrBadMode, "restore_bad_mode"},
+	{restore.ErrNotRestorable, "backup_not_restorable"},
+	{restore.ErrMountPoint, "restore_mount_point"},
+	{restore.ErrConfirmation, "confirmation_required"},
+	{restore.ErrUnhealthy, "restore_unhealthy"},
+	{backup.ErrNoPolicy, "retention_policy_missing"},
+	{store.ErrDuplicateName, "duplicate_name"},
+	{store.ErrDuplicatePath, "duplicate_path"},
+	{store.ErrInvalid, "invalid"},
+	{store.ErrSchemaTooNew, "catalog_too_new"},
 	{archive.ErrNotArchive, "archive_invalid"},
 	{archive.ErrNoManifest, "archive_no_manifest"},
 	{archive.ErrTruncated, "archive_truncated"},

@@ -1,6 +1,9 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import './styles.css'
+import './styles/base.css'
+import './styles/layout.css'
+import './styles/progress.css'
+import './styles/dialog.css'
 import App from './App'
 
 const container = document.getElementById('root')

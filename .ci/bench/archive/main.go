@@ -4,8 +4,8 @@
 // and peak RSS. Each tool runs in its own child process, interleaved, and
 // the medians of -runs rounds are reported.
 //
-//	go run ./.ci/bench/corpus -out /tmp/corpus -scale 0.25
-//	go run ./.ci/bench/archive -dir /tmp/corpus [-runs 3]
+//	go run ./.ci/bench/corpus -out CORPUS -scale 0.25
+//	go run ./.ci/bench/archive -dir CORPUS [-runs 3] [-strict]
 //
 // It exits non-zero when a goal of PERF.md is missed and -strict is set.
 package main

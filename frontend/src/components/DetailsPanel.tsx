@@ -11,9 +11,9 @@ import { StatusBadges } from './StatusBadges'
 
 type Load = { state: 'loading' } | { state: 'error'; error: AppError } | { state: 'ready'; details: BackupDetails }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+function Fact({ label, wide, children }: { label: string; wide?: boolean; children: ReactNode }) {
   return (
-    <div className="fact">
+    <div className={wide ? 'fact fact-wide' : 'fact'}>
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
@@ -91,13 +91,13 @@ function DetailsBody({ details, locale, unknown }: { details: BackupDetails; loc
         <Fact label={t('details.sha256')}>
           <code title={b.sha256}>{shortHash(b.sha256) || unknown}</code>
         </Fact>
-        <Fact label={t('details.file')}>
+        <Fact label={t('details.file')} wide>
           <span className="path" title={b.path}>
             {b.path}
           </span>
         </Fact>
         <Fact label={t('details.project')}>{m.project || unknown}</Fact>
-        <Fact label={t('details.paths')}>{list(m.paths)}</Fact>
+        <Fact label={t('details.paths')} wide>{list(m.paths)}</Fact>
         <Fact label={t('details.dataPaths')}>{list(m.dataPaths)}</Fact>
         <Fact label={t('details.excludes')}>{list(m.excludes)}</Fact>
         {b.description && <Fact label={t('details.description')}>{b.description}</Fact>}

@@ -11,8 +11,6 @@ function baseName(path: string): string {
   return parts[parts.length - 1] || path
 }
 
-const typeIcons: Record<string, string> = { dir: '📁', file: '📄', symlink: '🔗', hardlink: '⛓' }
-
 /** EntryTree lists the archived entries indented by depth, in path order. */
 export function EntryTree({ entries, total }: { entries: readonly Entry[]; total: number }) {
   const { t, locale } = useI18n()
@@ -31,11 +29,16 @@ export function EntryTree({ entries, total }: { entries: readonly Entry[]; total
       <ul className="tree" aria-label={t('details.tree')}>
         {sorted.map((e) => (
           <li key={e.path} style={{ paddingInlineStart: `${depth(e.path) * 1.1}rem` }} title={e.path}>
-            <span aria-hidden="true" className="tree-icon">
-              {typeIcons[e.type] ?? '•'}
+            <span className={`tree-name tree-${e.type}`}>
+              {baseName(e.path)}
+              {e.type === 'dir' ? '/' : ''}
             </span>
-            <span className="tree-name">{baseName(e.path)}</span>
-            {e.link && <span className="muted"> → {e.link}</span>}
+            {e.link && (
+              <span className="muted">
+                {e.type === 'hardlink' ? ' ⇒ ' : ' → '}
+                {e.link}
+              </span>
+            )}
             {e.type === 'file' && <span className="tree-size">{formatSize(e.size, unknown)}</span>}
           </li>
         ))}

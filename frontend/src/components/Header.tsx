@@ -1,5 +1,5 @@
 import type { AppError, Service, Status } from '../api'
-import { useI18n, type Lang } from '../i18n'
+import { languageNames, useI18n, type Lang } from '../i18n'
 import { ErrorBox } from './ErrorBox'
 
 export interface HeaderProps {
@@ -33,8 +33,11 @@ function LanguageSwitch() {
     <label className="lang-switch">
       <span>{t('header.language')}</span>
       <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
-        <option value="en">English</option>
-        <option value="zh">简体中文</option>
+        {(Object.keys(languageNames) as Lang[]).map((l) => (
+          <option key={l} value={l}>
+            {languageNames[l]}
+          </option>
+        ))}
       </select>
     </label>
   )

@@ -62,6 +62,7 @@ describe('RestoreDialog', () => {
     expect(screen.getByText('Create a backup first, then come back to restore it.')).toBeInTheDocument()
     expect(screen.queryByRole('alert')).not.toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Restore' })).toBeDisabled()
+    expect(await axeViolations(screen.getByRole('dialog'))).toEqual([])
   })
 
   it('shows an error with Retry, and Retry loads again', async () => {
@@ -98,7 +99,9 @@ describe('RestoreDialog', () => {
 
   it('selects a backup, shows its details and the preview, then starts the restore', async () => {
     const { user, onStarted } = setup()
-    await user.click(await screen.findByRole('radio', { name: 'Backup #2' }))
+    await screen.findAllByRole('radio')
+    expect(screen.getByText('Select a backup to restore.')).toBeInTheDocument()
+    await user.click(screen.getByRole('radio', { name: 'Backup #2' }))
     expect(screen.getByRole('radio', { name: 'Backup #2' })).toBeChecked()
     const selection = screen.getByRole('region', { name: 'Backup to be restored' })
     expect(selection).toHaveTextContent('Pre-upgrade')
@@ -128,6 +131,7 @@ describe('RestoreDialog', () => {
     expect(screen.getByText('Lost (written since the backup)').parentElement).toHaveTextContent('5 files, 5.0 MiB')
     const restore = screen.getByRole('button', { name: 'Restore' })
     expect(restore).toBeDisabled()
+    expect(screen.getByText('Type "shop" in the confirmation field to enable Restore.')).toBeInTheDocument()
     await user.type(input, 'sho')
     expect(restore).toBeDisabled()
     await user.type(input, 'p')
@@ -156,6 +160,11 @@ describe('RestoreDialog', () => {
     expect(onCancel).toHaveBeenCalledTimes(2)
     await user.click(screen.getByRole('button', { name: 'Cancel' }))
     expect(onCancel).toHaveBeenCalledTimes(3)
+    // A click on the grey overlay cancels too; a click inside the dialog does not.
+    await user.click(screen.getByRole('dialog'))
+    expect(onCancel).toHaveBeenCalledTimes(3)
+    await user.click(screen.getByRole('dialog').parentElement!)
+    expect(onCancel).toHaveBeenCalledTimes(4)
   })
 
   it('moves focus in on open and keeps Tab and Shift+Tab inside', async () => {

@@ -8,6 +8,9 @@ export type Translate = (key: MessageKey, vars?: Vars) => string
 
 const dictionaries: Record<Lang, Partial<Record<MessageKey, string>>> = { en, zh }
 const locales: Record<Lang, string> = { en: 'en-US', zh: 'zh-CN' }
+
+/** Each language's name in that language, for the switch (never translated). */
+export const languageNames: Record<Lang, string> = { en: 'English', zh: '简体中文' }
 export const storageKey = 'rewind.lang'
 
 /** interpolate replaces {name} placeholders; unknown names stay visible. */

@@ -84,8 +84,9 @@ describe('connectJobs', () => {
     await Promise.resolve()
     expect(store.get('job-1')?.seq).toBe(7)
     expect(store.get('old')?.state).toBe('succeeded')
-    // A job that had finished before we mounted is not reported as news.
+    // A job that had finished before we subscribed is history: not news, not shown.
     expect(onFinal).not.toHaveBeenCalled()
+    expect(store.jobs().map((j) => j.id)).toEqual(['job-1'])
   })
 
   it('reports each final snapshot once, even when it arrives twice', async () => {

@@ -69,7 +69,8 @@ export function createJobStore(): JobStore {
 /**
  * connectJobs subscribes to job:update first and then catches up with ListJobs, so no
  * snapshot emitted in between is lost. onFinal runs once per job when its final
- * snapshot (state other than running) is first seen. Returns the unsubscribe function.
+ * snapshot (state other than running) is first seen; jobs that had already finished
+ * before the subscription are stored dismissed. Returns the unsubscribe function.
  */
 export function connectJobs(store: JobStore, onFinal?: (job: Job) => void): () => void {
   let active = true
@@ -88,8 +89,13 @@ export function connectJobs(store: JobStore, onFinal?: (job: Job) => void): () =
     .then((jobs) => {
       if (!active) return
       for (const job of jobs) {
-        // Jobs that had finished before we ever saw them are history, not news.
-        if (job.state !== 'running' && !store.get(job.id)) notified.add(job.id)
+        if (job.state !== 'running' && !store.get(job.id)) {
+          // Finished before we subscribed: history, not news. Keep it, but out of sight.
+          notified.add(job.id)
+          store.apply(job)
+          store.dismiss(job.id)
+          continue
+        }
         take(job)
       }
     })

@@ -125,6 +125,16 @@ describe('MainView', () => {
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Details of backup #1' })).not.toBeInTheDocument())
   })
 
+  it('reaches the empty state of the restore dialog when there are no backups', async () => {
+    m.listBackups.mockResolvedValue([])
+    const user = userEvent.setup()
+    renderUI(<MainView />)
+    expect(await screen.findByText('No backups yet. Use "Create backup" to make the first one.')).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Restore…' }))
+    const dialog = screen.getByRole('dialog', { name: 'Select the backup to restore' })
+    expect(await within(dialog).findByText('No backups yet')).toBeInTheDocument()
+  })
+
   it('shows a refused verify as an error', async () => {
     m.startVerify.mockRejectedValue({ code: 'busy', message: 'restore #3 is running', detail: '' })
     const user = userEvent.setup()

@@ -113,7 +113,7 @@ export function MainView({ store: given }: { store?: JobStore }) {
                 <button
                   type="button"
                   className="button"
-                  disabled={busy || usable.length === 0}
+                  disabled={busy}
                   onClick={() => setDialog({ kind: 'restore', backupId: null })}
                 >
                   {t('main.restore')}

@@ -1,0 +1,83 @@
+package backup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"rewind/backend/store"
+)
+
+// ErrNoPolicy means prune was given nothing to keep by.
+var ErrNoPolicy = errors.New("no retention policy")
+
+// Policy says which backups retention keeps.
+type Policy struct {
+	KeepLast int `json:"keepLast"` // the newest N completed backups
+	KeepDays int `json:"keepDays"` // everything younger than D days
+}
+
+// PruneResult lists what retention kept and removed (or would remove).
+type PruneResult struct {
+	DryRun  bool     `json:"dryRun"`
+	Removed []Record `json:"removed"`
+	Kept    []Record `json:"kept"`
+	Bytes   int64    `json:"bytes"` // freed (or to be freed)
+}
+
+// Prune applies retention: it keeps the newest KeepLast completed backups,
+// every backup younger than KeepDays, and always the newest completed
+// pre-upgrade backup (the one a rollback needs). Everything else goes,
+// failed records and records whose file is missing included. With dryRun
+// nothing is deleted.
+func (m *Manager) Prune(ctx context.Context, dep store.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
+	res := PruneResult{DryRun: dryRun, Removed: []Record{}, Kept: []Record{}}
+	if pol.KeepLast <= 0 && pol.KeepDays <= 0 {
+		return res, fmt.Errorf("%w: give --keep-last N and/or --keep-days D", ErrNoPolicy)
+	}
+	lock, err := LockDeployment(dep, "backup prune")
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
+	recs, err := m.List(ctx, dep)
+	if err != nil {
+		return res, err
+	}
+	cutoff := m.Now().Add(-time.Duration(pol.KeepDays) * 24 * time.Hour)
+	completed, newestPreUpgrade := 0, false
+	for _, r := range recs { // newest first
+		keep := false
+		if r.Status == StatusInProgress {
+			keep = true // an operation still owns it
+		}
+		if r.Restorable() {
+			completed++
+			if completed <= pol.KeepLast {
+				keep = true
+			}
+			if r.Type == TypePreUpgrade && !newestPreUpgrade {
+				newestPreUpgrade, keep = true, true
+			}
+		}
+		if pol.KeepDays > 0 && r.CreatedAt.After(cutoff) {
+			keep = true
+		}
+		if keep {
+			res.Kept = append(res.Kept, r)
+			continue
+		}
+		res.Removed = append(res.Removed, r)
+		res.Bytes += r.Size
+	}
+	if dryRun {
+		return res, nil
+	}
+	for _, r := range res.Removed {
+		if _, err := m.deleteLocked(ctx, dep, r.ID); err != nil {
+			return res, fmt.Errorf("prune stopped at backup #%d: %w", r.ID, err)
+		}
+	}
+	return res, nil
+}

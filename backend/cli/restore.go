@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"rewind/backend/backup"
+	"rewind/backend/restore"
+)
+
+func (e *env) restorer() *restore.Restorer {
+	return restore.New(e.store, e.backups, ConnectDocker)
+}
+
+func (e *env) backupRestore() *cobra.Command {
+	var mode string
+	var dryRun, noStart, yes bool
+	c := &cobra.Command{
+		Use:   "restore ID [--mode full|app|data] [--dry-run] [--no-start] --yes",
+		Short: "Restore a backup: stage it, stop the containers, swap it in, start them again",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			m, err := restore.ParseMode(mode)
+			if err != nil {
+				return usageError{err}
+			}
+			d, err := e.deployment(ctx, "backup restore")
+			if err != nil {
+				return err
+			}
+			r := e.restorer()
+			if dryRun || !yes {
+				plan, err := r.Plan(ctx, d, id, m)
+				if err != nil {
+					return err
+				}
+				if err := e.emit(plan, func(w io.Writer) { printPlan(w, plan) }); err != nil {
+					return err
+				}
+				if !dryRun {
+					return silentFailure{usageError{fmt.Errorf("nothing was changed: add --yes to restore backup #%d (%s mode)", id, m)}}
+				}
+				return nil
+			}
+			res, err := r.Run(ctx, d, id, restore.Options{Mode: m, NoStart: noStart, Confirmed: true}, e.reporter())
+			for _, w := range res.Warnings {
+				e.warn(w)
+			}
+			if err != nil {
+				return err
+			}
+			return e.emit(res, func(w io.Writer) {
+				fmt.Fprintf(w, "Restored backup #%d (%s mode, version %s) into %s\n", id, m, orDash(res.Plan.Version), d.Path)
+				if len(res.Started) > 0 {
+					fmt.Fprintf(w, "  started and healthy: %s\n", strings.Join(res.Started, ", "))
+				}
+				if res.SafetyCopy != nil {
+					fmt.Fprintf(w, "  the replaced files are kept as backup #%d (%s)\n", res.SafetyCopy.ID, res.SafetyCopy.Name)
+				}
+				if res.OldTree != "" {
+					fmt.Fprintf(w, "  the replaced files are kept in %s\n", res.OldTree)
+				}
+			})
+		},
+	}
+	c.Flags().StringVar(&mode, "mode", "full", "full (everything), app (all but the data paths) or data (only the data paths)")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "only show what would change")
+	c.Flags().BoolVar(&noStart, "no-start", false, "leave the containers stopped afterwards")
+	c.Flags().BoolVar(&yes, "yes", false, "confirm the restore")
+	return c
+}
+
+func printPlan(w io.Writer, p restore.Plan) {
+	fmt.Fprintf(w, "Restore of backup #%d (%s), %s mode, version %s\n", p.BackupID, p.BackupName, p.Mode, orDash(p.Version))
+	fmt.Fprintf(w, "  entries swapped: %s\n", strings.Join(p.Targets, ", "))
+	fmt.Fprintf(w, "  replaced %d files (%s), added %d (%s), removed %d (%s)\n",
+		p.Replaced.Files, humanBytes(p.Replaced.Bytes), p.Added.Files, humanBytes(p.Added.Bytes), p.Removed.Files, humanBytes(p.Removed.Bytes))
+	if p.Lost.Files > 0 {
+		fmt.Fprintf(w, "  changed since the backup and discarded: %d files (%s); they are kept in a pre-restore backup\n", p.Lost.Files, humanBytes(p.Lost.Bytes))
+	}
+	if len(p.Containers) > 0 {
+		fmt.Fprintf(w, "  containers stopped and started again: %s\n", strings.Join(p.Containers, ", "))
+	}
+	if p.DockerError != "" {
+		fmt.Fprintf(w, "  Docker: %s\n", p.DockerError)
+	}
+}
+
+func (e *env) backupPrune() *cobra.Command {
+	var pol backup.Policy
+	var dryRun, yes bool
+	c := &cobra.Command{
+		Use:   "prune [--keep-last N] [--keep-days D] [--dry-run] [--yes]",
+		Short: "Apply retention; the newest completed pre-upgrade backup is always kept",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			d, err := e.deployment(ctx, "backup prune")
+			if err != nil {
+				return err
+			}
+			dry := dryRun || !yes
+			res, err := e.backups.Prune(ctx, d, pol, dry)
+			if err != nil {
+				return err
+			}
+			if err := e.emit(res, func(w io.Writer) {
+				verb := "Removed"
+				if dry {
+					verb = "Would remove"
+				}
+				fmt.Fprintf(w, "%s %d backup(s), %s; keeping %d\n", verb, len(res.Removed), humanBytes(res.Bytes), len(res.Kept))
+				for _, r := range res.Removed {
+					fmt.Fprintf(w, "  #%d %s %s\n", r.ID, r.Type, r.Name)
+				}
+			}); err != nil {
+				return err
+			}
+			if !dryRun && !yes && len(res.Removed) > 0 {
+				return silentFailure{usageError{fmt.Errorf("nothing was deleted: add --yes to prune")}}
+			}
+			return nil
+		},
+	}
+	c.Flags().IntVar(&pol.KeepLast, "keep-last", 0, "keep the newest N completed backups")
+	c.Flags().IntVar(&pol.KeepDays, "keep-days", 0, "keep backups younger than D days")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "only list what would go")
+	c.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
+	return c
+}

@@ -1,0 +1,121 @@
+// Package restore puts a backup back without ever leaving the deployment
+// with neither the old nor the new files (RELIABILITY §3). The archive is
+// checked and extracted into a staging directory under <path>/.rewind on the
+// same file system, made durable with one syncfs, and only then are the
+// containers stopped and the staged entries swapped in, each swap journaled.
+// Any failure swaps the old entries back and restarts what ran. The replaced
+// files become a pre-restore backup.
+package restore
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"rewind/backend/backup"
+	"rewind/backend/docker"
+	"rewind/backend/store"
+)
+
+// Mode selects what a restore puts back.
+type Mode string
+
+// Restore modes.
+const (
+	Full Mode = "full" // everything in the archive
+	App  Mode = "app"  // everything except the data paths
+	Data Mode = "data" // only the data paths
+)
+
+// ParseMode validates a mode name; "" means full.
+func ParseMode(s string) (Mode, error) {
+	switch Mode(s) {
+	case "", Full:
+		return Full, nil
+	case App, Data:
+		return Mode(s), nil
+	}
+	return "", fmt.Errorf("%w %q: use full, app or data", ErrBadMode, s)
+}
+
+// Errors callers match.
+var (
+	ErrBadMode      = errors.New("unknown restore mode")
+	ErrNotRestorable = errors.New("backup cannot be restored")
+	ErrMountPoint   = errors.New("restore target is a mount point")
+	ErrConfirmation = errors.New("confirmation does not match")
+	ErrUnhealthy    = errors.New("service did not come back healthy")
+)
+
+// Engine is what a restore needs from Docker.
+type Engine interface {
+	backup.Engine
+}
+
+// Restorer runs restores for the deployments of one catalog.
+type Restorer struct {
+	Store   *store.Store
+	Backups *backup.Manager
+	Connect backup.Connect
+	Now     func() time.Time
+	// StopTimeout and StartTimeout bound the container stop and the wait for
+	// the restarted containers (running, healthy where a healthcheck exists).
+	StopTimeout  time.Duration
+	StartTimeout time.Duration
+	// Fault, when set, is called at every named step; a non-nil error is
+	// treated as that step failing. Tests use it to inject faults.
+	Fault func(step string) error
+}
+
+// New returns a Restorer with default timeouts.
+func New(st *store.Store, b *backup.Manager, connect backup.Connect) *Restorer {
+	return &Restorer{Store: st, Backups: b, Connect: connect, Now: func() time.Time { return time.Now().UTC() },
+		StopTimeout: 30 * time.Second, StartTimeout: 2 * time.Minute}
+}
+
+// Counts is a number of files and their bytes.
+type Counts struct {
+	Files int64 `json:"files"`
+	Bytes int64 `json:"bytes"`
+}
+
+// Plan is the preview of a restore: what changes and what is lost.
+type Plan struct {
+	BackupID       int64    `json:"backupId"`
+	BackupName     string   `json:"backupName"`
+	Mode           Mode     `json:"mode"`
+	Version        string   `json:"version"` // the backup's version
+	Targets        []string `json:"targets"` // top-level entries that will be swapped
+	Replaced       Counts   `json:"replaced"`
+	Added          Counts   `json:"added"`
+	Removed        Counts   `json:"removed"`
+	Lost           Counts   `json:"lost"`       // changed since the backup and replaced or removed
+	Containers     []string `json:"containers"` // running containers that will be stopped
+	DockerError    string   `json:"dockerError"`
+	DiscardsData   bool     `json:"discardsData"`
+	DeploymentName string   `json:"deploymentName"`
+	NeedBytes      int64    `json:"needBytes"`
+}
+
+// Options change how Run behaves.
+type Options struct {
+	Mode Mode
+	// NoStart leaves the containers stopped after the swap.
+	NoStart bool
+	// Confirmation must equal the deployment's name when the plan discards data.
+	Confirmation string
+	// Confirmed skips the typed confirmation (the CLI's --yes).
+	Confirmed bool
+}
+
+// Result is what a restore did.
+type Result struct {
+	Plan       Plan           `json:"plan"`
+	SafetyCopy *backup.Record `json:"safetyCopy"` // the pre-restore backup of the replaced files
+	OldTree    string         `json:"oldTree"`    // set when the replaced files could not be archived and were kept as a directory
+	Started    []string       `json:"started"`
+	Warnings   []string       `json:"warnings"`
+	Duration   time.Duration  `json:"durationMs"`
+}
+
+var _ Engine = (*docker.Engine)(nil)

@@ -1,0 +1,230 @@
+package restore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"rewind/backend/archive"
+	"rewind/backend/backup"
+	"rewind/backend/crashpoint"
+	"rewind/backend/deployment"
+	"rewind/backend/progress"
+	"rewind/backend/store"
+)
+
+// Run restores backup id into the deployment, taking the deployment's lock.
+func (r *Restorer) Run(ctx context.Context, dep store.Deployment, id int64, opts Options, report progress.Report) (Result, error) {
+	lock, err := backup.LockDeployment(dep, "restore of backup #"+itoa(id))
+	if err != nil {
+		return Result{Warnings: []string{}, Started: []string{}}, err
+	}
+	defer lock.Release()
+	return r.RunLocked(ctx, dep, id, opts, report)
+}
+
+// step marks a named step: a crash point for the crash tests, and a place
+// where tests inject a failure.
+func (r *Restorer) step(name string) error {
+	crashpoint.Hit("restore." + name)
+	if r.Fault != nil {
+		if err := r.Fault(name); err != nil {
+			return fmt.Errorf("step %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// RunLocked is Run for a caller that holds the deployment's lock.
+func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
+	report = progress.Or(report)
+	start := r.Now()
+	res = Result{Warnings: []string{}, Started: []string{}}
+	defer func() { res.Duration = r.Now().Sub(start) / time.Millisecond }()
+
+	// R1–R3: check the record, plan, confirm. Nothing has changed yet.
+	report.Phase(progress.Preparing, "checking the backup")
+	plan, b, sc, err := r.plan(ctx, dep, id, opts.Mode)
+	if err != nil {
+		return res, err
+	}
+	res.Plan = plan
+	if plan.DiscardsData && !opts.Confirmed && opts.Confirmation != dep.Name {
+		return res, fmt.Errorf("%w: this restore replaces data; type the deployment name %q to confirm", ErrConfirmation, dep.Name)
+	}
+	if err := r.step("R1"); err != nil {
+		return res, err
+	}
+	if err := checkSameFS(dep.Path, plan.Targets); err != nil {
+		return res, err
+	}
+	if err := checkRoom(dep.Path, plan.NeedBytes); err != nil {
+		return res, err
+	}
+
+	// R4: journal, then the staging directory.
+	f := &facts{BackupID: id, Mode: plan.Mode, Root: dep.Path, NoStart: opts.NoStart, Carried: []string{}, Swaps: []swap{},
+		OldVersion: deployment.Version(dep), Phase: phaseStaging}
+	if f.OpID, err = r.Store.BeginOperation(ctx, store.Operation{DeploymentID: dep.ID, Kind: "restore", Step: "R4", Facts: mustJSON(f)}); err != nil {
+		return res, err
+	}
+	f.Work = workDir(dep.Path, f.OpID)
+	f.Stage = filepath.Join(f.Work, "stage")
+	if err := os.MkdirAll(f.Stage, 0o700); err != nil {
+		r.finish(ctx, f, err)
+		return res, fmt.Errorf("create staging directory: %w", err)
+	}
+	if err := r.save(ctx, f, "R4"); err != nil {
+		r.finish(ctx, f, err)
+		return res, err
+	}
+	defer func() { r.finish(ctx, f, err) }()
+	if err = r.step("R4"); err != nil {
+		return res, err
+	}
+
+	// R6–R7: extract every byte into staging while hashing the archive; the
+	// hash must equal the record's before anything live is touched.
+	if err = r.stage(ctx, b, sc, f, report); err != nil {
+		return res, err
+	}
+	if err = r.step("R7"); err != nil {
+		return res, err
+	}
+
+	// R5: stop the containers, journaling what ran and its restart policies.
+	eng, eerr := r.engine(ctx)
+	if eerr != nil && !opts.NoStart {
+		return res, eerr
+	}
+	if eerr != nil {
+		res.Warnings = append(res.Warnings, "Docker is unreachable: the containers were not stopped; start the service yourself after checking it: "+eerr.Error())
+	}
+	if eng != nil {
+		report.Phase(progress.Stopping, "stopping containers")
+		snap, serr := eng.Snapshot(ctx, dep.ComposeProject)
+		if serr != nil {
+			return res, fmt.Errorf("inspect containers: %w", serr)
+		}
+		f.Snapshot, f.Stopped, f.Phase = &snap, true, phaseStopped
+		if err = r.save(ctx, f, "R5"); err != nil {
+			return res, err
+		}
+		rep, serr := eng.Stop(context.WithoutCancel(ctx), snap, r.StopTimeout)
+		res.Warnings = append(res.Warnings, rep.Warnings()...)
+		if serr != nil {
+			err = fmt.Errorf("stop containers: %w", serr)
+			return res, errors.Join(err, r.undo(ctx, f, eng, report, &res))
+		}
+	}
+	if err = r.step("R5"); err != nil {
+		return res, errors.Join(err, r.undo(ctx, f, eng, report, &res))
+	}
+
+	// R8: carry what the mode keeps into the staged tree, then swap. From
+	// here on the swap (or its undo) runs to the end: no cancellation.
+	report.Phase(progress.Swapping, "swapping files")
+	sctx := context.WithoutCancel(ctx)
+	if err = r.swapIn(sctx, sc, plan.Targets, f); err != nil {
+		return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
+	}
+
+	// R10: restore policies, start what ran, wait for health.
+	f.Phase = phaseStarting
+	if err = r.save(sctx, f, "R10"); err != nil {
+		return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
+	}
+	if eng != nil {
+		if err = r.startAgain(sctx, f, eng, report, &res); err != nil {
+			err = fmt.Errorf("%w: %v", ErrUnhealthy, err)
+			return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
+		}
+	}
+	if err = r.step("R10"); err != nil {
+		return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
+	}
+
+	// R11: committed. The replaced entries become the pre-restore backup.
+	f.Phase = phaseCommitted
+	if err = r.save(sctx, f, "R11"); err != nil {
+		return res, err
+	}
+	crashpoint.Hit("restore.R11")
+	r.keepOld(sctx, dep, f, report, &res)
+	return res, nil
+}
+
+// stage extracts the archive into the staging directory, hashing the file
+// as it is read, and makes the staged tree durable.
+func (r *Restorer) stage(ctx context.Context, b store.Backup, sc scope, f *facts, report progress.Report) error {
+	file, err := os.Open(b.Path)
+	if err != nil {
+		return fmt.Errorf("%w: %v", backup.ErrFileMissing, err)
+	}
+	defer file.Close()
+	h := sha256.New()
+	tee := io.TeeReader(file, h)
+	mid := false
+	_, err = archive.Extract(ctx, tee, f.Stage, archive.ExtractOptions{
+		Filter: sc.extract,
+		Sync:   true,
+		Report: func(p archive.Progress) {
+			report(progress.Progress{Phase: progress.Extracting, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
+				FilesDone: p.FilesDone, FilesTotal: p.FilesTotal})
+			if !mid && p.BytesTotal > 0 && 2*p.BytesDone >= p.BytesTotal {
+				mid = true
+				crashpoint.Hit("restore.R6.mid")
+			}
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("backup #%d cannot be extracted, nothing was changed: %w", b.ID, err)
+	}
+	if _, err := io.Copy(h, file); err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != b.SHA256 {
+		return fmt.Errorf("backup #%d, nothing was changed: %w (recorded %s, file %s)", b.ID, backup.ErrChecksum, b.SHA256, got)
+	}
+	return r.step("R6")
+}
+
+func checkSameFS(root string, targets []string) error {
+	rd, err := dev(root)
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		p := filepath.Join(root, t)
+		d, err := dev(p)
+		if err != nil {
+			continue // not live: nothing to check
+		}
+		if d != rd {
+			return fmt.Errorf("%w: %s is on another file system than %s; Rewind swaps entries by rename and cannot restore it in place", ErrMountPoint, p, root)
+		}
+	}
+	return nil
+}
+
+func checkRoom(root string, need int64) error {
+	free, size, err := backup.FreeSpace(root)
+	if err != nil {
+		return err
+	}
+	want := uint64(need) + uint64(need)/10 + backup.Reserve(size)
+	if free < want {
+		return fmt.Errorf("%w in %s: the restore stages %s beside the live files and needs about %s free, %s is free",
+			backup.ErrNoSpace, root, backup.HumanBytes(need), backup.HumanBytes(int64(want)), backup.HumanBytes(int64(free)))
+	}
+	return nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

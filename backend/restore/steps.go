@@ -1,0 +1,269 @@
+package restore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"rewind/backend/backup"
+	"rewind/backend/durable"
+	"rewind/backend/progress"
+	"rewind/backend/store"
+)
+
+// swapIn carries the out-of-scope live paths into the staged tree, then
+// swaps every target, journaling each move before making it.
+func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *facts) error {
+	f.Phase = phaseSwapping
+	carries, err := sc.carries(f.Root, targets)
+	if err != nil {
+		return err
+	}
+	for _, c := range carries {
+		f.Carried = append(f.Carried, c)
+		if err := r.save(ctx, f, "R8"); err != nil {
+			return err
+		}
+		live, staged := filepath.Join(f.Root, filepath.FromSlash(c)), filepath.Join(f.Stage, filepath.FromSlash(c))
+		if err := mkParents(f.Root, f.Stage, c); err != nil {
+			return err
+		}
+		if err := moveNew(live, staged); err != nil {
+			return fmt.Errorf("keep %s: %w", c, err)
+		}
+		if err := syncDirs(live, staged); err != nil {
+			return err
+		}
+	}
+	if err := r.step("R8.carried"); err != nil {
+		return err
+	}
+	for _, t := range targets {
+		live, staged := filepath.Join(f.Root, t), filepath.Join(f.Stage, t)
+		s := swap{Target: t, StagedIno: ino(staged), LiveIno: ino(live)}
+		if s.StagedIno == 0 && s.LiveIno == 0 {
+			continue
+		}
+		f.Swaps = append(f.Swaps, s)
+		if err := r.save(ctx, f, "R8"); err != nil {
+			return err
+		}
+		if err := r.step("R8.swap"); err != nil {
+			return err
+		}
+		var err error
+		switch {
+		case s.StagedIno != 0 && s.LiveIno != 0:
+			err = exchange(staged, live)
+		case s.StagedIno != 0:
+			err = moveNew(staged, live)
+		default:
+			err = moveNew(live, staged)
+		}
+		if err != nil {
+			return fmt.Errorf("swap %s: %w", t, err)
+		}
+		if err := syncDirs(live, staged); err != nil {
+			return err
+		}
+		f.Swaps[len(f.Swaps)-1].Done = true
+	}
+	return r.step("R8.done")
+}
+
+// mkParents creates in stage the directories above rel that exist live,
+// with the live directories' modes.
+func mkParents(root, stage, rel string) error {
+	dir := filepath.Dir(filepath.FromSlash(rel))
+	if dir == "." {
+		return nil
+	}
+	var chain []string
+	for d := dir; d != "."; d = filepath.Dir(d) {
+		chain = append([]string{d}, chain...)
+	}
+	for _, d := range chain {
+		p := filepath.Join(stage, d)
+		if exists(p) {
+			continue
+		}
+		mode := os.FileMode(0o755)
+		if st, err := os.Stat(filepath.Join(root, d)); err == nil {
+			mode = st.Mode().Perm()
+		}
+		if err := os.Mkdir(p, mode); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startAgain restores the restart policies and starts the containers that
+// were running, waiting until they are up (healthy where they can tell).
+func (r *Restorer) startAgain(ctx context.Context, f *facts, eng Engine, report progress.Report, res *Result) error {
+	if f.Snapshot == nil {
+		return nil
+	}
+	if f.NoStart {
+		return eng.RestorePolicies(ctx, *f.Snapshot)
+	}
+	report.Phase(progress.Starting, "starting containers")
+	wctx, cancel := context.WithTimeout(ctx, r.StartTimeout+time.Minute)
+	defer cancel()
+	report.Phase(progress.Health, "waiting for the containers to be healthy")
+	if err := eng.Start(wctx, *f.Snapshot, r.StartTimeout); err != nil {
+		return err
+	}
+	res.Started = res.Started[:0]
+	for _, c := range f.Snapshot.Running() {
+		res.Started = append(res.Started, c.Name)
+	}
+	return nil
+}
+
+// undo puts the previous files back and the containers in their previous
+// state. It runs to the end whatever the context says.
+func (r *Restorer) undo(ctx context.Context, f *facts, eng Engine, report progress.Report, res *Result) error {
+	ctx = context.WithoutCancel(ctx)
+	report.Phase(progress.RollingBack, "putting the previous files back")
+	f.Phase = phaseUndoing
+	var errs []error
+	if err := r.save(ctx, f, "R12"); err != nil {
+		errs = append(errs, err)
+	}
+	if eng != nil && f.Snapshot != nil && len(f.Swaps) > 0 {
+		// Containers may have been started on the restored files: stop them
+		// before swapping back under them.
+		if _, err := eng.Stop(ctx, *f.Snapshot, r.StopTimeout); err != nil {
+			errs = append(errs, fmt.Errorf("stop containers before putting the files back: %w", err))
+			return errors.Join(errs...)
+		}
+	}
+	if err := unswap(f); err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	f.Phase = "undone"
+	if err := r.save(ctx, f, "R12"); err != nil {
+		errs = append(errs, err)
+	}
+	if eng != nil && f.Snapshot != nil {
+		report.Phase(progress.Starting, "starting the containers again")
+		if f.NoStart {
+			errs = appendErr(errs, eng.RestorePolicies(ctx, *f.Snapshot))
+		} else if err := eng.Start(ctx, *f.Snapshot, r.StartTimeout); err != nil {
+			errs = append(errs, fmt.Errorf("the previous files are back, but the containers did not come up again: %w", err))
+		}
+	}
+	if len(errs) == 0 {
+		res.Warnings = append(res.Warnings, "the restore was undone: the previous files are back and the containers that ran were started again")
+	}
+	return errors.Join(errs...)
+}
+
+// unswap settles every swap and carry back, newest first.
+func unswap(f *facts) error {
+	for i := len(f.Swaps) - 1; i >= 0; i-- {
+		s := f.Swaps[i]
+		if err := settle(filepath.Join(f.Root, s.Target), filepath.Join(f.Stage, s.Target), s); err != nil {
+			return err
+		}
+	}
+	for i := len(f.Carried) - 1; i >= 0; i-- {
+		c := filepath.FromSlash(f.Carried[i])
+		live, staged := filepath.Join(f.Root, c), filepath.Join(f.Stage, c)
+		if exists(staged) && !exists(live) {
+			if err := moveNew(staged, live); err != nil {
+				return fmt.Errorf("put %s back: %w", f.Carried[i], err)
+			}
+			if err := syncDirs(live, staged); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func appendErr(errs []error, err error) []error {
+	if err != nil {
+		return append(errs, err)
+	}
+	return errs
+}
+
+// finish closes the journal. An undo that did not complete leaves the
+// operation open so that recovery at the next start finishes it.
+func (r *Restorer) finish(ctx context.Context, f *facts, err error) {
+	ctx = context.WithoutCancel(ctx)
+	if f.OpID == 0 {
+		return
+	}
+	switch {
+	case err == nil:
+		r.Store.FinishOperation(ctx, f.OpID, store.OpSucceeded, "")
+	case f.Phase == phaseUndoing || f.Phase == phaseSwapping || f.Phase == phaseStarting || f.Phase == phaseStopped:
+		// not settled: recovery takes over
+		r.Store.UpdateOperation(ctx, f.OpID, "needs-recovery", f)
+	default:
+		state := store.OpFailed
+		if errors.Is(err, context.Canceled) {
+			state = store.OpCanceled
+		}
+		r.Store.FinishOperation(ctx, f.OpID, state, err.Error())
+		if f.Work != "" && f.Phase != phaseCommitted {
+			os.RemoveAll(f.Work) // only the staged copy of the archive and the journal
+		}
+	}
+}
+
+// keepOld turns the replaced entries, now in the staging directory, into
+// the pre-restore backup, then removes them. If that fails they are kept as
+// a directory and the admin is told where.
+func (r *Restorer) keepOld(ctx context.Context, dep store.Deployment, f *facts, report progress.Report, res *Result) {
+	var paths []string
+	for _, s := range f.Swaps {
+		if s.LiveIno != 0 {
+			paths = append(paths, s.Target)
+		}
+	}
+	if len(paths) > 0 {
+		report.Phase(progress.Archiving, "keeping the replaced files as a pre-restore backup")
+		cr, err := r.Backups.CreateLocked(ctx, dep, backup.Source{Root: f.Stage, Paths: paths}, backup.CreateRequest{
+			Type: backup.TypePreRestore, Version: f.OldVersion,
+			Description: fmt.Sprintf("files replaced by the %s restore of backup #%d", f.Mode, f.BackupID),
+		}, report)
+		if err != nil {
+			kept := filepath.Join(filepath.Dir(f.Work), "replaced-"+itoa(f.OpID))
+			if rerr := durable.Rename(f.Stage, kept); rerr != nil {
+				kept = f.Stage
+			}
+			res.OldTree = kept
+			res.Warnings = append(res.Warnings, fmt.Sprintf("the replaced files could not be archived (%v); they are kept in %s", err, kept))
+			return
+		}
+		res.SafetyCopy = &cr.Record
+	}
+	os.RemoveAll(f.Work)
+}
+
+func (r *Restorer) engine(ctx context.Context) (Engine, error) {
+	if r.Connect == nil {
+		return nil, errors.New("docker engine unreachable: no connection configured")
+	}
+	return r.Connect(ctx)
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+func jsonUnmarshal(b []byte, v any) error {
+	if len(b) == 0 {
+		return errors.New("empty")
+	}
+	return json.Unmarshal(b, v)
+}

@@ -1,0 +1,204 @@
+// Package upgrade moves a Compose deployment to another version safely
+// (PRODUCT §2.9–2.11): a preflight that changes nothing, a pre-upgrade
+// backup taken with the services stopped, the running images pinned so that
+// neither pruning nor a moved tag can take them away, the version key set in
+// .env, `compose up -d`, and a health window. A failed upgrade is rolled back
+// automatically: the pre-upgrade backup is restored in full (files, .env,
+// compose file, data), the old images are put back under their old
+// references, and the service is started and health-checked again. The same
+// rollback is offered later for the newest upgrade still in effect.
+//
+// Every step is journaled in the operations table before its irreversible
+// action, so an upgrade or rollback interrupted by a crash is finished or
+// undone by Recover at the next start.
+package upgrade
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"rewind/backend/archive"
+	"rewind/backend/backup"
+	"rewind/backend/docker"
+	"rewind/backend/progress"
+	"rewind/backend/restore"
+	"rewind/backend/store"
+)
+
+// Errors callers match.
+var (
+	ErrNoVersion         = errors.New("no target version given")
+	ErrSameVersion       = errors.New("the deployment already runs that version")
+	ErrPreflight         = errors.New("upgrade preflight failed")
+	ErrFailed            = errors.New("upgrade failed")
+	ErrRollbackFailed    = errors.New("rollback failed")
+	ErrNothingToRollBack = errors.New("no upgrade to roll back")
+	ErrNotInEffect       = errors.New("upgrade is no longer in effect")
+	ErrNoBackup          = errors.New("no usable pre-upgrade backup")
+	ErrNotConfirmed      = errors.New("rollback not confirmed")
+)
+
+// Defaults.
+const (
+	DefaultHealthWindow = 60 * time.Second
+	defaultSettle       = 2 * time.Second
+	defaultPoll         = 500 * time.Millisecond
+	defaultStartTimeout = 2 * time.Minute
+	defaultKeepPins     = 3
+)
+
+// Journal operation kinds.
+const (
+	KindUpgrade  = "upgrade"
+	KindRollback = "rollback"
+)
+
+// Engine is what upgrades need from Docker: the docker adapter's container
+// and image calls plus holder containers that keep pinned images alive.
+type Engine interface {
+	Snapshot(ctx context.Context, project string) (docker.Snapshot, error)
+	ProjectContainers(ctx context.Context, project string) ([]docker.Container, error)
+	WaitHealthy(ctx context.Context, project string, services []string, window, timeout time.Duration) ([]docker.HealthReport, error)
+	ImageInspect(ctx context.Context, ref string) (docker.ImageInfo, error)
+	Tag(ctx context.Context, src, target string) error
+	Pull(ctx context.Context, ref string) error
+	RemoveTag(ctx context.Context, ref string) error
+	// Hold creates (never starts) a container from h.Ref so that no prune
+	// removes the image; an existing holder of the same name is kept.
+	Hold(ctx context.Context, h Hold) error
+	// Holds lists the holder containers of a Compose project.
+	Holds(ctx context.Context, project string) ([]Hold, error)
+	// Release removes a holder container.
+	Release(ctx context.Context, h Hold) error
+	Close() error
+}
+
+// Connect returns an Engine, or an error when Docker is unreachable.
+type Connect func(ctx context.Context) (Engine, error)
+
+// Compose runs the Compose CLI.
+type Compose interface {
+	Up(ctx context.Context, dir, project string, env []string) error
+}
+
+// FindCompose returns the Compose CLI, or an error naming what was tried.
+type FindCompose func(ctx context.Context) (Compose, error)
+
+// Restorer puts a backup back while the caller holds the deployment's lock
+// (restore.Restorer).
+type Restorer interface {
+	RunLocked(ctx context.Context, dep store.Deployment, backupID int64, opts restore.Options, report progress.Report) (restore.Result, error)
+}
+
+// Upgrader runs upgrades and rollbacks for the deployments of one catalog.
+type Upgrader struct {
+	Store    *store.Store
+	Backups  *backup.Manager
+	Restorer Restorer
+	Connect  Connect
+	Compose  FindCompose
+	Now      func() time.Time
+	// Settle is how long a container without a healthcheck must run
+	// unchanged before it counts as up.
+	Settle time.Duration
+	// Poll is how often the health window looks at the containers.
+	Poll time.Duration
+	// StartTimeout bounds the wait for health after a rollback.
+	StartTimeout time.Duration
+	// KeepPins is how many of a deployment's newest upgrades that can still
+	// be rolled back keep their pinned images; older pins are released.
+	KeepPins int
+}
+
+// New returns an Upgrader with default timings. findCompose may be nil for
+// the real Compose CLI.
+func New(st *store.Store, b *backup.Manager, r Restorer, connect Connect, findCompose FindCompose) *Upgrader {
+	if findCompose == nil {
+		findCompose = ComposeCLI
+	}
+	return &Upgrader{Store: st, Backups: b, Restorer: r, Connect: connect, Compose: findCompose,
+		Now: func() time.Time { return time.Now().UTC() }, Settle: defaultSettle, Poll: defaultPoll,
+		StartTimeout: defaultStartTimeout, KeepPins: defaultKeepPins}
+}
+
+// Request describes an upgrade.
+type Request struct {
+	To         string `json:"to"`
+	NoRollback bool   `json:"noRollback"`
+	// HealthWindow is how long the new version is watched (0: 60 s).
+	HealthWindow time.Duration `json:"healthWindowNs"`
+}
+
+// Outcomes, as in upgrade_history.status.
+const (
+	OutcomeSucceeded      = store.UpgradeSucceeded
+	OutcomeFailed         = store.UpgradeFailed
+	OutcomeRolledBack     = store.UpgradeRolledBack
+	OutcomeRollbackFailed = store.UpgradeRollbackFailed
+)
+
+// Result is what an upgrade did. Outcome and Message say truthfully how it
+// ended: "succeeded", or failed and "rolled back, service healthy", or
+// "rollback failed, needs attention", or failed and not rolled back.
+type Result struct {
+	Upgrade        store.Upgrade         `json:"upgrade"`
+	Preflight      Preflight             `json:"preflight"`
+	Backup         *backup.Record        `json:"backup"`
+	Outcome        string                `json:"outcome"`
+	Message        string                `json:"message"`
+	Health         []docker.HealthReport `json:"health"`         // last look at the new version
+	RollbackHealth []docker.HealthReport `json:"rollbackHealth"` // last look after a rollback
+	Warnings       []string              `json:"warnings"`
+}
+
+// Pin is a running image kept for a rollback: a tag Rewind owns plus a
+// holder container created from it.
+type Pin struct {
+	Service    string `json:"service"`
+	Image      string `json:"image"`   // the reference the service ran, e.g. "shop:1.4"
+	ImageID    string `json:"imageId"` // "sha256:…"
+	RepoDigest string `json:"repoDigest,omitempty"`
+	Ref        string `json:"ref"` // the pin tag, e.g. "rewind-pin/shop-web:upgrade-7"
+}
+
+func (p Pin) serviceImage() archive.ServiceImage {
+	return archive.ServiceImage{Service: p.Service, Image: p.Image, ImageID: p.ImageID, RepoDigest: p.RepoDigest}
+}
+
+// Hold is a holder container that keeps a pinned image from being pruned.
+type Hold struct {
+	Project     string `json:"project"`
+	Service     string `json:"service"`
+	UpgradeID   int64  `json:"upgradeId"`
+	Ref         string `json:"ref"`
+	ContainerID string `json:"containerId,omitempty"`
+}
+
+// FailedError is an upgrade or rollback that did not succeed, with what was
+// done about it. It matches ErrFailed (upgrade) or ErrRollbackFailed.
+type FailedError struct {
+	Outcome string // failed, rolled_back or rollback_failed
+	Message string
+	Err     error // the cause
+	target  error
+}
+
+func (e *FailedError) Error() string { return e.Message }
+
+// Unwrap returns the sentinel and the cause.
+func (e *FailedError) Unwrap() []error { return []error{e.target, e.Err} }
+
+func (u *Upgrader) engine(ctx context.Context) (Engine, error) {
+	if u.Connect == nil {
+		return nil, docker.ErrUnreachable
+	}
+	return u.Connect(ctx)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
