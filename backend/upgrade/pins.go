@@ -227,13 +227,28 @@ func (u *Upgrader) releasePins(ctx context.Context, eng Engine, dep store.Deploy
 	return warns
 }
 
+// unpin removes the pins of one upgrade (holders first, then the tags).
+func unpin(ctx context.Context, eng Engine, project string, upgradeID int64, pins []Pin) []string {
+	var warns []string
+	for _, p := range pins {
+		if err := eng.Release(ctx, Hold{Project: project, Service: p.Service, UpgradeID: upgradeID, Ref: p.Ref}); err != nil {
+			warns = append(warns, "could not release an image pin: "+err.Error())
+			continue
+		}
+		if err := eng.RemoveTag(ctx, p.Ref); err != nil && !errors.Is(err, docker.ErrImageNotFound) {
+			warns = append(warns, "could not remove the pin tag "+p.Ref+": "+err.Error())
+		}
+	}
+	return warns
+}
+
 // rollbackable reports whether an upgrade could still be rolled back.
 func rollbackable(up store.Upgrade) bool {
 	switch up.Status {
 	case store.UpgradeSucceeded, store.UpgradeRollbackFailed, store.UpgradeRunning:
 		return true
-	case store.UpgradeFailed:
-		return up.BackupID != 0 && up.RollbackHealthy == nil
+	case store.UpgradeFailed: // after a change, not rolled back (--no-rollback)
+		return up.BackupID != 0 && up.RollbackHealthy == nil && len(up.ImagesAfter) > 0
 	}
 	return false
 }

@@ -26,7 +26,13 @@ async function call<T>(run: () => Promise<unknown>): Promise<T> {
 const arr = <T>(v: readonly T[] | null | undefined): T[] => (v ? [...v] : [])
 
 function normStatus(s: Status): Status {
-  return { ...s, deployment: s.deployment ?? null, lastUpgrade: s.lastUpgrade ?? null, services: arr(s.services) }
+  return {
+    ...s,
+    deployment: s.deployment ?? null,
+    lastUpgrade: s.lastUpgrade ?? null,
+    services: arr(s.services),
+    recovery: arr(s.recovery),
+  }
 }
 
 function normDetails(d: BackupDetails): BackupDetails {
@@ -57,11 +63,13 @@ export const deleteBackup = (id: number) => call<void>(() => App.DeleteBackup(id
 export const planRestore = (id: number, mode: RestoreMode) =>
   call<RestorePlan>(async () => {
     const p = (await App.PlanRestore(id, mode)) as RestorePlan
-    return { ...p, containers: arr(p.containers) }
+    return { ...p, containers: arr(p.containers), targets: arr(p.targets) }
   })
 export const startRestore = (id: number, mode: RestoreMode, confirmation: string) =>
   call<string>(() => App.StartRestore(id, mode, confirmation))
-export const listJobs = () => call<Job[]>(async () => arr(await App.ListJobs()))
+const normJob = (j: Job): Job => ({ ...j, log: arr(j.log), error: j.error ?? null, finishedAt: j.finishedAt ?? null })
+
+export const listJobs = () => call<Job[]>(async () => arr((await App.ListJobs()) as Job[]).map(normJob))
 export const cancelJob = (id: string) => call<void>(() => App.CancelJob(id))
 
 /** The event that carries a full Job snapshot; declared once. */
@@ -72,6 +80,6 @@ export const jobUpdateEvent = 'job:update'
  * this listener. Never use EventsOff: it drops every listener for the event.
  */
 export function onJobUpdate(handler: (job: Job) => void): () => void {
-  const off = EventsOn(jobUpdateEvent, (job: Job) => handler(job))
+  const off = EventsOn(jobUpdateEvent, (job: Job) => handler(normJob(job)))
   return typeof off === 'function' ? off : () => {}
 }

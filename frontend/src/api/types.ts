@@ -47,6 +47,8 @@ export interface Status {
   docker: { reachable: boolean; error: string }
   services: Service[]
   lastUpgrade: Upgrade | null
+  /** What start-up recovery did (finished or undid interrupted operations). */
+  recovery: string[]
 }
 
 export interface Backup {
@@ -140,6 +142,14 @@ export interface RestorePlan {
   containers: string[]
   discardsData: boolean
   deploymentName: string
+  /** Top-level paths that will be swapped. */
+  targets: string[]
+  /** Set when Docker could not be asked which containers run. */
+  dockerError?: string
+  /** Free space the staging copy needs. */
+  needBytes?: number
+  version?: string
+  backupName?: string
 }
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'canceled'
@@ -173,4 +183,6 @@ export interface Job {
   message: string
   error: AppError | null
   result: unknown
+  /** Lines the job logged (warnings, steps), oldest first. */
+  log: string[]
 }

@@ -42,6 +42,7 @@ export function makeJob(over: Partial<Job> = {}): Job {
     message: '',
     error: null,
     result: null,
+    log: [],
     ...over,
   }
 }
@@ -57,6 +58,8 @@ export function makePlan(over: Partial<RestorePlan> = {}): RestorePlan {
     containers: ['shop_web_1', 'shop_db_1'],
     discardsData: false,
     deploymentName: 'shop',
+    targets: ['app', 'docker-compose.yml'],
+    needBytes: 52 * 1024 * 1024,
     ...over,
   }
 }
@@ -80,6 +83,7 @@ export function makeStatus(over: Partial<Status> = {}): Status {
       { service: 'db', name: 'shop_db_1', state: 'running', health: '', running: true },
     ],
     lastUpgrade: null,
+    recovery: [],
     ...over,
   }
 }

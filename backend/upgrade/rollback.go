@@ -1,0 +1,294 @@
+package upgrade
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"rewind/backend/archive"
+	"rewind/backend/backup"
+	"rewind/backend/deployment"
+	"rewind/backend/docker"
+	"rewind/backend/progress"
+	"rewind/backend/restore"
+	"rewind/backend/store"
+)
+
+// RollbackPlan says what a rollback would do, before it runs.
+type RollbackPlan struct {
+	UpgradeID      int64     `json:"upgradeId"`
+	Status         string    `json:"status"`         // the upgrade's status now
+	FromVersion    string    `json:"fromVersion"`    // the version the rollback brings back
+	ToVersion      string    `json:"toVersion"`      // the version the upgrade installed
+	CurrentVersion string    `json:"currentVersion"` // what .env says now
+	BackupID       int64     `json:"backupId"`
+	BackupName     string    `json:"backupName"`
+	BackupCreated  time.Time `json:"backupCreatedAt" ts_type:"string"`
+	// BackupFallback: the upgrade's own backup is unusable (failed or
+	// missing); the newest completed pre-upgrade backup of FromVersion is used.
+	BackupFallback bool                   `json:"backupFallback"`
+	Images         []archive.ServiceImage `json:"images"` // what the services will run again
+	Steps          []string               `json:"steps"`
+}
+
+// RollbackResult is what a rollback did.
+type RollbackResult struct {
+	Plan     RollbackPlan          `json:"plan"`
+	Upgrade  store.Upgrade         `json:"upgrade"`
+	Outcome  string                `json:"outcome"` // rolled_back or rollback_failed
+	Healthy  bool                  `json:"healthy"`
+	Message  string                `json:"message"`
+	Health   []docker.HealthReport `json:"health"`
+	Warnings []string              `json:"warnings"`
+}
+
+// PlanRollback chooses the upgrade to roll back (upgradeID, or 0 for the
+// newest one still in effect) and the backup to use, changing nothing.
+func (u *Upgrader) PlanRollback(ctx context.Context, dep store.Deployment, upgradeID int64) (RollbackPlan, error) {
+	plan, _, err := u.planRollback(ctx, dep, upgradeID)
+	return plan, err
+}
+
+func (u *Upgrader) planRollback(ctx context.Context, dep store.Deployment, upgradeID int64) (RollbackPlan, store.Upgrade, error) {
+	ups, err := u.Store.ListUpgrades(ctx, dep.ID)
+	if err != nil {
+		return RollbackPlan{}, store.Upgrade{}, err
+	}
+	current := deployment.Version(dep)
+	up, err := chooseUpgrade(ups, current, upgradeID)
+	if err != nil {
+		return RollbackPlan{}, up, err
+	}
+	rec, fallback, err := u.chooseBackup(ctx, dep, up)
+	if err != nil {
+		return RollbackPlan{}, up, err
+	}
+	p := RollbackPlan{UpgradeID: up.ID, Status: up.Status, FromVersion: up.FromVersion, ToVersion: up.ToVersion,
+		CurrentVersion: current, BackupID: rec.ID, BackupName: rec.Name, BackupCreated: rec.CreatedAt,
+		BackupFallback: fallback, Images: nonNil(up.ImagesBefore)}
+	p.Steps = []string{
+		fmt.Sprintf("stop the containers of %s", dep.ComposeProject),
+		fmt.Sprintf("restore backup #%d (%s, taken %s) in full: files, .env, compose file and data; data written since then is kept only in a pre-restore backup",
+			rec.ID, rec.Name, rec.CreatedAt.Local().Format("2006-01-02 15:04:05")),
+		"put the old images back under their old references (from the pins if needed)",
+		fmt.Sprintf("compose up -d on version %s and wait until the service is healthy", orNone(up.FromVersion)),
+	}
+	return p, up, nil
+}
+
+// chooseUpgrade picks the upgrade to roll back from ups (newest first):
+// the one named, or the newest that is still in effect (it succeeded, or
+// failed without a rollback, and .env still says its version; or its
+// rollback failed and may be tried again).
+func chooseUpgrade(ups []store.Upgrade, current string, id int64) (store.Upgrade, error) {
+	if id != 0 {
+		for _, up := range ups {
+			if up.ID == id {
+				return up, inEffect(up, current)
+			}
+		}
+		return store.Upgrade{}, fmt.Errorf("%w: upgrade #%d not found; `rewind upgrade list` shows the ids", ErrNothingToRollBack, id)
+	}
+	for _, up := range ups {
+		switch {
+		case up.Status == store.UpgradeSucceeded:
+			return up, inEffect(up, current)
+		case up.Status == store.UpgradeRollbackFailed,
+			up.Status == store.UpgradeFailed && inEffect(up, current) == nil:
+			return up, nil
+		}
+	}
+	return store.Upgrade{}, fmt.Errorf("%w: no upgrade of this deployment is in effect", ErrNothingToRollBack)
+}
+
+// inEffect says why up cannot be rolled back, or nil.
+func inEffect(up store.Upgrade, current string) error {
+	switch up.Status {
+	case store.UpgradeRunning:
+		return fmt.Errorf("upgrade #%d is still running", up.ID)
+	case store.UpgradeRolledBack:
+		return fmt.Errorf("%w: upgrade #%d (%s → %s) was already rolled back", ErrNotInEffect, up.ID, orNone(up.FromVersion), up.ToVersion)
+	case store.UpgradeRollbackFailed:
+		return nil // the rollback may be tried again
+	case store.UpgradeFailed:
+		if up.BackupID == 0 || up.RollbackHealthy != nil || current != up.ToVersion {
+			return fmt.Errorf("%w: upgrade #%d (%s → %s) failed and left version %s in place",
+				ErrNotInEffect, up.ID, orNone(up.FromVersion), up.ToVersion, orNone(current))
+		}
+	}
+	if current != up.ToVersion {
+		return fmt.Errorf("%w: upgrade #%d installed version %s, but the deployment now runs version %s",
+			ErrNotInEffect, up.ID, up.ToVersion, orNone(current))
+	}
+	return nil
+}
+
+// chooseBackup returns the upgrade's own pre-upgrade backup when it is
+// completed and its file exists, else the newest such pre-upgrade backup
+// of the version the upgrade started from.
+func (u *Upgrader) chooseBackup(ctx context.Context, dep store.Deployment, up store.Upgrade) (backup.Record, bool, error) {
+	recs, err := u.Backups.List(ctx, dep)
+	if err != nil {
+		return backup.Record{}, false, err
+	}
+	own := "it recorded no backup"
+	for _, r := range recs {
+		if up.BackupID != 0 && r.ID == up.BackupID {
+			if r.Restorable() {
+				return r, false, nil
+			}
+			own = fmt.Sprintf("its backup #%d is %s", r.ID, unusable(r))
+		}
+	}
+	for _, r := range recs {
+		if r.Type == backup.TypePreUpgrade && r.Version == up.FromVersion && r.Restorable() {
+			return r, true, nil
+		}
+	}
+	return backup.Record{}, false, fmt.Errorf("%w: upgrade #%d cannot be rolled back: %s and no completed pre-upgrade backup of version %s exists",
+		ErrNoBackup, up.ID, own, orNone(up.FromVersion))
+}
+
+func unusable(r backup.Record) string {
+	if r.Status != backup.StatusCompleted {
+		return r.Status
+	}
+	return "missing its file"
+}
+
+// Rollback rolls back an upgrade (0: the newest still in effect) the way a
+// failed upgrade is rolled back. It returns a *FailedError (ErrRollbackFailed)
+// when the service is not healthy afterwards.
+func (u *Upgrader) Rollback(ctx context.Context, dep store.Deployment, upgradeID int64, report progress.Report) (RollbackResult, error) {
+	report = progress.Or(report)
+	res := RollbackResult{Health: []docker.HealthReport{}, Warnings: []string{}}
+	lock, err := backup.LockDeployment(dep, "rollback")
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
+	plan, up, err := u.planRollback(ctx, dep, upgradeID)
+	res.Plan, res.Upgrade = plan, up
+	if err != nil {
+		return res, err
+	}
+	eng, err := u.engine(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer eng.Close()
+	cmp, err := u.Compose(ctx)
+	if err != nil {
+		return res, err
+	}
+	f := facts{UpgradeID: up.ID, From: up.FromVersion, To: up.ToVersion, VersionKey: dep.VersionKey,
+		BackupID: plan.BackupID, Pins: pinsFor(up, dep.ComposeProject), Reason: "rolled back on request"}
+	j, err := begin(ctx, u.Store, dep.ID, KindRollback, stepRollback, f)
+	if err != nil {
+		return res, err
+	}
+	reports, lines, rerr := u.rollBack(ctx, dep, eng, cmp, j, false, report)
+	res.Health = nonNil(reports)
+	res.Warnings = append(res.Warnings, lines...)
+	up = u.recordRollback(ctx, up, f.Reason, rerr)
+	res.Upgrade = up
+	j.finish(ctx, store.OpSucceeded, errText(rerr))
+	res.Warnings = append(res.Warnings, u.releasePins(context.WithoutCancel(ctx), eng, dep, 0)...)
+	res.Healthy = rerr == nil
+	if rerr != nil {
+		res.Outcome = OutcomeRollbackFailed
+		res.Message = fmt.Sprintf("rollback of upgrade #%d failed, needs attention: %v", up.ID, rerr)
+		return res, &FailedError{Outcome: OutcomeRollbackFailed, Message: res.Message, Err: rerr, target: ErrRollbackFailed}
+	}
+	res.Outcome = OutcomeRolledBack
+	res.Message = fmt.Sprintf("rolled back upgrade #%d: version %s runs again from backup #%d, service healthy", up.ID, orNone(up.FromVersion), plan.BackupID)
+	report.Phase(progress.Done, res.Message)
+	return res, nil
+}
+
+// recordRollback writes a rollback's outcome into the upgrade's row.
+func (u *Upgrader) recordRollback(ctx context.Context, up store.Upgrade, reason string, rerr error) store.Upgrade {
+	healthy := rerr == nil
+	up.RollbackHealthy = &healthy
+	if up.RollbackReason == "" {
+		up.RollbackReason = reason
+	}
+	up.Status = store.UpgradeRolledBack
+	if !healthy {
+		up.Status = store.UpgradeRollbackFailed
+		up.Error = joinText(up.Error, "rollback: "+rerr.Error())
+	}
+	if up.FinishedAt == nil {
+		now := u.Now()
+		up.FinishedAt = &now
+		up.DurationMS = now.Sub(up.StartedAt).Milliseconds()
+	}
+	u.Store.UpdateUpgrade(context.WithoutCancel(ctx), up)
+	return up
+}
+
+// pinsFor rebuilds an upgrade's pins from its history row.
+func pinsFor(up store.Upgrade, project string) []Pin {
+	pins := []Pin{}
+	for _, s := range up.ImagesBefore {
+		pins = append(pins, Pin{Service: s.Service, Image: s.Image, ImageID: s.ImageID, RepoDigest: s.RepoDigest,
+			Ref: PinRef(project, s.Service, up.ID)})
+	}
+	return pins
+}
+
+// rollBack restores the pre-upgrade backup in full with the containers left
+// stopped, puts the old images back under their references, runs
+// `compose up -d` (which recreates the containers from the old images) and
+// waits until the service is healthy. With restored set, the files are
+// already back (recovery after stepRollbackUp). It journals its steps on j
+// and runs to the end whatever ctx says.
+func (u *Upgrader) rollBack(ctx context.Context, dep store.Deployment, eng Engine, cmp Compose, j *journal, restored bool, report progress.Report) ([]docker.HealthReport, []string, error) {
+	ctx = context.WithoutCancel(ctx)
+	if !restored {
+		if err := j.step(ctx, stepRollback); err != nil {
+			return nil, nil, err
+		}
+		report.Phase(progress.RollingBack, fmt.Sprintf("restoring pre-upgrade backup #%d", j.f.BackupID))
+		_, err := u.Restorer.RunLocked(ctx, dep, j.f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, report)
+		if err != nil {
+			return nil, nil, fmt.Errorf("restore pre-upgrade backup #%d: %w", j.f.BackupID, err)
+		}
+		if err := j.step(ctx, stepRollbackUp); err != nil {
+			return nil, nil, err
+		}
+	}
+	report.Phase(progress.RollingBack, "bringing the old images back")
+	lines, err := ensureImages(ctx, eng, j.f.Pins)
+	if err != nil {
+		return nil, lines, err
+	}
+	if err := ensureComposeImages(ctx, eng, dep.Path, nil); err != nil {
+		return nil, lines, err
+	}
+	report.Phase(progress.Starting, "compose up -d")
+	var env []string
+	if v := deployment.Version(dep); v != "" {
+		env = append(env, dep.VersionKey+"="+v) // the process environment must not override .env
+	}
+	if err := cmp.Up(ctx, dep.Path, dep.ComposeProject, env); err != nil {
+		return nil, lines, fmt.Errorf("compose up: %w", err)
+	}
+	svcs, err := serviceNames(dep.Path)
+	if err != nil {
+		return nil, lines, err
+	}
+	report.Phase(progress.Health, "waiting for the service to be healthy")
+	reports, err := eng.WaitHealthy(ctx, dep.ComposeProject, svcs, u.Settle, u.StartTimeout)
+	if err != nil {
+		return reports, lines, fmt.Errorf("after the rollback: %w", err)
+	}
+	return reports, lines, nil
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -1,0 +1,273 @@
+package upgrade
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"rewind/backend/archive"
+	"rewind/backend/backup"
+	"rewind/backend/compose"
+	"rewind/backend/docker"
+	"rewind/backend/progress"
+	"rewind/backend/store"
+)
+
+// Upgrade moves the deployment to req.To. It returns a *PreflightError when
+// the upgrade was refused before anything changed, and a *FailedError when
+// it failed later, saying whether it was rolled back and whether the
+// service is healthy again; Result tells the same in Outcome and Message.
+func (u *Upgrader) Upgrade(ctx context.Context, dep store.Deployment, req Request, report progress.Report) (Result, error) {
+	report = progress.Or(report)
+	res := Result{Health: []docker.HealthReport{}, RollbackHealth: []docker.HealthReport{}, Warnings: []string{}}
+	lock, err := backup.LockDeployment(dep, "upgrade to "+req.To)
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
+	window := req.HealthWindow
+	if window <= 0 {
+		window = DefaultHealthWindow
+	}
+	pf, eng, cmp, err := u.preflight(ctx, dep, req.To, true, report)
+	res.Preflight = pf
+	res.Warnings = append(res.Warnings, pf.Warnings...)
+	if err != nil {
+		return res, err
+	}
+	defer eng.Close()
+	r := &run{u: u, dep: dep, eng: eng, cmp: cmp, report: report, res: &res, start: u.Now()}
+	err = r.upgrade(ctx, req, window)
+	res.Upgrade = r.up
+	return res, err
+}
+
+// run is one upgrade in progress.
+type run struct {
+	u      *Upgrader
+	dep    store.Deployment
+	eng    Engine
+	cmp    Compose
+	report progress.Report
+	res    *Result
+	j      *journal
+	up     store.Upgrade
+	start  time.Time
+}
+
+func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) error {
+	u, dep, from := r.u, r.dep, r.res.Preflight.From
+	r.up = store.Upgrade{DeploymentID: dep.ID, FromVersion: from, ToVersion: req.To, Status: store.UpgradeRunning,
+		StartedAt: r.start, ImagesBefore: []archive.ServiceImage{}, ImagesAfter: []archive.ServiceImage{}}
+	id, err := u.Store.InsertUpgrade(ctx, r.up)
+	if err != nil {
+		return err
+	}
+	r.up.ID = id
+	f := facts{UpgradeID: id, From: from, To: req.To, VersionKey: dep.VersionKey, NoRollback: req.NoRollback, Pins: []Pin{}}
+	if r.j, err = begin(ctx, u.Store, dep.ID, KindUpgrade, stepBackup, f); err != nil {
+		return r.abort(ctx, "could not journal the upgrade", err)
+	}
+
+	// The pre-upgrade backup stops the services and starts them again itself.
+	br, err := u.Backups.CreateLocked(ctx, dep, backup.Source{}, backup.CreateRequest{Type: backup.TypePreUpgrade,
+		Version: from, Description: fmt.Sprintf("before the upgrade to %s (upgrade #%d)", req.To, id)}, r.report)
+	r.res.Warnings = append(r.res.Warnings, br.Warnings...)
+	if err != nil {
+		return r.abort(ctx, "the pre-upgrade backup failed", err)
+	}
+	rec := br.Record
+	r.res.Backup, r.j.f.BackupID, r.up.BackupID = &rec, rec.ID, rec.ID
+
+	// Pin what runs now.
+	r.report.Phase(progress.Preparing, "pinning the running images")
+	snap, err := r.eng.Snapshot(ctx, dep.ComposeProject)
+	if err != nil {
+		return r.abort(ctx, "could not inspect the running containers", err)
+	}
+	cur, _ := compose.Services(dep.Path, nil)
+	r.j.f.Pins = planPins(ctx, r.eng, snap, cur, dep.ComposeProject, id)
+	if err := r.j.step(ctx, stepPin); err != nil {
+		return r.abort(ctx, "journal", err)
+	}
+	if err := pin(ctx, r.eng, dep.ComposeProject, id, r.j.f.Pins); err != nil {
+		return r.abort(ctx, "could not pin the running images", err)
+	}
+	for _, p := range r.j.f.Pins {
+		r.up.ImagesBefore = append(r.up.ImagesBefore, p.serviceImage())
+	}
+	if err := u.Store.UpdateUpgrade(ctx, r.up); err != nil {
+		return r.abort(ctx, "record the upgrade", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return r.abort(ctx, "canceled", err)
+	}
+
+	// From here on the deployment changes.
+	if err := r.j.step(ctx, stepEnv); err != nil {
+		return r.abort(ctx, "journal", err)
+	}
+	r.report.Phase(progress.Upgrading, fmt.Sprintf("setting %s=%s in .env", dep.VersionKey, req.To))
+	if err := compose.SetEnvValue(envPath(dep), dep.VersionKey, req.To); err != nil {
+		if rerr := revertEnv(dep, from); rerr == nil {
+			return r.abort(ctx, "could not set the version in .env", err)
+		}
+		return r.failed(ctx, fmt.Errorf("set %s in .env: %w", dep.VersionKey, err))
+	}
+	if err := r.j.step(ctx, stepUp); err != nil {
+		return r.failed(ctx, err)
+	}
+	r.report.Phase(progress.Upgrading, "compose up -d")
+	if err := r.cmp.Up(ctx, dep.Path, dep.ComposeProject, []string{dep.VersionKey + "=" + req.To}); err != nil {
+		return r.failed(ctx, fmt.Errorf("compose up: %w", err))
+	}
+	if err := r.j.step(ctx, stepHealth); err != nil {
+		return r.failed(ctx, err)
+	}
+	svcs, err := serviceNames(dep.Path)
+	if err != nil {
+		return r.failed(ctx, err)
+	}
+	reports, err := u.watch(ctx, r.eng, dep.ComposeProject, svcs, window, r.report)
+	r.res.Health = reports
+	if err != nil {
+		return r.failed(ctx, fmt.Errorf("health window: %w", err))
+	}
+	r.up.ImagesAfter = r.images(ctx)
+	if err := r.j.step(ctx, stepDone); err != nil {
+		return r.failed(ctx, err)
+	}
+	r.up.Status = store.UpgradeSucceeded
+	r.finishRow(ctx)
+	r.j.finish(ctx, store.OpSucceeded, "")
+	r.res.Warnings = append(r.res.Warnings, u.releasePins(ctx, r.eng, dep, id)...)
+	r.res.Outcome = OutcomeSucceeded
+	r.res.Message = fmt.Sprintf("upgraded from %s to %s; healthy through the %s health window", orNone(from), req.To, window)
+	r.report.Phase(progress.Done, r.res.Message)
+	return nil
+}
+
+// abort ends an upgrade that failed before the deployment changed.
+func (r *run) abort(ctx context.Context, what string, cause error) error {
+	msg := fmt.Sprintf("upgrade to %s failed before anything changed: %s: %v", r.up.ToVersion, what, cause)
+	r.up.Status, r.up.Error = store.UpgradeFailed, msg
+	r.finishRow(ctx)
+	if r.j != nil {
+		r.j.finish(ctx, store.OpFailed, msg)
+		r.res.Warnings = append(r.res.Warnings, unpin(context.WithoutCancel(ctx), r.eng, r.dep.ComposeProject, r.up.ID, r.j.f.Pins)...)
+	}
+	r.res.Outcome, r.res.Message = OutcomeFailed, msg+"; version "+orNone(r.up.FromVersion)+" still runs"
+	return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: cause, target: ErrFailed}
+}
+
+// failed ends an upgrade that failed after the deployment changed: it rolls
+// back unless that was disabled, and says truthfully how that went.
+func (r *run) failed(ctx context.Context, cause error) error {
+	ctx = context.WithoutCancel(ctx)
+	r.up.Error = cause.Error()
+	r.up.ImagesAfter = r.images(ctx)
+	if r.j.f.NoRollback {
+		r.up.Status = store.UpgradeFailed
+		r.finishRow(ctx)
+		r.j.finish(ctx, store.OpFailed, cause.Error())
+		r.res.Outcome = OutcomeFailed
+		r.res.Message = fmt.Sprintf("upgrade to %s failed: %v; not rolled back (--no-rollback): version %s is in place; `rewind rollback --yes` goes back to %s",
+			r.up.ToVersion, cause, r.up.ToVersion, orNone(r.up.FromVersion))
+		return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: cause, target: ErrFailed}
+	}
+	r.up.RollbackReason = cause.Error()
+	r.j.f.Reason = cause.Error()
+	reports, lines, rerr := r.u.rollBack(ctx, r.dep, r.eng, r.cmp, r.j, false, r.report)
+	r.res.RollbackHealth = nonNil(reports)
+	r.res.Warnings = append(r.res.Warnings, lines...)
+	r.settle(rerr)
+	r.finishRow(ctx)
+	r.j.finish(ctx, store.OpFailed, cause.Error())
+	r.res.Warnings = append(r.res.Warnings, r.u.releasePins(ctx, r.eng, r.dep, r.up.ID)...)
+	if rerr != nil {
+		r.res.Outcome = OutcomeRollbackFailed
+		r.res.Message = fmt.Sprintf("upgrade to %s failed: %v; rollback failed, needs attention: %v", r.up.ToVersion, cause, rerr)
+		return &FailedError{Outcome: OutcomeRollbackFailed, Message: r.res.Message, Err: errors.Join(cause, rerr), target: ErrFailed}
+	}
+	r.res.Outcome = OutcomeRolledBack
+	r.res.Message = fmt.Sprintf("upgrade to %s failed: %v; rolled back to %s, service healthy", r.up.ToVersion, cause, orNone(r.up.FromVersion))
+	return &FailedError{Outcome: OutcomeRolledBack, Message: r.res.Message, Err: cause, target: ErrFailed}
+}
+
+// settle records a rollback's outcome in the upgrade row.
+func (r *run) settle(rerr error) {
+	healthy := rerr == nil
+	r.up.RollbackHealthy = &healthy
+	r.up.Status = store.UpgradeRolledBack
+	if !healthy {
+		r.up.Status = store.UpgradeRollbackFailed
+		r.up.Error = joinText(r.up.Error, "rollback: "+rerr.Error())
+	}
+}
+
+func (r *run) finishRow(ctx context.Context) {
+	now := r.u.Now()
+	r.up.FinishedAt = &now
+	r.up.DurationMS = now.Sub(r.up.StartedAt).Milliseconds()
+	if r.up.ID != 0 {
+		if err := r.u.Store.UpdateUpgrade(context.WithoutCancel(ctx), r.up); err != nil {
+			r.res.Warnings = append(r.res.Warnings, "could not record the upgrade's outcome: "+err.Error())
+		}
+	}
+}
+
+// images returns what each service runs now (best effort).
+func (r *run) images(ctx context.Context) []archive.ServiceImage {
+	out := []archive.ServiceImage{}
+	snap, err := r.eng.Snapshot(context.WithoutCancel(ctx), r.dep.ComposeProject)
+	if err != nil {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, c := range snap.Containers {
+		if c.OneOff || seen[c.Service] {
+			continue
+		}
+		seen[c.Service] = true
+		out = append(out, archive.ServiceImage{Service: c.Service, Image: c.Image, ImageID: c.ImageID, RepoDigest: c.RepoDigest})
+	}
+	return out
+}
+
+func envPath(dep store.Deployment) string { return filepath.Join(dep.Path, ".env") }
+
+// revertEnv sets the version key back; it cannot express an absent key.
+func revertEnv(dep store.Deployment, from string) error {
+	if from == "" {
+		return errors.New("the version key had no value before the upgrade")
+	}
+	return compose.SetEnvValue(envPath(dep), dep.VersionKey, from)
+}
+
+func serviceNames(dir string) ([]string, error) {
+	svcs, err := compose.Services(dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(svcs))
+	for _, s := range svcs {
+		out = append(out, s.Name)
+	}
+	return out, nil
+}
+
+func orNone(v string) string {
+	if v == "" {
+		return "(none)"
+	}
+	return v
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
