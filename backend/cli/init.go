@@ -44,11 +44,12 @@ func (e *env) initCommand() *cobra.Command {
 
 // Status is the `status` document.
 type Status struct {
-	Deployment store.Deployment   `json:"deployment"`
-	Version    string             `json:"version"`
-	Docker     DockerStatus       `json:"docker"`
-	Services   []docker.Container `json:"services"`
-	Backups    BackupSummary      `json:"backups"`
+	Deployment  store.Deployment   `json:"deployment"`
+	Version     string             `json:"version"`
+	Docker      DockerStatus       `json:"docker"`
+	Services    []docker.Container `json:"services"`
+	Backups     BackupSummary      `json:"backups"`
+	LastUpgrade *store.Upgrade     `json:"lastUpgrade"` // nil before the first upgrade
 }
 
 // DockerStatus says whether the engine answered.
@@ -84,6 +85,11 @@ func (e *env) statusCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if ups, err := e.store.ListUpgrades(ctx, d.ID); err != nil {
+				return err
+			} else if len(ups) > 0 {
+				s.LastUpgrade = &ups[0]
+			}
 			for _, r := range recs {
 				s.Backups.Total++
 				s.Backups.Bytes += r.Size
@@ -111,6 +117,14 @@ func (e *env) statusCommand() *cobra.Command {
 				}
 				fmt.Fprintf(w, "Backups     %d (%d restorable, %d failed, %d missing), %s\n", s.Backups.Total,
 					s.Backups.Restorable, s.Backups.Failed, s.Backups.Missing, humanBytes(s.Backups.Bytes))
+				if u := s.LastUpgrade; u != nil {
+					fmt.Fprintf(w, "Last upgrade #%d %s → %s, %s, %s", u.ID, orDash(u.FromVersion), u.ToVersion, u.Status,
+						u.StartedAt.Local().Format("2006-01-02 15:04:05"))
+					if note := upgradeNote(*u); note != "" {
+						fmt.Fprintf(w, " (%s)", note)
+					}
+					fmt.Fprintln(w)
+				}
 			})
 		},
 	}

@@ -63,20 +63,3 @@ func (e *env) catalogCommand() *cobra.Command {
 	})
 	return c
 }
-
-func (e *env) upgradeCommand() *cobra.Command {
-	c := &cobra.Command{Use: "upgrade --to VERSION [--no-rollback] [--health-window 60s]",
-		Short: "Upgrade the deployment (not available yet)", RunE: notYet("upgrade")}
-	c.Flags().String("to", "", "target version")
-	c.Flags().Bool("no-rollback", false, "do not roll back automatically")
-	c.Flags().Duration("health-window", 0, "how long to watch health")
-	c.AddCommand(&cobra.Command{Use: "list", Short: "List upgrades (not available yet)", RunE: notYet("upgrade list")})
-	return c
-}
-
-func (e *env) rollbackCommand() *cobra.Command {
-	c := &cobra.Command{Use: "rollback [--upgrade ID] --yes", Short: "Roll back the last upgrade (not available yet)", RunE: notYet("rollback")}
-	c.Flags().Int64("upgrade", 0, "upgrade id")
-	c.Flags().Bool("yes", false, "confirm")
-	return c
-}

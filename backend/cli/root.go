@@ -134,6 +134,7 @@ func (e *env) open(ctx context.Context, what string) error {
 	e.backups = backup.New(st, dir, ConnectDocker)
 	e.recover(ctx, e.restorer().Recover)
 	e.recover(ctx, e.backups.Recover)
+	e.recover(ctx, e.upgrader().Recover)
 	return nil
 }
 

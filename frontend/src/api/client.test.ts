@@ -41,9 +41,10 @@ describe('api client', () => {
       services: [],
       deployment: null,
       lastUpgrade: null,
+      recovery: [],
     })
     vi.mocked(App.PlanRestore).mockResolvedValue({ backupId: 1, containers: null } as never)
-    expect((await planRestore(1, 'app')).containers).toEqual([])
+    expect(await planRestore(1, 'app')).toMatchObject({ containers: [], targets: [] })
   })
 
   it('subscribes to job:update and unsubscribes with the function EventsOn returned', () => {
@@ -54,9 +55,12 @@ describe('api client', () => {
       return off
     })
     const seen: string[] = []
-    const unsubscribe = onJobUpdate((j) => seen.push(j.id))
+    const unsubscribe = onJobUpdate((j) => {
+      expect(j.log).toEqual([])
+      seen.push(j.id)
+    })
     expect(runtime.EventsOn).toHaveBeenCalledWith('job:update', expect.any(Function))
-    emit(makeJob({ id: 'a' }))
+    emit({ ...makeJob({ id: 'a' }), log: null })
     unsubscribe()
     expect(seen).toEqual(['a'])
     expect(off).toHaveBeenCalledTimes(1)

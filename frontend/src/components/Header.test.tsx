@@ -27,6 +27,13 @@ describe('Header', () => {
     expect(await axeViolations(container)).toEqual([])
   })
 
+  it('reports what start-up recovery did', () => {
+    renderUI(<Header status={makeStatus({ recovery: ['removed 1 partial backup file'] })} error={null} onRetry={() => {}} />)
+    const notice = screen.getByRole('status')
+    expect(notice).toHaveTextContent('At start-up, Rewind finished or undid interrupted work:')
+    expect(notice).toHaveTextContent('removed 1 partial backup file')
+  })
+
   it('says when Docker is unreachable and when there is no deployment', () => {
     renderUI(
       <Header

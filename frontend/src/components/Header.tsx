@@ -66,6 +66,16 @@ export function Header({ status, error, onRetry }: HeaderProps) {
         <LanguageSwitch />
       </div>
       {error && <ErrorBox title={t('header.statusFailed')} error={error} onRetry={onRetry} />}
+      {status && status.recovery.length > 0 && (
+        <div className="notice" role="status">
+          <p className="notice-title">{t('header.recovery')}</p>
+          <ul>
+            {status.recovery.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {status && (
         <dl className="header-facts">
           <div>

@@ -80,6 +80,15 @@ describe('ProgressPanel', () => {
     expect(onDismiss).toHaveBeenCalledWith('ok')
   })
 
+  it('shows the job log behind a disclosure', () => {
+    setup([makeJob({ state: 'succeeded', seq: 5, log: ['service web was not running', 'skipped data/tmp'] })])
+    const log = screen.getByText('Log (2 lines)').closest('details')!
+    expect(within(log).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'service web was not running',
+      'skipped data/tmp',
+    ])
+  })
+
   it('has no axe violations', async () => {
     setup([makeJob(), makeJob({ id: 'f', state: 'failed', error: { code: 'internal', message: 'x', detail: 'y' } })])
     expect(await axeViolations(screen.getByRole('region', { name: 'Activity' }))).toEqual([])

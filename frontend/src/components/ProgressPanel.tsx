@@ -99,6 +99,16 @@ function JobRow({ job, onCancel, onDismiss, canceling }: { job: Job } & Omit<Pro
         {job.state === 'canceled' && (job.message || t('progress.canceled'))}
         {running && job.message}
       </p>
+      {job.log.length > 0 && (
+        <details className="job-log">
+          <summary>{t('progress.log', { count: job.log.length })}</summary>
+          <ol>
+            {job.log.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ol>
+        </details>
+      )}
       {job.state === 'failed' && (
         <ErrorBox
           title={t('progress.failed', { title: job.title || job.kind })}

@@ -110,6 +110,9 @@ describe('RestoreDialog', () => {
     const preview = await screen.findByRole('region', { name: 'What will change' })
     expect(preview).toHaveTextContent('Replaced12 files, 2.0 KiB')
     expect(preview).toHaveTextContent('shop_web_1, shop_db_1')
+    expect(preview).toHaveTextContent('Paths swappedapp, docker-compose.yml')
+    expect(preview).toHaveTextContent('Staging space needed52.0 MiB')
+    expect(preview).not.toHaveTextContent('may be incomplete')
     expect(planRestore).toHaveBeenLastCalledWith(2, 'app')
     const restore = screen.getByRole('button', { name: 'Restore' })
     expect(restore).toBeEnabled()
@@ -138,6 +141,15 @@ describe('RestoreDialog', () => {
     expect(restore).toBeEnabled()
     await user.click(restore)
     expect(startRestore).toHaveBeenCalledWith(1, 'full', 'shop')
+  })
+
+  it('warns when Docker could not say which containers run', async () => {
+    planRestore.mockResolvedValue(makePlan({ containers: [], dockerError: 'dial unix /var/run/docker.sock: no such file' }))
+    const { user } = setup()
+    await user.click(await screen.findByRole('radio', { name: 'Backup #1' }))
+    const preview = await screen.findByRole('region', { name: 'What will change' })
+    expect(preview).toHaveTextContent('Containers stopped and started againnone')
+    expect(preview).toHaveTextContent('dial unix /var/run/docker.sock: no such file')
   })
 
   it('shows a rejected start inside the dialog and stays open', async () => {

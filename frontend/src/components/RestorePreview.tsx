@@ -91,7 +91,20 @@ export function RestorePreview({ load, onRetry, confirmation, onConfirmationChan
           <dt>{t('preview.containers')}</dt>
           <dd>{containers.length > 0 ? containers.join(', ') : t('common.none')}</dd>
         </div>
+        {plan.targets.length > 0 && (
+          <div className="preview-row">
+            <dt>{t('preview.targets')}</dt>
+            <dd>{plan.targets.join(', ')}</dd>
+          </div>
+        )}
+        {typeof plan.needBytes === 'number' && plan.needBytes > 0 && (
+          <div className="preview-row">
+            <dt>{t('preview.needBytes')}</dt>
+            <dd>{formatSize(plan.needBytes, unknown)}</dd>
+          </div>
+        )}
       </dl>
+      {plan.dockerError && <p className="warn-text">{t('preview.dockerError', { error: plan.dockerError })}</p>}
       <p className="muted">{t('preview.safetyCopy')}</p>
       {plan.discardsData && (
         <div className="danger-box">
