@@ -15,6 +15,7 @@ import (
 	"rewind/backend/docker"
 	"rewind/backend/jobs"
 	"rewind/backend/progress"
+	"rewind/backend/restore"
 	"rewind/backend/store"
 	"rewind/backend/view"
 )
@@ -27,6 +28,7 @@ type App struct {
 	project  string
 	store    *store.Store
 	backups  *backup.Manager
+	restorer *restore.Restorer
 	jobs     *jobs.Runner
 	recovery []string
 }
@@ -48,9 +50,13 @@ func NewApp(stateFlag, project string) (*App, error) {
 	st.SetWhat("desktop app")
 	a := &App{stateDir: dir, project: project, store: st}
 	a.backups = backup.New(st, dir, cli.ConnectDocker)
-	a.recovery, err = a.backups.Recover(context.Background())
-	if err != nil {
-		a.recovery = append(a.recovery, "recovery incomplete: "+err.Error())
+	a.restorer = restore.New(st, a.backups, cli.ConnectDocker)
+	for _, recover := range []func(context.Context) ([]string, error){a.restorer.Recover, a.backups.Recover} {
+		lines, err := recover(context.Background())
+		a.recovery = append(a.recovery, lines...)
+		if err != nil {
+			a.recovery = append(a.recovery, "recovery incomplete: "+err.Error())
+		}
 	}
 	a.recovery = append(a.recovery, st.Warnings()...)
 	a.jobs = jobs.New(func(j view.Job) {
@@ -178,3 +184,36 @@ func (a *App) ListJobs() []view.Job { return a.jobs.List() }
 func (a *App) CancelJob(id string) error { return a.jobs.Cancel(id) }
 
 func isNotConfigured(err error) bool { return errors.Is(err, deployment.ErrNotConfigured) }
+
+// PlanRestore previews restoring a backup in a mode: what is replaced,
+// added, removed and lost. Nothing changes.
+func (a *App) PlanRestore(id int64, mode string) (restore.Plan, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return restore.Plan{}, err
+	}
+	return a.restorer.Plan(context.Background(), d, id, restore.Mode(mode))
+}
+
+// StartRestore starts a restore job. confirmation must be the deployment's
+// name when the plan discards data.
+func (a *App) StartRestore(id int64, mode string, confirmation string) (string, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return "", err
+	}
+	m, err := restore.ParseMode(mode)
+	if err != nil {
+		return "", err
+	}
+	title := "Restore of backup #" + strconv.FormatInt(id, 10) + " (" + string(m) + ")"
+	// Cancellation is honoured until the containers stop; from the swap on the
+	// restore (or its undo) always runs to the end.
+	return a.jobs.Start("restore", title, true, func(ctx context.Context, report progress.Report, log func(string)) (any, error) {
+		res, err := a.restorer.Run(ctx, d, id, restore.Options{Mode: m, Confirmation: confirmation}, report)
+		for _, w := range res.Warnings {
+			log(w)
+		}
+		return res, err
+	}), nil
+}

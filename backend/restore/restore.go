@@ -40,11 +40,11 @@ func ParseMode(s string) (Mode, error) {
 
 // Errors callers match.
 var (
-	ErrBadMode      = errors.New("unknown restore mode")
+	ErrBadMode       = errors.New("unknown restore mode")
 	ErrNotRestorable = errors.New("backup cannot be restored")
-	ErrMountPoint   = errors.New("restore target is a mount point")
-	ErrConfirmation = errors.New("confirmation does not match")
-	ErrUnhealthy    = errors.New("service did not come back healthy")
+	ErrMountPoint    = errors.New("restore target is a mount point")
+	ErrConfirmation  = errors.New("confirmation does not match")
+	ErrUnhealthy     = errors.New("service did not come back healthy")
 )
 
 // Engine is what a restore needs from Docker.
@@ -115,7 +115,19 @@ type Result struct {
 	OldTree    string         `json:"oldTree"`    // set when the replaced files could not be archived and were kept as a directory
 	Started    []string       `json:"started"`
 	Warnings   []string       `json:"warnings"`
-	Duration   time.Duration  `json:"durationMs"`
+	DurationMs int64          `json:"durationMs"`
+	// PhasesMs is the wall time of each phase: stage (check, extract, hash,
+	// syncfs), stop, swap, start (and health), safetyCopy.
+	PhasesMs map[string]int64 `json:"phasesMs"`
+}
+
+// phase records the time since the previous mark under name.
+func (res *Result) phase(name string, since *time.Time, now time.Time) {
+	if res.PhasesMs == nil {
+		res.PhasesMs = map[string]int64{}
+	}
+	res.PhasesMs[name] += now.Sub(*since).Milliseconds()
+	*since = now
 }
 
 var _ Engine = (*docker.Engine)(nil)

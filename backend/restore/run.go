@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
@@ -46,8 +45,9 @@ func (r *Restorer) step(name string) error {
 func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
 	report = progress.Or(report)
 	start := r.Now()
-	res = Result{Warnings: []string{}, Started: []string{}}
-	defer func() { res.Duration = r.Now().Sub(start) / time.Millisecond }()
+	res = Result{Warnings: []string{}, Started: []string{}, PhasesMs: map[string]int64{}}
+	mark := start
+	defer func() { res.DurationMs = r.Now().Sub(start).Milliseconds() }()
 
 	// R1–R3: check the record, plan, confirm. Nothing has changed yet.
 	report.Phase(progress.Preparing, "checking the backup")
@@ -98,6 +98,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 	if err = r.step("R7"); err != nil {
 		return res, err
 	}
+	res.phase("stage", &mark, r.Now())
 
 	// R5: stop the containers, journaling what ran and its restart policies.
 	eng, eerr := r.engine(ctx)
@@ -128,6 +129,8 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 		return res, errors.Join(err, r.undo(ctx, f, eng, report, &res))
 	}
 
+	res.phase("stop", &mark, r.Now())
+
 	// R8: carry what the mode keeps into the staged tree, then swap. From
 	// here on the swap (or its undo) runs to the end: no cancellation.
 	report.Phase(progress.Swapping, "swapping files")
@@ -135,6 +138,8 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 	if err = r.swapIn(sctx, sc, plan.Targets, f); err != nil {
 		return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
 	}
+
+	res.phase("swap", &mark, r.Now())
 
 	// R10: restore policies, start what ran, wait for health.
 	f.Phase = phaseStarting
@@ -151,6 +156,8 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 		return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
 	}
 
+	res.phase("start", &mark, r.Now())
+
 	// R11: committed. The replaced entries become the pre-restore backup.
 	f.Phase = phaseCommitted
 	if err = r.save(sctx, f, "R11"); err != nil {
@@ -158,6 +165,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 	}
 	crashpoint.Hit("restore.R11")
 	r.keepOld(sctx, dep, f, report, &res)
+	res.phase("safetyCopy", &mark, r.Now())
 	return res, nil
 }
 

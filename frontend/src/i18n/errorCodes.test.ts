@@ -1,11 +1,13 @@
+// @vitest-environment node
 import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { en } from './en'
 
 // The Go side's one error table (backend/view) names every code the UI can receive.
 // Each needs a translation, so Chinese users never see a bare code.
-const table = fileURLToPath(new URL('../../../backend/view/errors.go', import.meta.url))
+// Tests run from the frontend directory (npm test).
+const table = resolve(process.cwd(), '../backend/view/errors.go')
 
 describe('error codes', () => {
   it.skipIf(!existsSync(table))('has a translation for every code of the Go error table', () => {
