@@ -9,7 +9,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func BenchmarkExtractSmall(b *testing.B) {
@@ -108,19 +110,35 @@ func BenchmarkExtractTree(b *testing.B) {
 	}
 	for _, name := range []string{"gnu-tar", "rewind", "gnu-tar", "rewind", "rewind-sync"} {
 		b.Run(name, func(b *testing.B) {
+			var cpu time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				dir := fresh()
+				before := hCPU()
 				b.StartTimer()
 				if err := run[name](dir); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()
+				cpu += hCPU() - before
 				if err := os.RemoveAll(dir); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()
 			}
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
+}
+
+// hCPU is the user+system time of this process and its waited-for children.
+func hCPU() time.Duration {
+	var total time.Duration
+	for _, who := range []int{syscall.RUSAGE_SELF, syscall.RUSAGE_CHILDREN} {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(who, &ru); err == nil {
+			total += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
+	}
+	return total
 }

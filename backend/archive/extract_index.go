@@ -70,10 +70,10 @@ func (x *extractor) setCaps(t Totals) error {
 		maxEntries = DefaultMaxEntries
 	}
 	if t.Entries > maxEntries {
-		return unsafeEntry("", fmt.Sprintf("manifest declares %d entries, more than the limit of %d", t.Entries, maxEntries))
+		return exUnsafe("", fmt.Sprintf("manifest declares %d entries, more than the limit of %d", t.Entries, maxEntries))
 	}
 	if x.opts.MaxBytes > 0 && t.Bytes > x.opts.MaxBytes {
-		return unsafeEntry("", fmt.Sprintf("manifest declares %d bytes, more than the limit of %d", t.Bytes, x.opts.MaxBytes))
+		return exUnsafe("", fmt.Sprintf("manifest declares %d bytes, more than the limit of %d", t.Bytes, x.opts.MaxBytes))
 	}
 	x.entryCap, x.byteCap = t.Entries, t.Bytes
 	x.prog.p.BytesTotal, x.prog.p.FilesTotal = t.Bytes, t.Files
@@ -227,7 +227,7 @@ func (x *extractor) finishStream() error {
 	for {
 		n, err := x.src.Read(buf)
 		total += int64(n)
-		if total > exMaxTrailer || bytes.IndexFunc(buf[:n], func(r rune) bool { return r != 0 }) >= 0 {
+		if total > exMaxTrailer || !exAllZero(buf[:n]) {
 			return fmt.Errorf("%w: data after the end of the archive", ErrCorrupt)
 		}
 		if errors.Is(err, io.EOF) {
@@ -266,4 +266,13 @@ func (x *extractor) checkComplete() error {
 			entries, files, size, t.Entries, t.Files, t.Bytes)
 	}
 	return nil
+}
+
+func exAllZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -16,11 +16,11 @@ import (
 
 // Limits of the extraction policy (RELIABILITY §4).
 const (
-	maxExtractPath      = 4096    // bytes in a path or link target
-	maxExtractComponent = 255     // bytes in one path component
-	maxExtractDepth     = 512     // components in a path
+	maxExtractPath      = 4096     // bytes in a path or link target
+	maxExtractComponent = 255      // bytes in one path component
+	maxExtractDepth     = 512      // components in a path
 	maxExtractPAX       = 64 << 10 // bytes of PAX records on one entry
-	maxExtractManifest  = 1 << 20 // bytes of .rewind/manifest.json
+	maxExtractManifest  = 1 << 20  // bytes of .rewind/manifest.json
 	maxExtractIndexLine = 64 << 10 // bytes of one .rewind/index.jsonl line
 	// ustarMaxSize is the largest size the ustar header can hold; a PAX size
 	// record is only legitimate above it.

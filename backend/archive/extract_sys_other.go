@@ -2,7 +2,13 @@
 
 package archive
 
-import "time"
+import (
+	"os"
+	"time"
+)
+
+// exCreateFlags creates a new regular file.
+const exCreateFlags = os.O_WRONLY | os.O_CREATE | os.O_EXCL
 
 // exSetTimes sets the times of par's entry base. Without utimensat, symlink
 // times are left as created.

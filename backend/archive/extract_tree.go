@@ -2,7 +2,7 @@ package archive
 
 import (
 	"os"
-	"path"
+	"strings"
 )
 
 // exNode is what the extractor knows about one path it has seen.
@@ -40,29 +40,33 @@ func newExTree() *exTree {
 }
 
 // admit checks that p may be added as an entry of kind k and returns the
-// reason when it may not. It returns the existing implicit directory node when
-// an explicit directory entry follows its children.
-func (t *exTree) admit(p string, k exKind) (*exNode, string) {
+// reason when it may not, and p's collision key. It returns the existing
+// implicit directory node when an explicit directory entry follows its
+// children.
+func (t *exTree) admit(p string, k exKind) (*exNode, string, string) {
+	key := t.folder.key(p)
 	if n, ok := t.nodes[p]; ok {
 		if k == exDir && n.kind == exDir && n.implicit {
-			return n, ""
+			return n, key, ""
 		}
-		return nil, "duplicate entry"
+		return nil, key, "duplicate entry"
 	}
-	if other, ok := t.keys[t.folder.key(p)]; ok {
-		return nil, "collides with " + other + " (case or unicode normalisation)"
+	if other, ok := t.keys[key]; ok {
+		return nil, key, "collides with " + other + " (case or unicode normalisation)"
 	}
-	return nil, t.checkParents(p)
+	return nil, key, t.checkParents(p, key)
 }
 
 // checkParents walks p's ancestors up to the nearest known directory. Each
 // known ancestor must be a directory this archive created (never a symlink or
-// a file); unknown ancestors must not collide with known paths.
-func (t *exTree) checkParents(p string) string {
-	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+// a file); unknown ancestors must not collide with known paths. An
+// ancestor's key is the matching prefix of p's key: folding and NFD work rune
+// by rune and never produce or reorder across a slash.
+func (t *exTree) checkParents(p, key string) string {
+	for d, dk := exDirOf(p), exDirOf(key); d != "."; d, dk = exDirOf(d), exDirOf(dk) {
 		n, ok := t.nodes[d]
 		if !ok {
-			if other, ok := t.keys[t.folder.key(d)]; ok {
+			if other, ok := t.keys[dk]; ok {
 				return "parent " + d + " collides with " + other
 			}
 			continue
@@ -79,25 +83,34 @@ func (t *exTree) checkParents(p string) string {
 	return ""
 }
 
-// add records p. Missing ancestors are recorded as implicit directories.
-func (t *exTree) add(p string, n *exNode) {
+// add records p with its collision key. Missing ancestors are recorded as
+// implicit directories.
+func (t *exTree) add(p, key string, n *exNode) {
 	t.count++
 	t.nodes[p] = n
-	t.keys[t.folder.key(p)] = p
-	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+	t.keys[key] = p
+	for d, dk := exDirOf(p), exDirOf(key); d != "."; d, dk = exDirOf(d), exDirOf(dk) {
 		if _, ok := t.nodes[d]; ok {
 			return
 		}
 		t.nodes[d] = &exNode{kind: exDir, implicit: true}
-		t.keys[t.folder.key(d)] = d
+		t.keys[dk] = d
 	}
+}
+
+// exDirOf is the parent of a canonical path, "." at the top.
+func exDirOf(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return "."
 }
 
 // ensureParents creates p's ancestors that are not on disk yet, top-down,
 // through root. Only directories recorded in the tree are created.
 func (t *exTree) ensureParents(root *os.Root, p string) error {
 	var missing []string
-	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+	for d := exDirOf(p); d != "."; d = exDirOf(d) {
 		n := t.nodes[d]
 		if n.onDisk {
 			break

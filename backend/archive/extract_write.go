@@ -109,7 +109,7 @@ func (w *exWriter) file(ctx context.Context, p string, src io.Reader, size int64
 		return sum, err
 	}
 	base := path.Base(p)
-	f, err := par.root.OpenFile(base, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := par.root.OpenFile(base, exCreateFlags, 0o600)
 	if err != nil {
 		return sum, err
 	}

@@ -42,7 +42,7 @@ type Manifest struct {
 	Project       string         `json:"project"`
 	Type          string         `json:"type"`
 	Version       string         `json:"version"`
-	CreatedAt     time.Time      `json:"createdAt"` // UTC, RFC 3339
+	CreatedAt     time.Time      `json:"createdAt" ts_type:"string"` // UTC, RFC 3339
 	Description   string         `json:"description,omitempty"`
 	Paths         []string       `json:"paths"`     // included paths, relative to the deployment root ("." = everything)
 	Excludes      []string       `json:"excludes"`  // excluded paths, relative
@@ -80,9 +80,9 @@ const (
 type Entry struct {
 	Path   string    `json:"path"`
 	Type   string    `json:"type"`
-	Size   int64     `json:"size"`  // content bytes for files, 0 otherwise
-	Mode   uint32    `json:"mode"`  // permission bits (& 07777)
-	MTime  time.Time `json:"mtime"` // UTC, nanosecond precision
+	Size   int64     `json:"size"`                   // content bytes for files, 0 otherwise
+	Mode   uint32    `json:"mode"`                   // permission bits (& 07777)
+	MTime  time.Time `json:"mtime" ts_type:"string"` // UTC, nanosecond precision
 	UID    int       `json:"uid"`
 	GID    int       `json:"gid"`
 	Link   string    `json:"link,omitempty"`   // symlink target, or hard link's first path

@@ -41,8 +41,8 @@ type hArchive struct {
 	noManifest bool
 	noIndex    bool
 	zstd       bool
-	afterIndex []hEntry           // entries written after the index
-	afterEnd   []byte             // bytes after the end-of-archive marker, inside compression
+	afterIndex []hEntry            // entries written after the index
+	afterEnd   []byte              // bytes after the end-of-archive marker, inside compression
 	editTar    func([]byte) []byte // edits the uncompressed tar stream
 	editOut    func([]byte) []byte // edits the compressed stream
 }

@@ -156,7 +156,9 @@ func hostileBinding() []hostileCase {
 			return hCompress(append(lead[:1024], tb...), false)
 		}, want: ErrNoManifest},
 		{name: "manifest not json", group: g, data: hVariant(func(a *hArchive) {
-			a.editTar = func(b []byte) []byte { return bytes.Replace(b, []byte(`{"formatVersion"`), []byte(`["formatVersion"`), 1) }
+			a.editTar = func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`{"formatVersion"`), []byte(`["formatVersion"`), 1)
+			}
 		}), want: ErrNoManifest},
 		{name: "manifest from the future", group: g, data: hVariant(func(a *hArchive) {
 			a.editMan = func(m *Manifest) { m.FormatVersion = FormatVersion + 1 }

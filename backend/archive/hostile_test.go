@@ -28,7 +28,7 @@ type hostileCase struct {
 	group string
 	data  func(t testing.TB, env hEnv) []byte
 	opts  ExtractOptions
-	want  error                 // errors.Is target; nil accepts any error
+	want  error                        // errors.Is target; nil accepts any error
 	setup func(t testing.TB, env hEnv) // runs before Extract
 }
 

@@ -108,7 +108,8 @@ func TestErrorsAreOneLineAndChangeNothing(t *testing.T) {
 		{"missing project", []string{"--project", filepath.Join(proj, "nope"), "status"}, "does not exist"},
 		{"unknown backup", []string{"--project", proj, "backup", "show", "42"}, "backup #42 not found"},
 		{"bad id", []string{"--project", proj, "backup", "verify", "x"}, "invalid backup id"},
-		{"not yet", []string{"--project", proj, "upgrade", "--to", "2"}, "not available yet"},
+		{"restore without --yes", []string{"--project", proj, "backup", "restore", "1"}, "backup #1 not found"},
+		{"prune without policy", []string{"--project", proj, "backup", "prune", "--yes"}, "--keep-last"},
 		{"unknown compression", []string{"--project", proj, "backup", "create", "--compression", "lz4"}, "unknown compression"},
 		{"import garbage", []string{"--project", proj, "backup", "import", filepath.Join(proj, "app", "config.toml")}, "not a gzip or zstd stream"},
 	}

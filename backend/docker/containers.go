@@ -49,8 +49,8 @@ type Container struct {
 	Health        string        `json:"health"` // "" without healthcheck, else starting, healthy, unhealthy
 	ExitCode      int           `json:"exitCode"`
 	RestartPolicy RestartPolicy `json:"restartPolicy"`
-	OneOff        bool          `json:"oneOff"`    // created by "compose run"
-	StartedAt     time.Time     `json:"startedAt"` // zero when never started
+	OneOff        bool          `json:"oneOff"`                     // created by "compose run"
+	StartedAt     time.Time     `json:"startedAt" ts_type:"string"` // zero when never started
 	RestartCount  int           `json:"restartCount"`
 	AutoRemove    bool          `json:"autoRemove"` // the engine removes it once stopped ("run --rm")
 

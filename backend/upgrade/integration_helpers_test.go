@@ -20,6 +20,7 @@ import (
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/progress"
 	"rewind/backend/restore"
 	"rewind/backend/store"
 )
@@ -216,6 +217,9 @@ func tree(t *testing.T, dir string) map[string]string {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
+		if rel == ".rewind" {
+			return filepath.SkipDir // Rewind's own lock and journals
+		}
 		switch {
 		case d.IsDir():
 			out[rel] = "dir"
@@ -305,4 +309,24 @@ func execIn(t *testing.T, stdin, name string, args ...string) error {
 		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	return nil
+}
+
+// logReport logs every phase change with the time since the start.
+func logReport(t *testing.T) progress.Report {
+	t0 := time.Now()
+	var mu sync.Mutex
+	last := ""
+	return func(p progress.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		key := string(p.Phase) + p.Message
+		if p.Phase == progress.Archiving || p.Phase == progress.Extracting || p.Phase == progress.Verifying || key == last {
+			if string(p.Phase) == last {
+				return
+			}
+			key = string(p.Phase)
+		}
+		last = key
+		t.Logf("%6.2fs %s %s", time.Since(t0).Seconds(), p.Phase, p.Message)
+	}
 }

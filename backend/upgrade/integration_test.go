@@ -18,7 +18,7 @@ func TestUpgradeSucceeds(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "rewind-svc", "1")
 	_, oldID := f.running()
-	res, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: 3 * time.Second}, nil)
+	res, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: 3 * time.Second}, logReport(t))
 	if err != nil {
 		t.Fatalf("upgrade 1→2: %v", err)
 	}
@@ -75,7 +75,7 @@ func TestFailedUpgradeRollsBack(t *testing.T) {
 			data := tree(t, filepath.Join(f.dir, "data"))
 			app := tree(t, filepath.Join(f.dir, "app"))
 			t0 := time.Now()
-			res, err := f.u.Upgrade(f.ctx, f.dep, Request{To: c.to, HealthWindow: 5 * time.Second}, nil)
+			res, err := f.u.Upgrade(f.ctx, f.dep, Request{To: c.to, HealthWindow: 5 * time.Second}, logReport(t))
 			var fe *FailedError
 			if !errors.As(err, &fe) || !errors.Is(err, ErrFailed) || fe.Outcome != OutcomeRolledBack {
 				t.Fatalf("upgrade 2→%s: err %v; want a failure rolled back", c.to, err)

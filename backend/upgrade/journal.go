@@ -6,15 +6,18 @@ import (
 	"fmt"
 
 	"rewind/backend/crashpoint"
+	"rewind/backend/docker"
 	"rewind/backend/store"
 )
 
 // Journal steps, written before the action they name. Recovery decides from
-// the last one: before stepEnv nothing was changed; stepEnv may have changed
-// .env only; from stepUp on the new version may have run and touched data,
+// the last one: before stepEnv nothing was changed but the services may be
+// stopped; stepEnv may have changed .env only; from stepUp on the new
+// version may have run and touched data,
 // so the upgrade is rolled back; stepRollback and stepRollbackUp redo the
 // rollback; stepDone means the health window had passed.
 const (
+	stepStop       = "stop"
 	stepBackup     = "backup"
 	stepPin        = "pin"
 	stepEnv        = "env"
@@ -34,6 +37,11 @@ type facts struct {
 	BackupID   int64  `json:"backupId"`
 	Pins       []Pin  `json:"pins"`
 	NoRollback bool   `json:"noRollback"`
+	// Snapshot is what ran before the upgrade stopped it; Stopped says the
+	// stop may have begun, so recovery must start those containers again
+	// (or roll forward through compose up).
+	Snapshot *docker.Snapshot `json:"snapshot,omitempty"`
+	Stopped  bool             `json:"stopped"`
 	// Reason is why a rollback runs (the upgrade's failure, or a request).
 	Reason string `json:"reason,omitempty"`
 }

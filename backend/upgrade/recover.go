@@ -123,14 +123,21 @@ func (u *Upgrader) recoverOne(ctx context.Context, op store.Operation) (string, 
 		name = "the rollback of " + name
 	}
 	switch {
-	case op.Kind == KindUpgrade && (op.Step == "" || op.Step == stepBackup || op.Step == stepPin):
+	case op.Kind == KindUpgrade && (op.Step == "" || op.Step == stepStop || op.Step == stepBackup || op.Step == stepPin):
+		if err := u.restartStopped(ctx, f, name); err != nil {
+			return "", err
+		}
 		u.markFailed(ctx, &up, "interrupted before anything changed (step "+op.Step+")")
 		j.finish(ctx, store.OpRecovered, "interrupted before anything changed")
-		return fmt.Sprintf("%s was interrupted before anything changed: version %s still runs; marked failed", name, orNone(up.FromVersion)), nil
+		return fmt.Sprintf("%s was interrupted before anything changed: version %s runs again; marked failed", name, orNone(up.FromVersion)), nil
 	case op.Kind == KindUpgrade && op.Step == stepEnv && revertEnv(dep, f.From) == nil:
+		if err := u.restartStopped(ctx, f, name); err != nil {
+			return "", err
+		}
 		u.markFailed(ctx, &up, "interrupted after the version was set in .env, before compose up; .env was set back")
 		j.finish(ctx, store.OpRecovered, "interrupted before compose up; .env set back")
-		return fmt.Sprintf("%s was interrupted before compose up: %s was set back to %s in .env; marked failed", name, dep.VersionKey, f.From), nil
+		return fmt.Sprintf("%s was interrupted before compose up: %s was set back to %s in .env and version %s runs again; marked failed",
+			name, dep.VersionKey, f.From, f.From), nil
 	case op.Kind == KindUpgrade && op.Step == stepDone:
 		if up.Status == store.UpgradeRunning {
 			up.Status = store.UpgradeSucceeded
@@ -151,6 +158,23 @@ func (u *Upgrader) recoverOne(ctx context.Context, op store.Operation) (string, 
 		return name + " was interrupted before anything changed", nil
 	}
 	return u.recoverRollback(ctx, dep, up, j, op.Step, name)
+}
+
+// restartStopped starts again the containers an interrupted upgrade had
+// stopped, with their restart policies.
+func (u *Upgrader) restartStopped(ctx context.Context, f facts, name string) error {
+	if !f.Stopped || f.Snapshot == nil {
+		return nil
+	}
+	eng, err := u.engine(ctx)
+	if err != nil {
+		return fmt.Errorf("%s was interrupted with the services stopped, and Docker is unreachable; start Docker and run rewind again: %w", name, err)
+	}
+	defer eng.Close()
+	if err := u.restart(ctx, eng, *f.Snapshot); err != nil {
+		return fmt.Errorf("%s was interrupted with the services stopped; starting them again failed: %w", name, err)
+	}
+	return nil
 }
 
 // recoverRollback rolls the upgrade back, or redoes an interrupted rollback.

@@ -266,6 +266,11 @@ func (u *Upgrader) rollBack(ctx context.Context, dep store.Deployment, eng Engin
 	if err := ensureComposeImages(ctx, eng, dep.Path, nil); err != nil {
 		return nil, lines, err
 	}
+	if j.f.Snapshot != nil {
+		// Containers the upgrade stopped and compose keeps get their own
+		// restart policies back; recreated ones are gone, which is fine.
+		eng.RestorePolicies(ctx, *j.f.Snapshot)
+	}
 	report.Phase(progress.Starting, "compose up -d")
 	var env []string
 	if v := deployment.Version(dep); v != "" {

@@ -67,11 +67,29 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	}
 	r.up.ID = id
 	f := facts{UpgradeID: id, From: from, To: req.To, VersionKey: dep.VersionKey, NoRollback: req.NoRollback, Pins: []Pin{}}
-	if r.j, err = begin(ctx, u.Store, dep.ID, KindUpgrade, stepBackup, f); err != nil {
+	if r.j, err = begin(ctx, u.Store, dep.ID, KindUpgrade, stepStop, f); err != nil {
 		return r.abort(ctx, "could not journal the upgrade", err)
 	}
 
-	// The pre-upgrade backup stops the services and starts them again itself.
+	// Stop the services and keep them stopped until compose up: nothing can
+	// write between the backup and the upgrade, so a rollback loses nothing.
+	r.report.Phase(progress.Stopping, "stopping services")
+	snap, err := r.eng.Snapshot(ctx, dep.ComposeProject)
+	if err != nil {
+		return r.abort(ctx, "could not inspect the running containers", err)
+	}
+	r.j.f.Snapshot, r.j.f.Stopped = &snap, true
+	if err := r.j.step(ctx, stepStop); err != nil {
+		return r.abort(ctx, "journal", err)
+	}
+	stopRep, err := r.eng.Stop(ctx, snap, u.StopTimeout)
+	r.res.Warnings = append(r.res.Warnings, stopRep.Warnings()...)
+	if err != nil {
+		return r.abort(ctx, "could not stop the services", err)
+	}
+	if err := r.j.step(ctx, stepBackup); err != nil {
+		return r.abort(ctx, "journal", err)
+	}
 	br, err := u.Backups.CreateLocked(ctx, dep, backup.Source{}, backup.CreateRequest{Type: backup.TypePreUpgrade,
 		Version: from, Description: fmt.Sprintf("before the upgrade to %s (upgrade #%d)", req.To, id)}, r.report)
 	r.res.Warnings = append(r.res.Warnings, br.Warnings...)
@@ -81,12 +99,8 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	rec := br.Record
 	r.res.Backup, r.j.f.BackupID, r.up.BackupID = &rec, rec.ID, rec.ID
 
-	// Pin what runs now.
+	// Pin what ran.
 	r.report.Phase(progress.Preparing, "pinning the running images")
-	snap, err := r.eng.Snapshot(ctx, dep.ComposeProject)
-	if err != nil {
-		return r.abort(ctx, "could not inspect the running containers", err)
-	}
 	cur, _ := compose.Services(dep.Path, nil)
 	r.j.f.Pins = planPins(ctx, r.eng, snap, cur, dep.ComposeProject, id)
 	if err := r.j.step(ctx, stepPin); err != nil {
@@ -120,6 +134,11 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 		return r.failed(ctx, err)
 	}
 	r.report.Phase(progress.Upgrading, "compose up -d")
+	// Containers compose keeps (unchanged services) start with their own
+	// restart policies, not the "no" the stop set.
+	if err := r.eng.RestorePolicies(ctx, snap); err != nil {
+		return r.failed(ctx, fmt.Errorf("restore restart policies: %w", err))
+	}
 	if err := r.cmp.Up(ctx, dep.Path, dep.ComposeProject, []string{dep.VersionKey + "=" + req.To}); err != nil {
 		return r.failed(ctx, fmt.Errorf("compose up: %w", err))
 	}
@@ -149,17 +168,36 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	return nil
 }
 
-// abort ends an upgrade that failed before the deployment changed.
+// abort ends an upgrade that failed before the deployment changed: the
+// stopped services are started again.
 func (r *run) abort(ctx context.Context, what string, cause error) error {
+	ctx = context.WithoutCancel(ctx)
 	msg := fmt.Sprintf("upgrade to %s failed before anything changed: %s: %v", r.up.ToVersion, what, cause)
-	r.up.Status, r.up.Error = store.UpgradeFailed, msg
+	after := "; version " + orNone(r.up.FromVersion) + " still runs"
+	var startErr error
+	if r.j != nil {
+		r.res.Warnings = append(r.res.Warnings, unpin(ctx, r.eng, r.dep.ComposeProject, r.up.ID, r.j.f.Pins)...)
+		if r.j.f.Stopped && r.j.f.Snapshot != nil {
+			r.report.Phase(progress.Starting, "starting the services again")
+			if startErr = r.u.restart(ctx, r.eng, *r.j.f.Snapshot); startErr != nil {
+				after = "; the services could not be started again, needs attention: " + startErr.Error()
+			}
+		}
+	}
+	r.up.Status, r.up.Error = store.UpgradeFailed, msg+after
 	r.finishRow(ctx)
 	if r.j != nil {
-		r.j.finish(ctx, store.OpFailed, msg)
-		r.res.Warnings = append(r.res.Warnings, unpin(context.WithoutCancel(ctx), r.eng, r.dep.ComposeProject, r.up.ID, r.j.f.Pins)...)
+		r.j.finish(ctx, store.OpFailed, msg+after)
 	}
-	r.res.Outcome, r.res.Message = OutcomeFailed, msg+"; version "+orNone(r.up.FromVersion)+" still runs"
-	return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: cause, target: ErrFailed}
+	r.res.Outcome, r.res.Message = OutcomeFailed, msg+after
+	return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: errors.Join(cause, startErr), target: ErrFailed}
+}
+
+// restart restores the policies and starts the containers of snap that ran.
+func (u *Upgrader) restart(ctx context.Context, eng Engine, snap docker.Snapshot) error {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), u.StartTimeout+time.Minute)
+	defer cancel()
+	return eng.Start(sctx, snap, u.StartTimeout)
 }
 
 // failed ends an upgrade that failed after the deployment changed: it rolls

@@ -44,6 +44,7 @@ const (
 	DefaultHealthWindow = 60 * time.Second
 	defaultSettle       = 2 * time.Second
 	defaultPoll         = 500 * time.Millisecond
+	defaultStopTimeout  = 30 * time.Second
 	defaultStartTimeout = 2 * time.Minute
 	defaultKeepPins     = 3
 )
@@ -60,6 +61,9 @@ type Engine interface {
 	Snapshot(ctx context.Context, project string) (docker.Snapshot, error)
 	ProjectContainers(ctx context.Context, project string) ([]docker.Container, error)
 	WaitHealthy(ctx context.Context, project string, services []string, window, timeout time.Duration) ([]docker.HealthReport, error)
+	Stop(ctx context.Context, snap docker.Snapshot, timeout time.Duration) (docker.StopReport, error)
+	Start(ctx context.Context, snap docker.Snapshot, wait time.Duration) error
+	RestorePolicies(ctx context.Context, snap docker.Snapshot) error
 	ImageInspect(ctx context.Context, ref string) (docker.ImageInfo, error)
 	Tag(ctx context.Context, src, target string) error
 	Pull(ctx context.Context, ref string) error
@@ -104,7 +108,9 @@ type Upgrader struct {
 	Settle time.Duration
 	// Poll is how often the health window looks at the containers.
 	Poll time.Duration
-	// StartTimeout bounds the wait for health after a rollback.
+	// StopTimeout is how long a container gets between SIGTERM and SIGKILL.
+	StopTimeout time.Duration
+	// StartTimeout bounds the wait for health after a rollback or restart.
 	StartTimeout time.Duration
 	// KeepPins is how many of a deployment's newest upgrades that can still
 	// be rolled back keep their pinned images; older pins are released.
@@ -119,7 +125,7 @@ func New(st *store.Store, b *backup.Manager, r Restorer, connect Connect, findCo
 	}
 	return &Upgrader{Store: st, Backups: b, Restorer: r, Connect: connect, Compose: findCompose,
 		Now: func() time.Time { return time.Now().UTC() }, Settle: defaultSettle, Poll: defaultPoll,
-		StartTimeout: defaultStartTimeout, KeepPins: defaultKeepPins}
+		StopTimeout: defaultStopTimeout, StartTimeout: defaultStartTimeout, KeepPins: defaultKeepPins}
 }
 
 // Request describes an upgrade.

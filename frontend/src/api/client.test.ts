@@ -17,7 +17,7 @@ vi.mock('../../wailsjs/runtime/runtime', () => ({ EventsOn: vi.fn(), EventsOff: 
 
 import * as App from '../../wailsjs/go/main/App'
 import * as runtime from '../../wailsjs/runtime/runtime'
-import { getStatus, listBackups, onJobUpdate, planRestore, startRestore } from './client'
+import { getStatus, listBackups, onJobUpdate, planRestore, startBackup, startRestore } from './client'
 import { makeJob } from '../test/fixtures'
 
 describe('api client', () => {
@@ -29,6 +29,12 @@ describe('api client', () => {
     vi.mocked(App.StartRestore).mockRejectedValue(new Error('{"code":"confirmation","message":"name mismatch","detail":""}'))
     await expect(startRestore(1, 'full', 'shp')).rejects.toEqual({ code: 'confirmation', message: 'name mismatch', detail: '' })
     expect(App.StartRestore).toHaveBeenCalledWith(1, 'full', 'shp')
+  })
+
+  it('sends an empty version so the Go side reads it from .env', async () => {
+    vi.mocked(App.StartBackup).mockResolvedValue('job-1')
+    expect(await startBackup({ type: 'manual', description: 'd', stopServices: true, compression: 'zstd' })).toBe('job-1')
+    expect(App.StartBackup).toHaveBeenCalledWith({ version: '', type: 'manual', description: 'd', stopServices: true, compression: 'zstd' })
   })
 
   it('turns null slices into arrays', async () => {

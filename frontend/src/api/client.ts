@@ -12,7 +12,9 @@ import type {
 } from './types'
 
 // Typed wrappers over the generated bindings. Every wrapper rejects with an AppError,
-// never with the raw bridge error, so components handle one error shape.
+// never with the raw bridge error, so components handle one error shape. Results are
+// cast through unknown to src/api/types: the generated model names depend on the Go
+// packages, the JSON shapes do not (the Go side pins them with golden tests).
 
 async function call<T>(run: () => Promise<unknown>): Promise<T> {
   try {
@@ -53,23 +55,24 @@ function normDetails(d: BackupDetails): BackupDetails {
   }
 }
 
-export const getStatus = () => call<Status>(async () => normStatus((await App.GetStatus()) as Status))
-export const listBackups = () => call<Backup[]>(async () => arr(await App.ListBackups()))
+export const getStatus = () => call<Status>(async () => normStatus((await App.GetStatus()) as unknown as Status))
+export const listBackups = () => call<Backup[]>(async () => arr((await App.ListBackups()) as unknown as Backup[]))
 export const getBackup = (id: number) =>
   call<BackupDetails>(async () => normDetails((await App.GetBackup(id)) as unknown as BackupDetails))
-export const startBackup = (req: BackupRequest) => call<string>(() => App.StartBackup(req))
+// version: '' lets the Go side read the running version from .env.
+export const startBackup = (req: BackupRequest) => call<string>(() => App.StartBackup({ version: '', ...req }))
 export const startVerify = (id: number) => call<string>(() => App.StartVerify(id))
 export const deleteBackup = (id: number) => call<void>(() => App.DeleteBackup(id))
 export const planRestore = (id: number, mode: RestoreMode) =>
   call<RestorePlan>(async () => {
-    const p = (await App.PlanRestore(id, mode)) as RestorePlan
+    const p = (await App.PlanRestore(id, mode)) as unknown as RestorePlan
     return { ...p, containers: arr(p.containers), targets: arr(p.targets) }
   })
 export const startRestore = (id: number, mode: RestoreMode, confirmation: string) =>
   call<string>(() => App.StartRestore(id, mode, confirmation))
 const normJob = (j: Job): Job => ({ ...j, log: arr(j.log), error: j.error ?? null, finishedAt: j.finishedAt ?? null })
 
-export const listJobs = () => call<Job[]>(async () => arr((await App.ListJobs()) as Job[]).map(normJob))
+export const listJobs = () => call<Job[]>(async () => arr((await App.ListJobs()) as unknown as Job[]).map(normJob))
 export const cancelJob = (id: string) => call<void>(() => App.CancelJob(id))
 
 /** The event that carries a full Job snapshot; declared once. */

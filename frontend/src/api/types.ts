@@ -122,6 +122,8 @@ export interface BackupDetails {
 
 export interface BackupRequest {
   type: BackupType
+  /** Overrides the version read from .env; empty means read it. */
+  version?: string
   description: string
   stopServices: boolean
   compression: Compression

@@ -3,7 +3,7 @@ import { cleanup } from '@testing-library/react'
 import { afterEach, beforeEach } from 'vitest'
 
 beforeEach(() => {
-  localStorage.clear()
+  globalThis.localStorage?.clear()
 })
 
 afterEach(() => {

@@ -1,37 +1,21 @@
-export namespace view {
+export namespace archive {
 	
-	export interface AppError {
-	    code: string;
-	    message: string;
-	    detail: string;
-	}
-	export interface Backup {
-	    id: number;
-	    name: string;
+	export interface Entry {
+	    path: string;
 	    type: string;
-	    status: string;
-	    version: string;
-	    path: string;
 	    size: number;
-	    fileCount: number;
-	    sha256: string;
-	    compression: string;
-	    createdAt: string;
-	    fileExists: boolean;
-	    verifiedAt?: string;
-	    description: string;
-	    error: string;
+	    mode: number;
+	    mtime: string;
+	    uid: number;
+	    gid: number;
+	    link?: string;
+	    sha256?: string;
 	}
-	export interface BreakdownRow {
-	    path: string;
-	    bytes: number;
-	    files: number;
-	}
-	export interface ManifestService {
+	export interface ServiceImage {
 	    service: string;
 	    image: string;
 	    imageId: string;
-	    repoDigest: string;
+	    repoDigest?: string;
 	}
 	export interface Totals {
 	    entries: number;
@@ -45,38 +29,132 @@ export namespace view {
 	    type: string;
 	    version: string;
 	    createdAt: string;
-	    description: string;
+	    description?: string;
 	    paths: string[];
 	    excludes: string[];
 	    dataPaths: string[];
 	    compression: string;
 	    totals: Totals;
-	    services: ManifestService[];
+	    services: ServiceImage[];
 	}
-	export interface Entry {
-	    path: string;
+	
+
+}
+
+export namespace backup {
+	
+	export interface CreateRequest {
 	    type: string;
-	    size: number;
-	    mode: number;
-	    mtime: string;
-	    uid: number;
-	    gid: number;
-	    link?: string;
-	    sha256?: string;
-	}
-	export interface BackupDetails {
-	    backup: Backup;
-	    manifest: Manifest;
-	    breakdown: BreakdownRow[];
-	    entries: Entry[];
-	    entriesTotal: number;
-	}
-	export interface BackupRequest {
-	    type: string;
+	    version: string;
 	    description: string;
 	    stopServices: boolean;
 	    compression: string;
 	}
+	export interface Record {
+	    id: number;
+	    name: string;
+	    type: string;
+	    status: string;
+	    version: string;
+	    path: string;
+	    size: number;
+	    fileCount: number;
+	    sha256: string;
+	    compression: string;
+	    createdAt: string;
+	    fileExists: boolean;
+	    verifiedAt?: string | null;
+	    description: string;
+	    error: string;
+	}
+	export interface DeleteResult {
+	    record: Record;
+	    warnings: string[];
+	}
+	export interface Details {
+	    backup: Record;
+	    manifest: archive.Manifest;
+	    breakdown: store.DirSize[];
+	    entries: archive.Entry[];
+	    entriesTotal: number;
+	}
+
+}
+
+export namespace cli {
+	
+	export interface DockerStatus {
+	    reachable: boolean;
+	    error: string;
+	}
+
+}
+
+export namespace docker {
+	
+	export interface RestartPolicy {
+	    name: string;
+	    maximumRetryCount: number;
+	}
+	export interface Container {
+	    id: string;
+	    name: string;
+	    service: string;
+	    image: string;
+	    imageId: string;
+	    state: string;
+	    running: boolean;
+	    restarting: boolean;
+	    health: string;
+	    exitCode: number;
+	    restartPolicy: RestartPolicy;
+	    oneOff: boolean;
+	    startedAt: string;
+	    restartCount: number;
+	    autoRemove: boolean;
+	}
+
+}
+
+export namespace main {
+	
+	export interface Status {
+	    deployment?: store.Deployment;
+	    version: string;
+	    docker: cli.DockerStatus;
+	    services: docker.Container[];
+	    recovery: string[];
+	}
+
+}
+
+export namespace restore {
+	
+	export interface Counts {
+	    files: number;
+	    bytes: number;
+	}
+	export interface Plan {
+	    backupId: number;
+	    backupName: string;
+	    mode: string;
+	    version: string;
+	    targets: string[];
+	    replaced: Counts;
+	    added: Counts;
+	    removed: Counts;
+	    lost: Counts;
+	    containers: string[];
+	    dockerError: string;
+	    discardsData: boolean;
+	    deploymentName: string;
+	    needBytes: number;
+	}
+
+}
+
+export namespace store {
+	
 	export interface Deployment {
 	    id: number;
 	    name: string;
@@ -86,10 +164,23 @@ export namespace view {
 	    versionKey: string;
 	    storageDir: string;
 	    composeProject: string;
+	    createdAt: string;
+	    lastUsedAt: string;
 	}
-	export interface DockerStatus {
-	    reachable: boolean;
-	    error: string;
+	export interface DirSize {
+	    path: string;
+	    bytes: number;
+	    files: number;
+	}
+
+}
+
+export namespace view {
+	
+	export interface Error {
+	    code: string;
+	    message: string;
+	    detail: string;
 	}
 	export interface Job {
 	    id: string;
@@ -105,49 +196,12 @@ export namespace view {
 	    etaSeconds: number;
 	    seq: number;
 	    startedAt: string;
-	    finishedAt?: string;
+	    finishedAt?: string | null;
 	    cancellable: boolean;
 	    message: string;
-	    error?: AppError;
+	    error?: Error;
 	    result: any;
-	}
-	export interface Amount {
-	    files: number;
-	    bytes: number;
-	}
-	export interface RestorePlan {
-	    backupId: number;
-	    mode: string;
-	    replaced: Amount;
-	    added: Amount;
-	    removed: Amount;
-	    lost: Amount;
-	    containers: string[];
-	    discardsData: boolean;
-	    deploymentName: string;
-	}
-	export interface Service {
-	    service: string;
-	    name: string;
-	    state: string;
-	    health: string;
-	    running: boolean;
-	}
-	export interface Upgrade {
-	    id: number;
-	    fromVersion: string;
-	    toVersion: string;
-	    status: string;
-	    startedAt: string;
-	    finishedAt?: string;
-	    error: string;
-	}
-	export interface Status {
-	    deployment?: Deployment;
-	    version: string;
-	    docker: DockerStatus;
-	    services: Service[];
-	    lastUpgrade?: Upgrade;
+	    log: string[];
 	}
 
 }

@@ -1,0 +1,120 @@
+package main
+
+// In-process benchmarks of Rewind's backup and restore, for CPU profiles of
+// the product path (the comparison with GNU tar is the command itself):
+//
+//	go run ./.ci/bench/corpus -out CORPUS -scale 0.25
+//	REWIND_BENCH_PROJECT=CORPUS go test -run '^$' -bench . -benchtime 1x \
+//	    -cpuprofile cpu.out ./.ci/bench/product
+//	go tool pprof -top -cum product.test cpu.out
+//
+// The corpus directory becomes a Compose project and is restored into (to
+// identical contents). Without REWIND_BENCH_PROJECT the benchmarks skip.
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"rewind/backend/backup"
+	"rewind/backend/deployment"
+	"rewind/backend/docker"
+	"rewind/backend/restore"
+	"rewind/backend/store"
+)
+
+// inproc is a catalog, its managers and the deployment under test.
+type inproc struct {
+	backups *backup.Manager
+	restore *restore.Restorer
+	dep     store.Deployment
+	corpus  tree
+}
+
+func setupInproc(b *testing.B) *inproc {
+	b.Helper()
+	project := os.Getenv("REWIND_BENCH_PROJECT")
+	if project == "" {
+		b.Skip("set REWIND_BENCH_PROJECT to a corpus directory (go run ./.ci/bench/corpus -out DIR)")
+	}
+	if err := makeProject(project); err != nil {
+		b.Fatal(err)
+	}
+	state := filepath.Join(b.TempDir(), "state")
+	st, err := store.Open(state)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	noDocker := func(context.Context) (backup.Engine, error) { return nil, docker.ErrUnreachable }
+	p := &inproc{backups: backup.New(st, state, noDocker)}
+	p.restore = restore.New(st, p.backups, noDocker)
+	p.dep, err = deployment.Init(b.Context(), st, state, deployment.InitOptions{Path: project,
+		StorageDir: filepath.Join(filepath.Dir(state), "backups")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if p.corpus, err = walk(project, true); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+func BenchmarkBackupCreate(b *testing.B) {
+	p := setupInproc(b)
+	for _, comp := range []string{"gzip", "zstd"} {
+		b.Run(comp, func(b *testing.B) {
+			b.SetBytes(p.corpus.bytes)
+			for range b.N {
+				syscall.Sync()
+				res, err := p.backups.Create(b.Context(), p.dep, backup.CreateRequest{Compression: comp}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				if _, err := p.backups.Delete(b.Context(), p.dep, res.Record.ID); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+func BenchmarkRestore(b *testing.B) {
+	p := setupInproc(b)
+	for _, comp := range []string{"gzip", "zstd"} {
+		b.Run(comp, func(b *testing.B) {
+			b.StopTimer()
+			made, err := p.backups.Create(b.Context(), p.dep, backup.CreateRequest{Compression: comp}, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(p.corpus.bytes)
+			phases := map[string]int64{}
+			for range b.N {
+				syscall.Sync()
+				b.StartTimer()
+				res, err := p.restore.Run(b.Context(), p.dep, made.Record.ID,
+					restore.Options{Mode: restore.Full, NoStart: true, Confirmed: true}, nil)
+				b.StopTimer()
+				if err != nil {
+					b.Fatal(err)
+				}
+				for k, v := range res.PhasesMs {
+					phases[k] += v
+				}
+				if res.SafetyCopy != nil {
+					if _, err := p.backups.Delete(b.Context(), p.dep, res.SafetyCopy.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			for k, v := range phases {
+				b.ReportMetric(float64(v)/float64(b.N), k+"-ms/op")
+			}
+		})
+	}
+}

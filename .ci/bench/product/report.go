@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Goals from PERF.md, as ratios against GNU tar in the same run.
+const (
+	goalBackupGzip  = 6.0  // × tar -czf speed
+	goalBackupZstd  = 10.0 // × tar -czf speed
+	goalSizeRatio   = 1.10 // × gzip -6 size
+	goalRestoreGzip = 1.3  // × tar -xzf speed
+	goalRestoreZstd = 2.0  // × tar -xzf speed
+	goalPeakRSS     = 200 << 20
+)
+
+// goal is one checked goal of PERF.md.
+type goal struct {
+	name string
+	ok   bool
+}
+
+// report prints the tables, the goals and a one-line summary, and returns
+// whether every goal was met.
+func (b *bench) report(w io.Writer, scale float64) bool {
+	med := func(name string) sample { return summary(b.results[name]) }
+	mb := float64(b.corpus.bytes) / 1e6
+	speed := func(s sample) float64 { return mb / s.timed }
+
+	fmt.Fprintf(w, "\ncorpus %.0f MB in %d files (scale %.2f), %d interleaved rounds, medians; page cache warm\n",
+		mb, b.corpus.files, scale, b.runs)
+	tc := med(tarCreate)
+	fmt.Fprintf(w, "\n%-26s %8s %11s %8s %9s %9s %8s\n", "BACKUP", "MB/s", "vs tar -czf", "CPU s", "size MB", "vs gz -6", "RSS MB")
+	for _, name := range []string{tarCreate, pigzCreate, rewindGzip, rewindZstd} {
+		if _, ok := b.results[name]; !ok {
+			continue
+		}
+		s := med(name)
+		fmt.Fprintf(w, "%-26s %8.1f %10.2fx %8.2f %9.1f %8.3fx %8.1f\n", name, speed(s), tc.timed/s.timed, s.cpu,
+			float64(s.size)/1e6, float64(s.size)/float64(tc.size), float64(s.rss)/1e6)
+	}
+
+	tx := med(tarExtract)
+	fmt.Fprintf(w, "\n%-26s %8s %11s %8s %9s %9s %8s\n", "RESTORE", "MB/s", "vs tar -xzf", "CPU s", "timed s", "safety s", "RSS MB")
+	for _, name := range []string{tarExtract, restoreGzip, restoreZstd} {
+		s := med(name)
+		safety := "-"
+		if name != tarExtract {
+			safety = fmt.Sprintf("%.2f", s.safety)
+		}
+		fmt.Fprintf(w, "%-26s %8.1f %10.2fx %8.2f %9.2f %9s %8.1f\n", name, speed(s), tx.timed/s.timed, s.cpu,
+			s.timed, safety, float64(s.rss)/1e6)
+	}
+	for _, name := range []string{restoreGzip, restoreZstd} {
+		if s := med(name); s.phases != nil {
+			fmt.Fprintf(w, "  %s phases, median ms: %s; process wall %.2f s\n", name, phases(s.phases), s.wall)
+		}
+	}
+	if b.noPhases {
+		fmt.Fprintln(w, "  note: a restore result had no phasesMs; Rewind's restore time is its whole process wall time, safety copy included")
+	} else {
+		fmt.Fprintln(w, "  Rewind's timed restore = stage + stop + swap + start (hash-checked, staged, syncfs, swapped); the safety copy comes after")
+	}
+	if b.noPigz {
+		fmt.Fprintln(w, "  note: pigz is not installed; its row is missing")
+	}
+
+	rg, rz, xg, xz := med(rewindGzip), med(rewindZstd), med(restoreGzip), med(restoreZstd)
+	var rss int64
+	for _, name := range []string{rewindGzip, rewindZstd, restoreGzip, restoreZstd} {
+		rss = max(rss, maxRSS(b.results[name]))
+	}
+	goals := []goal{
+		{fmt.Sprintf("backup gzip >= %.0fx tar -czf", goalBackupGzip), tc.timed/rg.timed >= goalBackupGzip},
+		{fmt.Sprintf("backup gzip size <= %.2fx gzip -6", goalSizeRatio), float64(rg.size) <= goalSizeRatio*float64(tc.size)},
+		{fmt.Sprintf("backup zstd >= %.0fx tar -czf", goalBackupZstd), tc.timed/rz.timed >= goalBackupZstd},
+		{fmt.Sprintf("restore gzip >= %.1fx tar -xzf", goalRestoreGzip), tx.timed/xg.timed >= goalRestoreGzip},
+		{fmt.Sprintf("restore zstd >= %.0fx tar -xzf", goalRestoreZstd), tx.timed/xz.timed >= goalRestoreZstd},
+		{fmt.Sprintf("peak RSS < %d MB (largest Rewind run)", goalPeakRSS>>20), rss < goalPeakRSS},
+	}
+	fmt.Fprintln(w)
+	var missed []string
+	for _, g := range goals {
+		status := "ok"
+		if !g.ok {
+			status = "MISSED"
+			missed = append(missed, g.name)
+		}
+		fmt.Fprintf(w, "goal %-40s %s\n", g.name, status)
+	}
+	verdict := "all goals met"
+	if len(missed) > 0 {
+		verdict = "MISSED: " + strings.Join(missed, "; ")
+	}
+	fmt.Fprintf(w, "\nSUMMARY scale=%.2f corpus=%.0fMB runs=%d | backup gzip %.0f MB/s %.2fx tar-czf, size %.3fx gz-6, RSS %.0f MB"+
+		" | zstd %.0f MB/s %.2fx | restore gzip %.0f MB/s %.2fx tar-xzf (safety copy %.1f s), zstd %.0f MB/s %.2fx"+
+		" | tar -czf %.1f MB/s, tar -xzf %.1f MB/s | max RSS %.0f MB | %s\n",
+		scale, mb, b.runs, speed(rg), tc.timed/rg.timed, float64(rg.size)/float64(tc.size), float64(rg.rss)/1e6,
+		speed(rz), tc.timed/rz.timed, speed(xg), tx.timed/xg.timed, xg.safety, speed(xz), tx.timed/xz.timed,
+		speed(tc), speed(tx), float64(rss)/1e6, verdict)
+	return len(missed) == 0
+}
+
+// phases formats phase timings in restore order.
+func phases(p map[string]float64) string {
+	order := []string{"stage", "stop", "swap", "start", "safetyCopy"}
+	var extra []string
+	for k := range p {
+		if !slices.Contains(order, k) {
+			extra = append(extra, k)
+		}
+	}
+	slices.Sort(extra)
+	keys := append(order, extra...)
+	var parts []string
+	for _, k := range keys {
+		if v, ok := p[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s %.0f", k, v))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
