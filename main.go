@@ -18,6 +18,7 @@ import (
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"rewind/backend/cli"
 	"rewind/backend/view"
@@ -25,6 +26,9 @@ import (
 
 //go:embed all:frontend/dist
 var assets embed.FS
+
+//go:embed build/appicon.png
+var icon []byte
 
 func main() {
 	args := os.Args[1:]
@@ -79,6 +83,7 @@ func runGUI(args []string) error {
 		OnBeforeClose:    app.beforeClose,
 		OnShutdown:       app.shutdown,
 		Bind:             []any{app},
+		Linux:            &linux.Options{Icon: icon, ProgramName: "rewind"},
 		ErrorFormatter: func(err error) any {
 			b, _ := json.Marshal(view.FromError(err))
 			return string(b)

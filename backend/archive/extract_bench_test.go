@@ -100,6 +100,10 @@ func BenchmarkExtractTree(b *testing.B) {
 			_, err := Extract(context.Background(), bytes.NewReader(data), dir, ExtractOptions{})
 			return err
 		},
+		"rewind-2w": func(dir string) error {
+			_, err := Extract(context.Background(), bytes.NewReader(data), dir, ExtractOptions{Workers: 2})
+			return err
+		},
 		"rewind-sync": func(dir string) error {
 			_, err := Extract(context.Background(), bytes.NewReader(data), dir, ExtractOptions{Sync: true})
 			return err
@@ -108,7 +112,7 @@ func BenchmarkExtractTree(b *testing.B) {
 			return exec.Command("tar", "-xzf", archive, "-C", dir).Run()
 		},
 	}
-	for _, name := range []string{"gnu-tar", "rewind", "gnu-tar", "rewind", "rewind-sync"} {
+	for _, name := range []string{"gnu-tar", "rewind", "rewind-2w", "gnu-tar", "rewind", "rewind-2w", "rewind-sync"} {
 		b.Run(name, func(b *testing.B) {
 			var cpu time.Duration
 			for b.Loop() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -25,14 +26,24 @@ func hExtract(t *testing.T, data []byte, opts ExtractOptions) (string, ExtractRe
 }
 
 func TestExtractValid(t *testing.T) {
-	for _, useZstd := range []bool{false, true} {
-		name := map[bool]string{false: "gzip", true: "zstd"}[useZstd]
-		t.Run(name, func(t *testing.T) {
+	tests := []struct {
+		name    string
+		zstd    bool
+		workers int
+	}{
+		{"gzip", false, 0},
+		{"zstd", true, 0},
+		{"gzip 2 workers", false, 2},
+		{"zstd 3 workers", true, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			a := hValid()
-			a.zstd = useZstd
+			a.zstd = tt.zstd
 			var last Progress
 			calls := 0
-			staging, res, err := hExtract(t, a.build(t), ExtractOptions{Sync: true, Report: func(p Progress) { last = p; calls++ }})
+			opts := ExtractOptions{Sync: true, Workers: tt.workers, Report: func(p Progress) { last = p; calls++ }}
+			staging, res, err := hExtract(t, a.build(t), opts)
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
@@ -226,15 +237,17 @@ func TestExtractCancel(t *testing.T) {
 			t.Errorf("extraction went on after cancel: %v", err)
 		}
 	})
-	t.Run("mid-stream", func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		r := &hCancelReader{r: bytes.NewReader(data), after: len(data) / 2, cancel: cancel}
-		_, err := Extract(ctx, r, t.TempDir(), ExtractOptions{})
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("got %v, want context.Canceled", err)
-		}
-	})
+	for _, workers := range []int{0, 2} {
+		t.Run(fmt.Sprintf("mid-stream %d workers", workers), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			r := &hCancelReader{r: bytes.NewReader(data), after: len(data) / 2, cancel: cancel}
+			_, err := Extract(ctx, r, t.TempDir(), ExtractOptions{Workers: workers})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("got %v, want context.Canceled", err)
+			}
+		})
+	}
 }
 
 // hCancelReader cancels once more than after bytes were read.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path"
@@ -33,6 +34,7 @@ type exWriter struct {
 	chown   bool        // apply uid/gid (only when running as root)
 	sync    bool        // fsync each file (platforms without syncfs)
 	buf     []byte
+	hash    hash.Hash
 }
 
 func newExWriter(root *os.Root, chown, sync bool) (*exWriter, error) {
@@ -46,6 +48,7 @@ func newExWriter(root *os.Root, chown, sync bool) (*exWriter, error) {
 		chown: chown,
 		sync:  sync,
 		buf:   make([]byte, 256<<10),
+		hash:  sha256.New(),
 	}, nil
 }
 
@@ -100,9 +103,9 @@ type exMeta struct {
 	atime, mtime time.Time
 }
 
-// file creates p (which must not exist) with exactly size bytes from src,
-// hashing what it writes. It checks ctx and reports progress between chunks.
-func (w *exWriter) file(ctx context.Context, p string, src io.Reader, size int64, m exMeta, prog *exProgress) ([32]byte, error) {
+// file creates p (which must not exist), lets fill write its content to f
+// and h, then applies m. It returns the content's SHA-256.
+func (w *exWriter) file(p string, m exMeta, fill func(f io.Writer, h io.Writer) error) ([32]byte, error) {
 	var sum [32]byte
 	par, err := w.parent(path.Dir(p))
 	if err != nil {
@@ -113,8 +116,8 @@ func (w *exWriter) file(ctx context.Context, p string, src io.Reader, size int64
 	if err != nil {
 		return sum, err
 	}
-	h := sha256.New()
-	err = w.copyExact(ctx, f, h, src, size, prog)
+	w.hash.Reset()
+	err = fill(f, w.hash)
 	if err == nil && w.chown {
 		err = f.Chown(m.uid, m.gid)
 	}
@@ -130,8 +133,25 @@ func (w *exWriter) file(ctx context.Context, p string, src io.Reader, size int64
 	if err == nil {
 		err = exSetTimes(par, base, m.atime, m.mtime, false)
 	}
-	h.Sum(sum[:0])
+	w.hash.Sum(sum[:0])
 	return sum, err
+}
+
+// fileFrom creates p with exactly size bytes from src, checking ctx and
+// reporting progress between chunks.
+func (w *exWriter) fileFrom(ctx context.Context, p string, src io.Reader, size int64, m exMeta, prog *exProgress) ([32]byte, error) {
+	return w.file(p, m, func(f io.Writer, h io.Writer) error {
+		return w.copyExact(ctx, f, h, src, size, prog)
+	})
+}
+
+// fileData creates p holding data.
+func (w *exWriter) fileData(p string, data []byte, m exMeta) ([32]byte, error) {
+	return w.file(p, m, func(f io.Writer, h io.Writer) error {
+		h.Write(data)
+		_, err := f.Write(data)
+		return err
+	})
 }
 
 // copyExact copies exactly size bytes: fewer is truncation, and src (a tar

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -63,6 +64,12 @@ func hostileCorpus() []hostileCase {
 }
 
 func TestHostileCorpus(t *testing.T) {
+	for _, workers := range []int{0, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) { testHostileCorpus(t, workers) })
+	}
+}
+
+func testHostileCorpus(t *testing.T, workers int) {
 	corpus := hostileCorpus()
 	groups := map[string]int{}
 	for _, c := range corpus {
@@ -74,7 +81,9 @@ func TestHostileCorpus(t *testing.T) {
 			}
 			before := hTreeHash(t, env.base, "staging")
 			data := c.data(t, env)
-			_, err := Extract(context.Background(), bytes.NewReader(data), env.staging, c.opts)
+			opts := c.opts
+			opts.Workers = workers
+			_, err := Extract(context.Background(), bytes.NewReader(data), env.staging, opts)
 			if err == nil {
 				t.Fatal("Extract accepted a hostile archive")
 			}

@@ -13,9 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
-	"rewind/backend/compose"
 	"rewind/backend/store"
 )
 
@@ -89,32 +87,7 @@ func TestKillDuringUpgrade(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			dir := writeDeployment(t, "rewind-svc", c.from)
-			project, err := compose.ProjectName(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cli, err := compose.CLI(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				cli.Run(ctx, dir, project, nil, "down", "--remove-orphans")
-				if e, err := ConnectDocker(ctx); err == nil {
-					holds, _ := e.Holds(ctx, project)
-					for _, h := range holds {
-						e.Release(ctx, h)
-						e.RemoveTag(ctx, h.Ref)
-					}
-					e.Close()
-				}
-			})
-			if err := cli.Up(ctx, dir, project, nil); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := eng.WaitHealthy(ctx, project, nil, 500*time.Millisecond, time.Minute); err != nil {
-				t.Fatal(err)
-			}
+			dir, project := deployForBinary(t, c.from)
 			env := readEnvFile(t, dir)
 			state := t.TempDir()
 			base := []string{"--state", state, "--project", dir}

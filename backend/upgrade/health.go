@@ -14,16 +14,19 @@ import (
 
 // watch is the health window: within window every service's container
 // must come up (running, healthy where a healthcheck exists, not
-// restarting), and from then until the window ends it must stay so: the
-// same container, not restarted, not unhealthy. The first change fails the
-// window at once.
+// restarting), and from then until the window ends, and for at least
+// Settle, it must stay so: the same container, not restarted, not
+// unhealthy. The first change fails the window at once.
 func (u *Upgrader) watch(ctx context.Context, eng Engine, project string, services []string, window time.Duration, report progress.Report) ([]docker.HealthReport, error) {
 	start := time.Now()
-	deadline := start.Add(window)
 	report.Phase(progress.Health, fmt.Sprintf("waiting up to %s for %s to be healthy", window, strings.Join(services, ", ")))
-	reports, err := eng.WaitHealthy(ctx, project, services, min(u.Settle, window), window)
+	reports, err := eng.WaitHealthy(ctx, project, services, 0, window)
 	if err != nil {
 		return nonNil(reports), err
+	}
+	deadline := start.Add(window)
+	if settled := time.Now().Add(u.Settle); settled.After(deadline) {
+		deadline = settled
 	}
 	base, err := eng.ProjectContainers(ctx, project)
 	if err != nil {

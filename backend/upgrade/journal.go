@@ -48,13 +48,15 @@ type facts struct {
 
 // journal is one operation row being written step by step.
 type journal struct {
-	st   *store.Store
-	id   int64
-	kind string
-	f    facts
+	st     *store.Store
+	id     int64
+	kind   string
+	f      facts
+	onStep func(name string) // tests: called where the crash points are
 }
 
-func begin(ctx context.Context, st *store.Store, depID int64, kind, step string, f facts) (*journal, error) {
+func (u *Upgrader) begin(ctx context.Context, depID int64, kind, step string, f facts) (*journal, error) {
+	st := u.Store
 	raw, err := json.Marshal(f)
 	if err != nil {
 		return nil, err
@@ -63,8 +65,8 @@ func begin(ctx context.Context, st *store.Store, depID int64, kind, step string,
 	if err != nil {
 		return nil, fmt.Errorf("journal the %s: %w", kind, err)
 	}
-	j := &journal{st: st, id: id, kind: kind, f: f}
-	crashpoint.Hit(kind + "." + step)
+	j := &journal{st: st, id: id, kind: kind, f: f, onStep: u.onStep}
+	j.hit(step)
 	return j, nil
 }
 
@@ -74,8 +76,16 @@ func (j *journal) step(ctx context.Context, step string) error {
 	if err := j.st.UpdateOperation(context.WithoutCancel(ctx), j.id, step, j.f); err != nil {
 		return fmt.Errorf("journal step %s: %w", step, err)
 	}
-	crashpoint.Hit(j.kind + "." + step)
+	j.hit(step)
 	return nil
+}
+
+// hit marks the crash point "<kind>.<step>".
+func (j *journal) hit(step string) {
+	crashpoint.Hit(j.kind + "." + step)
+	if j.onStep != nil {
+		j.onStep(j.kind + "." + step)
+	}
 }
 
 // finish ends the operation; it runs whatever the context says.

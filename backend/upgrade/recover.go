@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"rewind/backend/backup"
 	"rewind/backend/progress"
@@ -43,7 +42,7 @@ func (u *Upgrader) Recover(ctx context.Context) ([]string, error) {
 		if json.Unmarshal(op.Facts, &f) == nil {
 			inFlight[f.UpgradeID] = true
 		}
-		if op.PID != os.Getpid() {
+		if op.PID != u.pid {
 			mine = append(mine, op)
 		}
 	}
@@ -117,7 +116,7 @@ func (u *Upgrader) recoverOne(ctx context.Context, op store.Operation) (string, 
 	if err != nil {
 		return "", err
 	}
-	j := &journal{st: u.Store, id: op.ID, kind: op.Kind, f: f}
+	j := &journal{st: u.Store, id: op.ID, kind: op.Kind, f: f, onStep: u.onStep}
 	name := fmt.Sprintf("upgrade #%d (%s → %s) of %s", up.ID, orNone(up.FromVersion), up.ToVersion, dep.Name)
 	if op.Kind == KindRollback {
 		name = "the rollback of " + name

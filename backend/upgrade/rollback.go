@@ -183,7 +183,7 @@ func (u *Upgrader) Rollback(ctx context.Context, dep store.Deployment, upgradeID
 	}
 	f := facts{UpgradeID: up.ID, From: up.FromVersion, To: up.ToVersion, VersionKey: dep.VersionKey,
 		BackupID: plan.BackupID, Pins: pinsFor(up, dep.ComposeProject), Reason: "rolled back on request"}
-	j, err := begin(ctx, u.Store, dep.ID, KindRollback, stepRollback, f)
+	j, err := u.begin(ctx, dep.ID, KindRollback, stepRollback, f)
 	if err != nil {
 		return res, err
 	}

@@ -67,7 +67,7 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	}
 	r.up.ID = id
 	f := facts{UpgradeID: id, From: from, To: req.To, VersionKey: dep.VersionKey, NoRollback: req.NoRollback, Pins: []Pin{}}
-	if r.j, err = begin(ctx, u.Store, dep.ID, KindUpgrade, stepStop, f); err != nil {
+	if r.j, err = u.begin(ctx, dep.ID, KindUpgrade, stepStop, f); err != nil {
 		return r.abort(ctx, "could not journal the upgrade", err)
 	}
 

@@ -135,7 +135,7 @@ func TestUpgradeOutcomes(t *testing.T) {
 		restoreErr error
 		// want
 		outcome, env, runs, data string
-		rollbackHealthy        *bool
+		rollbackHealthy          *bool
 	}{
 		{name: "healthy", to: "2", outcome: OutcomeSucceeded, env: "2", runs: "shop:2", data: "written by version 2\n"},
 		{name: "never healthy: rolled back", to: "3", outcome: OutcomeRolledBack, env: "1", runs: "shop:1",

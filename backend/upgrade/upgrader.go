@@ -16,6 +16,7 @@ package upgrade
 import (
 	"context"
 	"errors"
+	"os"
 	"time"
 
 	"rewind/backend/archive"
@@ -115,6 +116,9 @@ type Upgrader struct {
 	// KeepPins is how many of a deployment's newest upgrades that can still
 	// be rolled back keep their pinned images; older pins are released.
 	KeepPins int
+
+	pid    int               // this process: its own running operations are not recovered
+	onStep func(name string) // tests: called at every crash point
 }
 
 // New returns an Upgrader with default timings. findCompose may be nil for
@@ -125,7 +129,7 @@ func New(st *store.Store, b *backup.Manager, r Restorer, connect Connect, findCo
 	}
 	return &Upgrader{Store: st, Backups: b, Restorer: r, Connect: connect, Compose: findCompose,
 		Now: func() time.Time { return time.Now().UTC() }, Settle: defaultSettle, Poll: defaultPoll,
-		StopTimeout: defaultStopTimeout, StartTimeout: defaultStartTimeout, KeepPins: defaultKeepPins}
+		StopTimeout: defaultStopTimeout, StartTimeout: defaultStartTimeout, KeepPins: defaultKeepPins, pid: os.Getpid()}
 }
 
 // Request describes an upgrade.

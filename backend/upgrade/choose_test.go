@@ -1,0 +1,145 @@
+package upgrade
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/distribution/reference"
+
+	"rewind/backend/docker"
+	"rewind/backend/store"
+)
+
+func TestPinRef(t *testing.T) {
+	cases := []struct {
+		project, service string
+		id               int64
+		want             string
+	}{
+		{"shop", "web", 7, "rewind-pin/shop-web:upgrade-7"},
+		{"my_shop", "Web.API", 12, "rewind-pin/my-shop-web-api:upgrade-12"},
+		{"__", "--", 1, "rewind-pin/x:upgrade-1"},
+		{"a", strings.Repeat("s", 300), 1, "rewind-pin/a-" + strings.Repeat("s", 118) + ":upgrade-1"},
+	}
+	for _, c := range cases {
+		got := PinRef(c.project, c.service, c.id)
+		if got != c.want {
+			t.Errorf("PinRef(%q, %q, %d) = %q, want %q", c.project, c.service, c.id, got, c.want)
+		}
+		if _, err := reference.ParseNormalizedNamed(got); err != nil {
+			t.Errorf("PinRef(%q, %q) = %q: not a valid reference: %v", c.project, c.service, got, err)
+		}
+	}
+}
+
+func TestChooseUpgrade(t *testing.T) {
+	yes, no := true, false
+	up := func(id int64, from, to, status string, healthy *bool) store.Upgrade {
+		return store.Upgrade{ID: id, FromVersion: from, ToVersion: to, Status: status, BackupID: id * 10, RollbackHealthy: healthy}
+	}
+	cases := []struct {
+		name    string
+		ups     []store.Upgrade // newest first
+		current string
+		id      int64
+		want    int64
+		err     error
+	}{
+		{"newest succeeded in effect", []store.Upgrade{up(2, "2", "3", "succeeded", nil), up(1, "1", "2", "succeeded", nil)}, "3", 0, 2, nil},
+		{"skips rolled back ones", []store.Upgrade{up(3, "2", "3", "rolled_back", &yes), up(2, "1", "2", "succeeded", nil)}, "2", 0, 2, nil},
+		{"skips failures that changed nothing", []store.Upgrade{up(3, "2", "9", "failed", nil), up(2, "1", "2", "succeeded", nil)}, "2", 0, 2, nil},
+		{"failed with --no-rollback is in effect", []store.Upgrade{up(3, "2", "4", "failed", nil), up(2, "1", "2", "succeeded", nil)}, "4", 0, 3, nil},
+		{"a failed rollback may be tried again", []store.Upgrade{up(3, "2", "4", "rollback_failed", &no)}, "2", 0, 3, nil},
+		{"succeeded but .env moved on", []store.Upgrade{up(2, "1", "2", "succeeded", nil)}, "5", 0, 0, ErrNotInEffect},
+		{"nothing to roll back", []store.Upgrade{up(1, "1", "2", "rolled_back", &yes)}, "1", 0, 0, ErrNothingToRollBack},
+		{"no upgrades", nil, "1", 0, 0, ErrNothingToRollBack},
+		{"named", []store.Upgrade{up(2, "2", "3", "rolled_back", &yes), up(1, "1", "2", "succeeded", nil)}, "2", 1, 1, nil},
+		{"named, already rolled back", []store.Upgrade{up(2, "2", "3", "rolled_back", &yes)}, "2", 2, 0, ErrNotInEffect},
+		{"named, unknown", []store.Upgrade{up(2, "2", "3", "succeeded", nil)}, "3", 9, 0, ErrNothingToRollBack},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := chooseUpgrade(c.ups, c.current, c.id)
+			if c.err != nil {
+				if !errors.Is(err, c.err) {
+					t.Fatalf("err = %v, want %v", err, c.err)
+				}
+				return
+			}
+			if err != nil || got.ID != c.want {
+				t.Fatalf("chose #%d (%v), want #%d", got.ID, err, c.want)
+			}
+		})
+	}
+}
+
+func TestRollbackBackupFallback(t *testing.T) {
+	f := newUnit(t)
+	// Two upgrades from version 1: the first rolled back, the second
+	// succeeded; then the second's backup file disappears.
+	f.eng.unhealthy["sha256:shop2"] = true
+	if _, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil); err == nil {
+		t.Fatal("want the first upgrade to fail")
+	}
+	delete(f.eng.unhealthy, "sha256:shop2")
+	res, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := f.history()[1].BackupID
+	if err := os.Remove(res.Backup.Path); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := f.u.PlanRollback(f.ctx, f.dep, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !plan.BackupFallback || plan.BackupID != first {
+		t.Errorf("plan uses backup #%d (fallback %v), want the first upgrade's #%d", plan.BackupID, plan.BackupFallback, first)
+	}
+	// With no usable pre-upgrade backup of version 1 at all, it refuses.
+	bs, _ := f.st.ListBackups(f.ctx, f.dep.ID)
+	for _, b := range bs {
+		if b.Version == "1" && b.Type == "pre-upgrade" {
+			os.Remove(b.Path)
+		}
+	}
+	if _, err := f.u.PlanRollback(f.ctx, f.dep, 0); !errors.Is(err, ErrNoBackup) {
+		t.Errorf("without backups: %v, want ErrNoBackup", err)
+	}
+}
+
+func TestChanged(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	up := docker.Container{ID: "a", Service: "web", State: "running", Running: true, StartedAt: t0}
+	oneShot := docker.Container{ID: "b", Service: "init", State: "exited", ExitCode: 0}
+	with := func(c docker.Container, f func(*docker.Container)) docker.Container { f(&c); return c }
+	cases := []struct {
+		name string
+		cur  []docker.Container
+		want string // reason, "" for unchanged
+	}{
+		{"unchanged", []docker.Container{up, oneShot}, ""},
+		{"replaced", []docker.Container{with(up, func(c *docker.Container) { c.ID = "z" }), oneShot}, "removed or replaced"},
+		{"restarted", []docker.Container{with(up, func(c *docker.Container) { c.RestartCount = 1 }), oneShot}, "restarted"},
+		{"restarting", []docker.Container{with(up, func(c *docker.Container) { c.Restarting = true }), oneShot}, "restarting"},
+		{"exited", []docker.Container{with(up, func(c *docker.Container) { c.Running, c.State, c.ExitCode = false, "exited", 1 }), oneShot}, "exit code 1"},
+		{"unhealthy", []docker.Container{with(up, func(c *docker.Container) { c.Health = "unhealthy" }), oneShot}, "unhealthy"},
+		{"one-shot stays exited", []docker.Container{up, oneShot}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := changed([]docker.Container{up, oneShot}, c.cur)
+			got := ""
+			if len(bad) > 0 {
+				got = bad[0].Reason
+			}
+			if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+				t.Errorf("changed: %q, want %q", got, c.want)
+			}
+		})
+	}
+}

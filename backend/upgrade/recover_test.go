@@ -1,0 +1,166 @@
+package upgrade
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"rewind/backend/compose"
+	"rewind/backend/store"
+)
+
+// errCrash stands for the process dying at a crash point: the panic skips
+// the rest of the operation, as SIGKILL would (only the lock is released,
+// as the kernel would release it).
+var errCrash = errors.New("crash")
+
+// crashAt runs fn and stops it at the crash point named point.
+func (f *unit) crashAt(point string, fn func()) {
+	f.t.Helper()
+	f.u.onStep = func(name string) {
+		if name == point {
+			panic(errCrash)
+		}
+	}
+	defer func() { f.u.onStep = nil }()
+	crashed := func() (crashed bool) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r != errCrash {
+					panic(r)
+				}
+				crashed = true
+			}
+		}()
+		fn()
+		return false
+	}()
+	if !crashed {
+		f.t.Fatalf("the operation never reached %s", point)
+	}
+}
+
+func (f *unit) versionWriter() {
+	f.cmp.after = func(dir string) {
+		env, _ := compose.ReadEnv(filepath.Join(dir, ".env"))
+		writeFile(f.t, filepath.Join(dir, "data", "db.txt"), "written by version "+env["APP_VERSION"]+"\n")
+	}
+}
+
+func TestRecoverAfterCrash(t *testing.T) {
+	cases := []struct {
+		point      string
+		to         string
+		noRollback bool
+		rollback   bool // crash in a one-click rollback after a successful upgrade
+		// want after recovery
+		status, env, runs, data, line string
+	}{
+		{point: "upgrade.backup", to: "2", status: store.UpgradeFailed, env: "1", runs: "shop:1", data: "1",
+			line: "interrupted before anything changed"},
+		{point: "upgrade.pin", to: "2", status: store.UpgradeFailed, env: "1", runs: "shop:1", data: "1",
+			line: "interrupted before anything changed"},
+		{point: "upgrade.env", to: "2", status: store.UpgradeFailed, env: "1", runs: "shop:1", data: "1",
+			line: "set back to 1"},
+		{point: "upgrade.up", to: "2", status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
+			line: "rolled back to 1, service healthy"},
+		{point: "upgrade.health", to: "2", status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
+			line: "rolled back to 1, service healthy"},
+		{point: "upgrade.done", to: "2", status: store.UpgradeSucceeded, env: "2", runs: "shop:2", data: "2",
+			line: "recorded as succeeded"},
+		{point: "upgrade.rollback", to: "3", status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
+			line: "rolled back to 1, service healthy"},
+		{point: "upgrade.rollback-up", to: "3", status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
+			line: "rolled back to 1, service healthy"},
+		{point: "upgrade.health", to: "2", noRollback: true, status: store.UpgradeFailed, env: "2", runs: "shop:2", data: "2",
+			line: "needs attention"},
+		{point: "rollback.rollback-up", to: "2", rollback: true, status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
+			line: "rolled back to 1, service healthy"},
+	}
+	for _, c := range cases {
+		name := c.point
+		if c.noRollback {
+			name += " --no-rollback"
+		}
+		t.Run(name, func(t *testing.T) {
+			f := newUnit(t)
+			f.versionWriter()
+			f.u.pid = -1 // recover this process's own operations
+			req := Request{To: c.to, NoRollback: c.noRollback, HealthWindow: 10 * time.Millisecond}
+			if c.rollback {
+				if _, err := f.u.Upgrade(f.ctx, f.dep, req, nil); err != nil {
+					t.Fatal(err)
+				}
+				f.crashAt(c.point, func() { f.u.Rollback(f.ctx, f.dep, 0, nil) })
+			} else {
+				f.crashAt(c.point, func() { f.u.Upgrade(f.ctx, f.dep, req, nil) })
+			}
+			lines, err := f.u.Recover(f.ctx)
+			if err != nil {
+				t.Fatalf("recover: %v (lines %q)", err, lines)
+			}
+			if !strings.Contains(strings.Join(lines, "\n"), c.line) {
+				t.Errorf("recovery said %q, want %q", lines, c.line)
+			}
+			ups := f.history()
+			if len(ups) != 1 || ups[0].Status != c.status {
+				t.Fatalf("history %+v, want status %s", ups, c.status)
+			}
+			if got, want := f.read(".env"), "# shop\nAPP_VERSION="+c.env+"\n"; got != want {
+				t.Errorf(".env = %q, want %q", got, want)
+			}
+			if got := f.eng.running()["web"]; got != c.runs {
+				t.Errorf("web runs %q, want %q", got, c.runs)
+			}
+			if got, want := f.read("data/db.txt"), "written by version "+c.data+"\n"; got != want {
+				t.Errorf("data = %q, want %q", got, want)
+			}
+			if ops, _ := f.st.UnfinishedOperations(f.ctx); len(ops) != 0 {
+				t.Errorf("operations left running: %+v", ops)
+			}
+			if again, err := f.u.Recover(f.ctx); err != nil || len(again) != 0 {
+				t.Errorf("a second recovery did %q, %v; want nothing", again, err)
+			}
+		})
+	}
+}
+
+func TestRecoverWaitsForDocker(t *testing.T) {
+	f := newUnit(t)
+	f.versionWriter()
+	f.u.pid = -1
+	f.crashAt("upgrade.health", func() { f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil) })
+	f.dockerDown = true
+	if _, err := f.u.Recover(f.ctx); err == nil || !strings.Contains(err.Error(), "Docker is unreachable") {
+		t.Fatalf("recover without Docker: %v, want a clear error", err)
+	}
+	if ops, _ := f.st.UnfinishedOperations(f.ctx); len(ops) != 1 {
+		t.Fatalf("the journal must keep the operation for the next start, got %d", len(ops))
+	}
+	f.dockerDown = false
+	lines, err := f.u.Recover(f.ctx)
+	if err != nil || !strings.Contains(strings.Join(lines, ";"), "rolled back to 1") {
+		t.Fatalf("recover with Docker back: %q, %v", lines, err)
+	}
+	if got := f.eng.running()["web"]; got != "shop:1" {
+		t.Errorf("web runs %s", got)
+	}
+}
+
+func TestRecoverOrphanRow(t *testing.T) {
+	f := newUnit(t)
+	id, err := f.st.InsertUpgrade(f.ctx, store.Upgrade{DeploymentID: f.dep.ID, FromVersion: "1", ToVersion: "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := f.u.Recover(f.ctx)
+	if err != nil || len(lines) != 1 {
+		t.Fatalf("recover: %q, %v", lines, err)
+	}
+	up, _ := f.st.GetUpgrade(f.ctx, id)
+	if up.Status != store.UpgradeFailed {
+		t.Errorf("orphan row status %s, want failed", up.Status)
+	}
+}
