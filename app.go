@@ -17,6 +17,7 @@ import (
 	"rewind/backend/progress"
 	"rewind/backend/restore"
 	"rewind/backend/store"
+	"rewind/backend/upgrade"
 	"rewind/backend/view"
 )
 
@@ -29,6 +30,7 @@ type App struct {
 	store    *store.Store
 	backups  *backup.Manager
 	restorer *restore.Restorer
+	upgrader *upgrade.Upgrader
 	jobs     *jobs.Runner
 	recovery []string
 }
@@ -51,7 +53,8 @@ func NewApp(stateFlag, project string) (*App, error) {
 	a := &App{stateDir: dir, project: project, store: st}
 	a.backups = backup.New(st, dir, cli.ConnectDocker)
 	a.restorer = restore.New(st, a.backups, cli.ConnectDocker)
-	for _, recover := range []func(context.Context) ([]string, error){a.restorer.Recover, a.backups.Recover} {
+	a.upgrader = upgrade.New(st, a.backups, a.restorer, upgrade.ConnectDocker, nil)
+	for _, recover := range []func(context.Context) ([]string, error){a.upgrader.Recover, a.restorer.Recover, a.backups.Recover} {
 		lines, err := recover(context.Background())
 		a.recovery = append(a.recovery, lines...)
 		if err != nil {
@@ -100,6 +103,8 @@ type Status struct {
 	Docker     cli.DockerStatus   `json:"docker"`
 	Services   []docker.Container `json:"services"`
 	Recovery   []string           `json:"recovery"`
+	// LastUpgrade is the newest upgrade and its outcome, or null.
+	LastUpgrade *store.Upgrade `json:"lastUpgrade"`
 }
 
 // GetStatus returns the deployment, its running version, Docker's
@@ -118,6 +123,9 @@ func (a *App) GetStatus() (Status, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	s.Docker, s.Services = cli.DockerStatusOf(ctx, d.ComposeProject)
+	if ups, err := a.store.ListUpgrades(ctx, d.ID); err == nil && len(ups) > 0 {
+		s.LastUpgrade = &ups[0]
+	}
 	return s, nil
 }
 
@@ -215,5 +223,155 @@ func (a *App) StartRestore(id int64, mode string, confirmation string) (string, 
 			log(w)
 		}
 		return res, err
+	}), nil
+}
+
+// UpgradeRequest is what the upgrade screen sends.
+type UpgradeRequest struct {
+	To                  string `json:"to"`
+	NoRollback          bool   `json:"noRollback"`
+	HealthWindowSeconds int    `json:"healthWindowSeconds"` // 0: 60 s
+}
+
+// CheckUpgrade runs the upgrade preflight for a target version and changes nothing.
+func (a *App) CheckUpgrade(to string) (upgrade.Preflight, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return upgrade.Preflight{}, err
+	}
+	return a.upgrader.Check(context.Background(), d, to)
+}
+
+// StartUpgrade starts an upgrade job: preflight, pre-upgrade backup, pins,
+// compose up, health window, and an automatic rollback on failure.
+func (a *App) StartUpgrade(req UpgradeRequest) (string, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return "", err
+	}
+	r := upgrade.Request{To: req.To, NoRollback: req.NoRollback, HealthWindow: time.Duration(req.HealthWindowSeconds) * time.Second}
+	return a.jobs.Start("upgrade", "Upgrade of "+d.Name+" to "+req.To, true, func(ctx context.Context, report progress.Report, log func(string)) (any, error) {
+		res, err := a.upgrader.Upgrade(ctx, d, r, report)
+		for _, w := range res.Warnings {
+			log(w)
+		}
+		return res, err
+	}), nil
+}
+
+// ListUpgrades returns the deployment's upgrade history, newest first.
+func (a *App) ListUpgrades() ([]store.Upgrade, error) {
+	d, err := a.deployment()
+	if err != nil {
+		if isNotConfigured(err) {
+			return []store.Upgrade{}, nil
+		}
+		return nil, err
+	}
+	return a.store.ListUpgrades(context.Background(), d.ID)
+}
+
+// PlanRollback says what rolling back an upgrade would do (0: the newest
+// upgrade still in effect).
+func (a *App) PlanRollback(upgradeID int64) (upgrade.RollbackPlan, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return upgrade.RollbackPlan{}, err
+	}
+	return a.upgrader.PlanRollback(context.Background(), d, upgradeID)
+}
+
+// StartRollback starts rolling back an upgrade (0: the newest still in effect).
+func (a *App) StartRollback(upgradeID int64) (string, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return "", err
+	}
+	return a.jobs.Start("rollback", "Roll back of "+d.Name, false, func(ctx context.Context, report progress.Report, log func(string)) (any, error) {
+		res, err := a.upgrader.Rollback(ctx, d, upgradeID, report)
+		return res, err
+	}), nil
+}
+
+// ListOperations returns the activity history: backups, restores, upgrades
+// and rollbacks with their outcome and duration, newest first.
+func (a *App) ListOperations(limit int) ([]store.Operation, error) {
+	d, err := a.deployment()
+	if err != nil {
+		if isNotConfigured(err) {
+			return []store.Operation{}, nil
+		}
+		return nil, err
+	}
+	return a.store.ListOperations(context.Background(), d.ID, limit)
+}
+
+// Settings are a deployment's settings as the settings screen edits them.
+type Settings struct {
+	DataPaths  []string      `json:"dataPaths"`
+	Excludes   []string      `json:"excludes"`
+	VersionKey string        `json:"versionKey"`
+	StorageDir string        `json:"storageDir"`
+	Retention  backup.Policy `json:"retention"`
+}
+
+func retentionKey(d store.Deployment) string { return "retention." + strconv.FormatInt(d.ID, 10) }
+
+// GetSettings returns the deployment's settings and retention policy.
+func (a *App) GetSettings() (Settings, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return Settings{}, err
+	}
+	s := Settings{DataPaths: d.DataPaths, Excludes: d.Excludes, VersionKey: d.VersionKey, StorageDir: d.StorageDir}
+	if _, err := a.store.GetConfig(context.Background(), retentionKey(d), &s.Retention); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// SaveSettings updates data paths, excludes, the version key and the
+// retention policy. The storage directory changes only through MoveStorage.
+func (a *App) SaveSettings(s Settings) (Settings, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return Settings{}, err
+	}
+	ctx := context.Background()
+	if _, err := deployment.Init(ctx, a.store, a.stateDir, deployment.InitOptions{Path: d.Path, Name: d.Name,
+		DataPaths: s.DataPaths, Excludes: s.Excludes, VersionKey: s.VersionKey}); err != nil {
+		return Settings{}, err
+	}
+	if s.Retention.KeepLast < 0 || s.Retention.KeepDays < 0 {
+		return Settings{}, errors.New("retention values cannot be negative")
+	}
+	if err := a.store.SetConfig(ctx, retentionKey(d), s.Retention); err != nil {
+		return Settings{}, err
+	}
+	return a.GetSettings()
+}
+
+// PruneBackups applies the saved retention policy (or only lists what would
+// go, with dryRun).
+func (a *App) PruneBackups(dryRun bool) (backup.PruneResult, error) {
+	s, err := a.GetSettings()
+	if err != nil {
+		return backup.PruneResult{}, err
+	}
+	d, err := a.deployment()
+	if err != nil {
+		return backup.PruneResult{}, err
+	}
+	return a.backups.Prune(context.Background(), d, s.Retention, dryRun)
+}
+
+// StartMoveStorage starts moving every archive to dir.
+func (a *App) StartMoveStorage(dir string) (string, error) {
+	d, err := a.deployment()
+	if err != nil {
+		return "", err
+	}
+	return a.jobs.Start("move", "Move storage to "+dir, true, func(ctx context.Context, report progress.Report, _ func(string)) (any, error) {
+		return a.backups.MoveStorage(ctx, d, dir, report)
 	}), nil
 }

@@ -26,7 +26,7 @@ type Operation struct {
 	Kind         string          `json:"kind"`
 	State        string          `json:"state"`
 	Step         string          `json:"step"`
-	Facts        json.RawMessage `json:"facts"`
+	Facts        json.RawMessage `json:"facts" ts_type:"any"`
 	StartedAt    time.Time       `json:"startedAt" ts_type:"string"`
 	UpdatedAt    time.Time       `json:"updatedAt" ts_type:"string"`
 	FinishedAt   *time.Time      `json:"finishedAt" ts_type:"string"`

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"slices"
 	"strings"
 )
@@ -32,6 +34,8 @@ func (b *bench) report(w io.Writer, scale float64) bool {
 
 	fmt.Fprintf(w, "\ncorpus %.0f MB in %d files (scale %.2f), %d interleaved rounds, medians; page cache warm\n",
 		mb, b.corpus.files, scale, b.runs)
+	fmt.Fprintf(w, "load average (1 min) at start %s, at end %s, on %d CPUs: the machine is shared; compare ratios only\n",
+		b.loadStart, loadAverage(), runtime.NumCPU())
 	tc := med(tarCreate)
 	fmt.Fprintf(w, "\n%-26s %8s %11s %8s %9s %9s %8s\n", "BACKUP", "MB/s", "vs tar -czf", "CPU s", "size MB", "vs gz -6", "RSS MB")
 	for _, name := range []string{tarCreate, pigzCreate, rewindGzip, rewindZstd} {
@@ -122,4 +126,13 @@ func phases(p map[string]float64) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// loadAverage is the one-minute load average, or "?" where it is unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }

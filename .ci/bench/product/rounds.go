@@ -32,6 +32,7 @@ type bench struct {
 	backupID   map[string]int64 // compression → newest Rewind backup, restored by the restore rounds
 	noPhases   bool             // a restore result had no phasesMs
 	noPigz     bool
+	loadStart  string // load average when the first round began
 }
 
 type step struct {
@@ -42,6 +43,9 @@ type step struct {
 // rounds runs every step once per round, interleaved, each round in a fresh
 // output directory, and records the samples.
 func (b *bench) rounds(kind string, steps []step) error {
+	if b.loadStart == "" {
+		b.loadStart = loadAverage()
+	}
 	for round := range b.runs {
 		dir := filepath.Join(b.out, fmt.Sprintf("%s-%d", kind, round+1))
 		if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -78,6 +78,16 @@ export namespace backup {
 	    entries: archive.Entry[];
 	    entriesTotal: number;
 	}
+	export interface Policy {
+	    keepLast: number;
+	    keepDays: number;
+	}
+	export interface PruneResult {
+	    dryRun: boolean;
+	    removed: Record[];
+	    kept: Record[];
+	    bytes: number;
+	}
 
 }
 
@@ -118,12 +128,25 @@ export namespace docker {
 
 export namespace main {
 	
+	export interface Settings {
+	    dataPaths: string[];
+	    excludes: string[];
+	    versionKey: string;
+	    storageDir: string;
+	    retention: backup.Policy;
+	}
 	export interface Status {
 	    deployment?: store.Deployment;
 	    version: string;
 	    docker: cli.DockerStatus;
 	    services: docker.Container[];
 	    recovery: string[];
+	    lastUpgrade?: store.Upgrade;
+	}
+	export interface UpgradeRequest {
+	    to: string;
+	    noRollback: boolean;
+	    healthWindowSeconds: number;
 	}
 
 }
@@ -171,6 +194,72 @@ export namespace store {
 	    path: string;
 	    bytes: number;
 	    files: number;
+	}
+	export interface Operation {
+	    id: number;
+	    deploymentId: number;
+	    kind: string;
+	    state: string;
+	    step: string;
+	    facts: any;
+	    startedAt: string;
+	    updatedAt: string;
+	    finishedAt?: string;
+	    error?: string;
+	    pid: number;
+	}
+	export interface Upgrade {
+	    id: number;
+	    deploymentId: number;
+	    fromVersion: string;
+	    toVersion: string;
+	    status: string;
+	    startedAt: string;
+	    finishedAt?: string;
+	    durationMs: number;
+	    backupId: number;
+	    error?: string;
+	    rollbackReason?: string;
+	    imagesBefore: archive.ServiceImage[];
+	    imagesAfter: archive.ServiceImage[];
+	    rollbackHealthy?: boolean;
+	}
+
+}
+
+export namespace upgrade {
+	
+	export interface ImageCheck {
+	    service: string;
+	    image: string;
+	    imageId: string;
+	    present: boolean;
+	    pulled: boolean;
+	    error?: string;
+	}
+	export interface Preflight {
+	    from: string;
+	    to: string;
+	    compose: string;
+	    images: ImageCheck[];
+	    rawBytes: number;
+	    backupBytes: number;
+	    freeBytes: number;
+	    problems: string[];
+	    warnings: string[];
+	}
+	export interface RollbackPlan {
+	    upgradeId: number;
+	    status: string;
+	    fromVersion: string;
+	    toVersion: string;
+	    currentVersion: string;
+	    backupId: number;
+	    backupName: string;
+	    backupCreatedAt: string;
+	    backupFallback: boolean;
+	    images: archive.ServiceImage[];
+	    steps: string[];
 	}
 
 }

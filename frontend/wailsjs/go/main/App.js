@@ -6,12 +6,20 @@ export function CancelJob(arg1) {
   return window['go']['main']['App']['CancelJob'](arg1);
 }
 
+export function CheckUpgrade(arg1) {
+  return window['go']['main']['App']['CheckUpgrade'](arg1);
+}
+
 export function DeleteBackup(arg1) {
   return window['go']['main']['App']['DeleteBackup'](arg1);
 }
 
 export function GetBackup(arg1) {
   return window['go']['main']['App']['GetBackup'](arg1);
+}
+
+export function GetSettings() {
+  return window['go']['main']['App']['GetSettings']();
 }
 
 export function GetStatus() {
@@ -26,16 +34,48 @@ export function ListJobs() {
   return window['go']['main']['App']['ListJobs']();
 }
 
+export function ListOperations(arg1) {
+  return window['go']['main']['App']['ListOperations'](arg1);
+}
+
+export function ListUpgrades() {
+  return window['go']['main']['App']['ListUpgrades']();
+}
+
 export function PlanRestore(arg1, arg2) {
   return window['go']['main']['App']['PlanRestore'](arg1, arg2);
+}
+
+export function PlanRollback(arg1) {
+  return window['go']['main']['App']['PlanRollback'](arg1);
+}
+
+export function PruneBackups(arg1) {
+  return window['go']['main']['App']['PruneBackups'](arg1);
+}
+
+export function SaveSettings(arg1) {
+  return window['go']['main']['App']['SaveSettings'](arg1);
 }
 
 export function StartBackup(arg1) {
   return window['go']['main']['App']['StartBackup'](arg1);
 }
 
+export function StartMoveStorage(arg1) {
+  return window['go']['main']['App']['StartMoveStorage'](arg1);
+}
+
 export function StartRestore(arg1, arg2, arg3) {
   return window['go']['main']['App']['StartRestore'](arg1, arg2, arg3);
+}
+
+export function StartRollback(arg1) {
+  return window['go']['main']['App']['StartRollback'](arg1);
+}
+
+export function StartUpgrade(arg1) {
+  return window['go']['main']['App']['StartUpgrade'](arg1);
 }
 
 export function StartVerify(arg1) {
