@@ -15,6 +15,7 @@ import (
 	"rewind/backend/journal"
 	"rewind/backend/restore"
 	"rewind/backend/store"
+	"rewind/backend/upgrade"
 )
 
 // Error is a failure as the UI shows it: a stable code to translate by, the
@@ -36,6 +37,15 @@ type errorRow struct {
 // errorTable is the one place domain errors become UI codes.
 var errorTable = []errorRow{
 	{context.Canceled, "canceled"},
+	{upgrade.ErrRollbackFailed, "rollback_failed"},
+	{upgrade.ErrFailed, "upgrade_failed"},
+	{upgrade.ErrPreflight, "upgrade_preflight"},
+	{upgrade.ErrNoVersion, "upgrade_no_version"},
+	{upgrade.ErrSameVersion, "upgrade_same_version"},
+	{upgrade.ErrNothingToRollBack, "nothing_to_roll_back"},
+	{upgrade.ErrNotInEffect, "upgrade_not_in_effect"},
+	{upgrade.ErrNoBackup, "no_pre_upgrade_backup"},
+	{upgrade.ErrNotConfirmed, "rollback_not_confirmed"},
 	{store.ErrInUse, "catalog_in_use"},
 	{journal.ErrBusy, "busy"},
 	{deployment.ErrNoProject, "project_missing"},
@@ -75,6 +85,10 @@ var errorTable = []errorRow{
 	{archive.ErrNoManifest, "archive_no_manifest"},
 	{archive.ErrTruncated, "archive_truncated"},
 	{archive.ErrIndexMismatch, "archive_damaged"},
+	{archive.ErrCorrupt, "archive_corrupt"},
+	{archive.ErrNoIndex, "archive_no_index"},
+	{archive.ErrChanged, "file_changed_during_backup"},
+	{archive.ErrUnsupportedVersion, "archive_too_new"},
 	{archive.ErrUnsafeEntry, "archive_unsafe"},
 	{store.ErrNotFound, "not_found"},
 }
