@@ -103,6 +103,9 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	if err != nil {
 		return res, fmt.Errorf("scan %s: %w", root, err)
 	}
+	if err := archive.CheckNames(plan.Entries); err != nil {
+		return res, err
+	}
 	for _, s := range plan.Skipped {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("skipped %s", s))
 	}

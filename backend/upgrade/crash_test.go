@@ -19,21 +19,29 @@ import (
 
 var (
 	binOnce sync.Once
+	binDir  string
 	binPath string
 	binErr  error
 	binOut  []byte
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 // crashBinary builds rewind with the crashtest tag once per test run.
 func crashBinary(t *testing.T) string {
 	t.Helper()
 	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "rewind-upg-bin-")
-		if err != nil {
-			binErr = err
+		binDir, binErr = os.MkdirTemp("", "rewind-upg-bin-")
+		if binErr != nil {
 			return
 		}
-		binPath = filepath.Join(dir, "rewind")
+		binPath = filepath.Join(binDir, "rewind")
 		cmd := exec.Command("go", "build", "-tags", "crashtest", "-o", binPath, ".")
 		cmd.Dir = filepath.Join("..", "..")
 		binOut, binErr = cmd.CombinedOutput()

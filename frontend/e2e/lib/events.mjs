@@ -1,0 +1,92 @@
+// Records every job:update event the page receives. The page subscribes with
+// window.runtime.EventsOn as soon as the Wails runtime exists (on every load, so a
+// reload by vite does not lose the subscription) and hands each snapshot to Node.
+
+export async function recordJobEvents(page) {
+  const events = []
+  await page.exposeBinding('__e2eJobEvent', (_source, job) => {
+    events.push(job)
+  })
+  await page.addInitScript(() => {
+    const timer = setInterval(() => {
+      const rt = window.runtime
+      if (rt && typeof rt.EventsOn === 'function') {
+        clearInterval(timer)
+        rt.EventsOn('job:update', (job) => window.__e2eJobEvent(job))
+        window.__e2eSubscribed = true
+      }
+    }, 20)
+  })
+  return new JobEvents(events)
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+class JobEvents {
+  constructor(events) {
+    this.events = events
+  }
+
+  /** mark returns a position; since(mark) returns the events received after it. */
+  mark() {
+    return this.events.length
+  }
+
+  since(mark) {
+    return this.events.slice(mark)
+  }
+
+  /** of returns the snapshots of one job in arrival order. */
+  of(id) {
+    return this.events.filter((e) => e.id === id)
+  }
+
+  /** waitFor polls until pred holds for some event and returns that event. */
+  async waitFor(pred, timeoutMs, what) {
+    const end = Date.now() + timeoutMs
+    for (;;) {
+      const hit = this.events.find(pred)
+      if (hit) return hit
+      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`)
+      await sleep(50)
+    }
+  }
+
+  /** firstOfKind waits for the first snapshot of a job of kind that arrived after mark. */
+  async firstOfKind(kind, mark, timeoutMs = 30_000) {
+    const end = Date.now() + timeoutMs
+    for (;;) {
+      const hit = this.events.slice(mark).find((e) => e.kind === kind)
+      if (hit) return hit
+      if (Date.now() > end) throw new Error(`no ${kind} job event within ${timeoutMs / 1000}s`)
+      await sleep(50)
+    }
+  }
+
+  /** final waits for the job's final snapshot (state other than running). */
+  final(id, timeoutMs) {
+    return this.waitFor((e) => e.id === id && e.state !== 'running', timeoutMs, `the final event of job ${id}`)
+  }
+}
+
+/**
+ * checkStream asserts what every job's stream must look like: several snapshots,
+ * seq strictly increasing in arrival order, exactly one final snapshot and it is
+ * the last, and its state is the expected one.
+ */
+export function checkStream(checks, label, snaps, wantState, minSnapshots = 3) {
+  const seqs = snaps.map((s) => s.seq)
+  checks.ok(`${label}: ${snaps.length} progress snapshots arrived (at least ${minSnapshots})`, snaps.length >= minSnapshots, `seqs ${seqs}`)
+  checks.ok(
+    `${label}: seq increases with every snapshot (${seqs[0]}..${seqs[seqs.length - 1]})`,
+    seqs.every((s, i) => i === 0 || s > seqs[i - 1]),
+    `seqs ${seqs}`,
+  )
+  const finals = snaps.filter((s) => s.state !== 'running')
+  checks.ok(`${label}: exactly one final snapshot, and it is the last`, finals.length === 1 && finals[0] === snaps[snaps.length - 1], `${finals.length} finals`)
+  const last = snaps[snaps.length - 1]
+  checks.equal(`${label}: final state`, last?.state, wantState)
+  const phases = [...new Set(snaps.map((s) => s.phase))]
+  console.log(`        phases seen: ${phases.join(' → ')}`)
+  return { last, phases }
+}
