@@ -126,10 +126,14 @@ func (p *exPool) submit(j exJob) error {
 }
 
 // wait blocks until every queued job is done: after it, the nodes of written
-// files hold their hashes.
+// files hold their hashes. Jobs skipped after a cancellation leave their
+// nodes unhashed, so wait reports the cancellation too.
 func (p *exPool) wait() error {
 	p.pending.Wait()
-	return p.failed()
+	if err := p.failed(); err != nil {
+		return err
+	}
+	return p.ctx.Err()
 }
 
 // close stops the workers and waits for them, so that nothing writes into

@@ -1,0 +1,136 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"rewind/backend/progress"
+	"rewind/backend/view"
+)
+
+type recorder struct {
+	mu    sync.Mutex
+	snaps []view.Job
+	done  chan view.Job
+}
+
+func newRecorder() *recorder { return &recorder{done: make(chan view.Job, 8)} }
+
+func (r *recorder) emit(j view.Job) {
+	r.mu.Lock()
+	r.snaps = append(r.snaps, j)
+	r.mu.Unlock()
+	if j.State != view.JobRunning {
+		r.done <- j
+	}
+}
+
+func (r *recorder) wait(t *testing.T) view.Job {
+	t.Helper()
+	select {
+	case j := <-r.done:
+		return j
+	case <-time.After(10 * time.Second):
+		t.Fatal("no final event")
+	}
+	return view.Job{}
+}
+
+func TestFinalEventAlwaysSentWithIncreasingSeq(t *testing.T) {
+	cases := []struct {
+		name  string
+		fn    Func
+		state string
+		code  string
+	}{
+		{"success", func(ctx context.Context, r progress.Report, _ func(string)) (any, error) { return 42, nil }, view.JobSucceeded, ""},
+		{"failure", func(ctx context.Context, r progress.Report, _ func(string)) (any, error) { return nil, errors.New("boom") }, view.JobFailed, view.CodeInternal},
+		{"panic", func(ctx context.Context, r progress.Report, _ func(string)) (any, error) { panic("bad") }, view.JobFailed, view.CodeInternal},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := newRecorder()
+			run := New(rec.emit)
+			run.Start("backup", "test", true, c.fn)
+			final := rec.wait(t)
+			if final.State != c.state {
+				t.Fatalf("state: got %q, want %q", final.State, c.state)
+			}
+			if c.code != "" && (final.Error == nil || final.Error.Code != c.code) {
+				t.Errorf("error: got %+v, want code %q", final.Error, c.code)
+			}
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			for i := 1; i < len(rec.snaps); i++ {
+				if rec.snaps[i].Seq <= rec.snaps[i-1].Seq {
+					t.Errorf("seq not increasing: %d then %d", rec.snaps[i-1].Seq, rec.snaps[i].Seq)
+				}
+			}
+		})
+	}
+}
+
+func TestThrottleKeepsPhaseChanges(t *testing.T) {
+	rec := newRecorder()
+	run := New(rec.emit)
+	run.Start("backup", "test", true, func(ctx context.Context, r progress.Report, _ func(string)) (any, error) {
+		for i := 0; i < 10000; i++ {
+			r(progress.Progress{Phase: progress.Archiving, BytesDone: int64(i), BytesTotal: 10000})
+		}
+		r(progress.Progress{Phase: progress.Verifying})
+		return nil, nil
+	})
+	rec.wait(t)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if n := len(rec.snaps); n > 50 {
+		t.Errorf("%d snapshots for 10000 reports: not throttled", n)
+	}
+	sawVerifying := false
+	for _, s := range rec.snaps {
+		if s.Phase == string(progress.Verifying) {
+			sawVerifying = true
+		}
+	}
+	if !sawVerifying {
+		t.Error("a phase change was throttled away")
+	}
+}
+
+func TestCancel(t *testing.T) {
+	rec := newRecorder()
+	run := New(rec.emit)
+	started := make(chan struct{})
+	id := run.Start("backup", "test", true, func(ctx context.Context, r progress.Report, _ func(string)) (any, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	<-started
+	if err := run.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	if j := rec.wait(t); j.State != view.JobCanceled {
+		t.Errorf("state: got %q, want canceled", j.State)
+	}
+	if err := run.Cancel("nope"); !errors.Is(err, ErrUnknownJob) {
+		t.Errorf("unknown job: got %v", err)
+	}
+
+	block := make(chan struct{})
+	id = run.Start("rollback", "test", false, func(ctx context.Context, r progress.Report, _ func(string)) (any, error) {
+		<-block
+		return nil, nil
+	})
+	if err := run.Cancel(id); !errors.Is(err, ErrNotCancellable) {
+		t.Errorf("not cancellable: got %v", err)
+	}
+	close(block)
+	rec.wait(t)
+	if got := run.List(); len(got) != 2 || got[0].ID != id {
+		t.Errorf("list: got %d jobs, newest %q; want 2, newest %q", len(got), got[0].ID, id)
+	}
+}
