@@ -1,6 +1,7 @@
 import * as App from '../../wailsjs/go/main/App'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
-import { toAppError } from './errors'
+import { arr, call } from './call'
+import { normUpgrade } from './upgrades'
 import type {
   Backup,
   BackupDetails,
@@ -16,22 +17,11 @@ import type {
 // cast through unknown to src/api/types: the generated model names depend on the Go
 // packages, the JSON shapes do not (the Go side pins them with golden tests).
 
-async function call<T>(run: () => Promise<unknown>): Promise<T> {
-  try {
-    return (await run()) as T
-  } catch (e) {
-    throw toAppError(e)
-  }
-}
-
-// Go encodes nil slices as null; normalise them here so components can rely on arrays.
-const arr = <T>(v: readonly T[] | null | undefined): T[] => (v ? [...v] : [])
-
 function normStatus(s: Status): Status {
   return {
     ...s,
     deployment: s.deployment ?? null,
-    lastUpgrade: s.lastUpgrade ?? null,
+    lastUpgrade: s.lastUpgrade ? normUpgrade(s.lastUpgrade) : null,
     services: arr(s.services),
     recovery: arr(s.recovery),
   }

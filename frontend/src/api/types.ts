@@ -1,6 +1,8 @@
 // Shapes of the values the Go side returns. They mirror the JSON tags of the bound
 // methods' DTOs; wailsjs/go/models.ts is the generated twin and only src/api sees it.
 
+import type { Upgrade } from './types-ops'
+
 export type BackupType = 'manual' | 'pre-upgrade' | 'pre-restore' | 'scheduled'
 export type BackupStatus = 'in_progress' | 'completed' | 'failed' | 'corrupt'
 export type Compression = 'gzip' | 'zstd'
@@ -29,16 +31,6 @@ export interface Service {
   state: string
   health: string
   running: boolean
-}
-
-export interface Upgrade {
-  id: number
-  fromVersion: string
-  toVersion: string
-  status: string
-  startedAt: string
-  finishedAt?: string | null
-  error: string
 }
 
 export interface Status {
