@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 )
 
@@ -34,7 +33,9 @@ type ExtractOptions struct {
 	// Sync makes the extracted tree durable before Extract returns (one
 	// syncfs on Linux).
 	Sync bool `json:"sync,omitempty"`
-	// MaxBytes caps the content bytes; 0 means the manifest's totals.
+	// MaxBytes, when set, refuses an archive whose manifest declares more
+	// content bytes. Content is always capped by the manifest's total: a
+	// header announcing more is refused before anything is written for it.
 	MaxBytes int64 `json:"maxBytes,omitempty"`
 	// MaxEntries caps the entries; 0 means DefaultMaxEntries. The manifest's
 	// totals always apply as well.
@@ -44,10 +45,10 @@ type ExtractOptions struct {
 // ExtractResult describes a successful extraction.
 type ExtractResult struct {
 	Manifest      Manifest `json:"manifest"`
-	Entries       []Entry  `json:"entries"` // the index, filtered
-	Files         int64    `json:"files"`   // regular files written (hard links excluded)
-	Bytes         int64    `json:"bytes"`   // content bytes written
-	StrippedModes int      `json:"strippedModes"`
+	Entries       []Entry  `json:"entries"`       // the index, filtered
+	Files         int64    `json:"files"`         // regular files written (hard links excluded)
+	Bytes         int64    `json:"bytes"`         // content bytes written
+	StrippedModes int      `json:"strippedModes"` // entries whose setuid/setgid/sticky bits were dropped
 }
 
 // Extract reads a Rewind archive from r and extracts it into dir, which must
@@ -55,7 +56,8 @@ type ExtractResult struct {
 //
 // Every entry is checked against the extraction policy (RELIABILITY §4)
 // before anything is created for it, and every filesystem operation goes
-// through an os.Root opened on dir. The manifest and index are read, never
+// through an os.Root opened on dir (times are set with utimensat on a
+// directory handle opened through it, one name, never following a symlink). The manifest and index are read, never
 // extracted; when the stream ends the extracted entries must match the index
 // exactly (paths, types, sizes, modes, link targets, SHA-256).
 //
@@ -102,31 +104,6 @@ func Extract(ctx context.Context, r io.Reader, dir string, opts ExtractOptions) 
 		return ExtractResult{}, err
 	}
 	return x.res, nil
-}
-
-// exOpenStaging opens dir as a Root after checking that it is an empty
-// directory, so that nothing from an earlier archive can be in the way.
-func exOpenStaging(dir string) (*os.Root, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, fmt.Errorf("open staging: %w", err)
-	}
-	f, err := root.Open(".")
-	if err == nil {
-		var names []string
-		names, err = f.Readdirnames(1)
-		_ = f.Close()
-		if err == nil && len(names) > 0 {
-			err = ErrStagingNotEmpty
-		} else if errors.Is(err, io.EOF) {
-			err = nil
-		}
-	}
-	if err != nil {
-		_ = root.Close()
-		return nil, fmt.Errorf("staging %s: %w", dir, err)
-	}
-	return root, nil
 }
 
 // extractor is one Extract call's state.
@@ -360,60 +337,4 @@ func (x *extractor) create(p string, hdr *tar.Header, n *exNode) error {
 	}
 	n.onDisk = true
 	return nil
-}
-
-// queueFile reads a small file's content and hands it to the writer pool.
-func (x *extractor) queueFile(p string, size int64, m exMeta, n *exNode) error {
-	buf, err := x.pool.buffer()
-	if err != nil {
-		return err
-	}
-	if _, err := io.ReadFull(x.tr, buf[:size]); err != nil {
-		x.pool.free <- buf
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return exReadErr(err)
-	}
-	x.prog.bytes(size)
-	return x.pool.submit(exJob{path: p, buf: buf, size: int(size), meta: m, node: n})
-}
-
-// drain waits for the writer pool's queued files.
-func (x *extractor) drain() error {
-	if x.pool == nil {
-		return nil
-	}
-	return x.pool.wait()
-}
-
-// finishDirs applies directory owners, modes and times after their
-// contents, deepest first, so that no later write disturbs them.
-func (x *extractor) finishDirs() error {
-	dirs := slices.Clone(x.dirs)
-	slices.SortFunc(dirs, func(a, b exDirMeta) int {
-		return strings.Count(b.path, "/") - strings.Count(a.path, "/")
-	})
-	for i, d := range dirs {
-		if i%256 == 0 {
-			if err := x.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		if err := x.w.finishDir(d.path, d.meta); err != nil {
-			return fmt.Errorf("finish directory %s: %w", d.path, err)
-		}
-	}
-	return nil
-}
-
-func (x *extractor) dirPaths() []string {
-	out := make([]string, 0, len(x.tree.nodes))
-	for p, n := range x.tree.nodes {
-		if n.kind == exDir && n.onDisk && p != "." {
-			out = append(out, p)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

@@ -2,7 +2,9 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 )
@@ -142,4 +144,29 @@ func (p *exPool) close() {
 	p.cancel()
 	close(p.jobs)
 	p.workers.Wait()
+}
+
+// queueFile reads a small file's content and hands it to the writer pool.
+func (x *extractor) queueFile(p string, size int64, m exMeta, n *exNode) error {
+	buf, err := x.pool.buffer()
+	if err != nil {
+		return err
+	}
+	if _, err := io.ReadFull(x.tr, buf[:size]); err != nil {
+		x.pool.free <- buf
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return exReadErr(err)
+	}
+	x.prog.bytes(size)
+	return x.pool.submit(exJob{path: p, buf: buf, size: int(size), meta: m, node: n})
+}
+
+// drain waits for the writer pool's queued files.
+func (x *extractor) drain() error {
+	if x.pool == nil {
+		return nil
+	}
+	return x.pool.wait()
 }

@@ -92,7 +92,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 
 	// R6–R7: extract every byte into staging while hashing the archive; the
 	// hash must equal the record's before anything live is touched.
-	if err = r.stage(ctx, b, sc, f, report); err != nil {
+	if err = r.stage(ctx, dep, b, sc, f, report); err != nil {
 		return res, err
 	}
 	if err = r.step("R7"); err != nil {
@@ -171,7 +171,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 
 // stage extracts the archive into the staging directory, hashing the file
 // as it is read, and makes the staged tree durable.
-func (r *Restorer) stage(ctx context.Context, b store.Backup, sc scope, f *facts, report progress.Report) error {
+func (r *Restorer) stage(ctx context.Context, dep store.Deployment, b store.Backup, sc scope, f *facts, report progress.Report) error {
 	file, err := os.Open(b.Path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", backup.ErrFileMissing, err)
@@ -180,7 +180,7 @@ func (r *Restorer) stage(ctx context.Context, b store.Backup, sc scope, f *facts
 	h := sha256.New()
 	tee := io.TeeReader(file, h)
 	mid := false
-	_, err = archive.Extract(ctx, tee, f.Stage, archive.ExtractOptions{
+	xr, err := archive.Extract(ctx, tee, f.Stage, archive.ExtractOptions{
 		Filter: sc.extract,
 		Sync:   true,
 		Report: func(p archive.Progress) {
@@ -200,6 +200,9 @@ func (r *Restorer) stage(ctx context.Context, b store.Backup, sc scope, f *facts
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != b.SHA256 {
 		return fmt.Errorf("backup #%d, nothing was changed: %w (recorded %s, file %s)", b.ID, backup.ErrChecksum, b.SHA256, got)
+	}
+	if m := xr.Manifest; m.Deployment != dep.Name && m.Project != dep.ComposeProject {
+		return fmt.Errorf("backup #%d, nothing was changed: %w: it was made for %q", b.ID, backup.ErrWrongProject, m.Deployment)
 	}
 	return r.step("R6")
 }

@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -249,10 +250,20 @@ func (u *Upgrader) rollBack(ctx context.Context, dep store.Deployment, eng Engin
 		if err := j.step(ctx, stepRollback); err != nil {
 			return nil, nil, err
 		}
-		report.Phase(progress.RollingBack, fmt.Sprintf("restoring pre-upgrade backup #%d", j.f.BackupID))
-		_, err := u.Restorer.RunLocked(ctx, dep, j.f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, report)
+		report.Phase(progress.Stopping, "stopping the failed version")
+		stopped, err := u.quiesce(ctx, eng, dep.ComposeProject)
 		if err != nil {
-			return nil, nil, fmt.Errorf("restore pre-upgrade backup #%d: %w", j.f.BackupID, err)
+			return nil, nil, err
+		}
+		report.Phase(progress.RollingBack, fmt.Sprintf("restoring pre-upgrade backup #%d", j.f.BackupID))
+		_, err = u.Restorer.RunLocked(ctx, dep, j.f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, report)
+		if err != nil {
+			// The files are as they were: so are the containers.
+			err = fmt.Errorf("restore pre-upgrade backup #%d: %w", j.f.BackupID, err)
+			if serr := u.restart(ctx, eng, stopped); serr != nil {
+				err = errors.Join(err, fmt.Errorf("start the containers again: %w", serr))
+			}
+			return nil, nil, err
 		}
 		if err := j.step(ctx, stepRollbackUp); err != nil {
 			return nil, nil, err
@@ -290,6 +301,36 @@ func (u *Upgrader) rollBack(ctx context.Context, dep store.Deployment, eng Engin
 	}
 	return reports, lines, nil
 }
+
+// quiesce stops the project's containers before the restore does. A
+// crash-looping container can refuse a restart-policy update while it is
+// between two runs ("container not running"), so the stop is tried again
+// a few times; whatever the new version's containers are left with does
+// not matter, compose up replaces them.
+// It returns what ran first, so that the caller can start it again.
+func (u *Upgrader) quiesce(ctx context.Context, eng Engine, project string) (docker.Snapshot, error) {
+	first, err := eng.Snapshot(ctx, project)
+	if err != nil {
+		return first, fmt.Errorf("inspect the containers of %s: %w", project, err)
+	}
+	for attempt := 0; attempt < quiesceAttempts; attempt++ {
+		var snap docker.Snapshot
+		if snap, err = eng.Snapshot(ctx, project); err == nil {
+			if _, err = eng.Stop(ctx, snap, u.StopTimeout); err == nil {
+				return first, nil
+			}
+		}
+		if serr := sleepCtx(ctx, quiescePause); serr != nil {
+			return first, serr
+		}
+	}
+	return first, fmt.Errorf("stop the containers of %s: %w", project, err)
+}
+
+const (
+	quiesceAttempts = 5
+	quiescePause    = 500 * time.Millisecond
+)
 
 func errText(err error) string {
 	if err == nil {

@@ -92,3 +92,12 @@ export function shortHash(hash: string | null | undefined): string {
   const hex = hash.includes(':') ? hash.slice(hash.indexOf(':') + 1) : hash
   return hex.slice(0, 12)
 }
+
+/** secondsBetween returns end − start in seconds, or null when either is missing or invalid. */
+export function secondsBetween(start: string | null | undefined, end: string | null | undefined): number | null {
+  if (!start || !end) return null
+  const a = Date.parse(start)
+  const b = Date.parse(end)
+  if (Number.isNaN(a) || Number.isNaN(b) || b < a) return null
+  return (b - a) / 1000
+}

@@ -1,3 +1,6 @@
 export * from './client'
 export * from './errors'
+export * from './settings'
+export * from './upgrades'
 export type * from './types'
+export type * from './types-ops'

@@ -156,6 +156,10 @@ export type JobPhase =
   | 'swapping'
   | 'starting'
   | 'health'
+  | 'pulling'
+  | 'upgrading'
+  | 'rolling-back'
+  | 'moving'
   | 'done'
 
 export interface Job {

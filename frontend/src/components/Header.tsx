@@ -1,11 +1,16 @@
-import type { AppError, Service, Status } from '../api'
+import type { ReactNode } from 'react'
+import type { AppError, Service, Status, Upgrade } from '../api'
+import { formatDate } from '../format'
 import { languageNames, useI18n, type Lang } from '../i18n'
 import { ErrorBox } from './ErrorBox'
+import { upgradeStatusLabel, upgradeStatusTone } from './labels'
 
 export interface HeaderProps {
   status: Status | null
   error: AppError | null
   onRetry: () => void
+  /** Rendered at the bottom of the header: the view tabs. */
+  children?: ReactNode
 }
 
 function serviceTone(s: Service): 'ok' | 'warn' | 'bad' {
@@ -43,8 +48,20 @@ function LanguageSwitch() {
   )
 }
 
+function LastUpgrade({ upgrade }: { upgrade: Upgrade }) {
+  const { t, locale } = useI18n()
+  const unknown = t('common.unknown')
+  const when = formatDate(upgrade.finishedAt ?? upgrade.startedAt, locale, unknown)
+  return (
+    <span className="last-upgrade" title={when.title}>
+      <span>{t('header.upgradeVersions', { from: upgrade.fromVersion || unknown, to: upgrade.toVersion, id: upgrade.id })}</span>
+      <span className={`badge badge-${upgradeStatusTone(upgrade.status)}`}>{upgradeStatusLabel(t, upgrade.status)}</span>
+    </span>
+  )
+}
+
 /** Header shows the deployment, its running version, Docker and every service's state. */
-export function Header({ status, error, onRetry }: HeaderProps) {
+export function Header({ status, error, onRetry, children }: HeaderProps) {
   const { t } = useI18n()
   const d = status?.deployment ?? null
   return (
@@ -94,6 +111,10 @@ export function Header({ status, error, onRetry }: HeaderProps) {
               )}
             </dd>
           </div>
+          <div>
+            <dt>{t('header.lastUpgrade')}</dt>
+            <dd>{status.lastUpgrade ? <LastUpgrade upgrade={status.lastUpgrade} /> : <span className="muted">{t('header.noUpgrade')}</span>}</dd>
+          </div>
           <div className="services">
             <dt>{t('header.services')}</dt>
             <dd>
@@ -110,6 +131,7 @@ export function Header({ status, error, onRetry }: HeaderProps) {
           </div>
         </dl>
       )}
+      {children}
     </header>
   )
 }

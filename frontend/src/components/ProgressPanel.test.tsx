@@ -21,7 +21,7 @@ describe('ProgressPanel', () => {
 
   it('shows phase, amounts of totals, rate, ETA and a progress bar', () => {
     setup([makeJob()])
-    const panel = screen.getByRole('region', { name: 'Activity' })
+    const panel = screen.getByRole('region', { name: 'Jobs' })
     expect(within(panel).getByText('Archiving')).toBeInTheDocument()
     expect(panel).toHaveTextContent('1.0 MiB of 4.0 MiB')
     expect(panel).toHaveTextContent('10 of 40')
@@ -33,7 +33,7 @@ describe('ProgressPanel', () => {
 
   it('says unknown for unknown totals and ETA and leaves the bar indeterminate', () => {
     setup([makeJob({ bytesTotal: 0, filesTotal: 0, etaSeconds: -1, rate: 0, phase: 'stopping' })])
-    const panel = screen.getByRole('region', { name: 'Activity' })
+    const panel = screen.getByRole('region', { name: 'Jobs' })
     expect(panel).toHaveTextContent('1.0 MiB of unknown')
     expect(panel).toHaveTextContent('Time leftunknown')
     const bar = screen.getByRole('progressbar')
@@ -91,6 +91,6 @@ describe('ProgressPanel', () => {
 
   it('has no axe violations', async () => {
     setup([makeJob(), makeJob({ id: 'f', state: 'failed', error: { code: 'internal', message: 'x', detail: 'y' } })])
-    expect(await axeViolations(screen.getByRole('region', { name: 'Activity' }))).toEqual([])
+    expect(await axeViolations(screen.getByRole('region', { name: 'Jobs' }))).toEqual([])
   })
 })

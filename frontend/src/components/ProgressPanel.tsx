@@ -1,3 +1,4 @@
+import { useId } from 'react'
 import type { Job } from '../api'
 import { formatCount, formatDuration, formatRate, formatSize } from '../format'
 import { useI18n } from '../i18n'
@@ -10,6 +11,8 @@ export interface ProgressPanelProps {
   onDismiss: (id: string) => void
   /** ids whose cancel request is in flight */
   canceling?: ReadonlySet<string>
+  /** Heading of the panel; "Jobs" unless told. */
+  title?: string
 }
 
 function percent(done: number, total: number): number | null {
@@ -17,7 +20,7 @@ function percent(done: number, total: number): number | null {
   return Math.min(100, Math.floor((done / total) * 100))
 }
 
-function JobRow({ job, onCancel, onDismiss, canceling }: { job: Job } & Omit<ProgressPanelProps, 'jobs'>) {
+function JobRow({ job, onCancel, onDismiss, canceling }: { job: Job } & Omit<ProgressPanelProps, 'jobs' | 'title'>) {
   const { t, locale } = useI18n()
   const unknown = t('common.unknown')
   const running = job.state === 'running'
@@ -120,13 +123,14 @@ function JobRow({ job, onCancel, onDismiss, canceling }: { job: Job } & Omit<Pro
 }
 
 /** ProgressPanel shows every known job with phase, amounts, rate, ETA and Cancel. */
-export function ProgressPanel({ jobs, ...rest }: ProgressPanelProps) {
+export function ProgressPanel({ jobs, title, ...rest }: ProgressPanelProps) {
   const { t } = useI18n()
+  const headingId = useId()
   if (jobs.length === 0) return null
   return (
-    <section className="panel progress-panel" aria-labelledby="progress-heading">
-      <h2 id="progress-heading" className="panel-title">
-        {t('progress.title')}
+    <section className="panel progress-panel" aria-labelledby={headingId}>
+      <h2 id={headingId} className="panel-title">
+        {title ?? t('progress.title')}
       </h2>
       <ul className="jobs">
         {jobs.map((job) => (

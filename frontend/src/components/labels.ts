@@ -1,4 +1,14 @@
-import type { AppError, Backup, BackupStatus, BackupType, JobPhase, JobState, RestoreMode } from '../api'
+import type {
+  AppError,
+  Backup,
+  BackupStatus,
+  BackupType,
+  JobPhase,
+  JobState,
+  OperationState,
+  RestoreMode,
+  UpgradeStatus,
+} from '../api'
 import { hasKey, type Lang, type MessageKey, type Translate } from '../i18n'
 
 // Mappings from API enums to dictionary keys, so no component builds keys by hand.
@@ -26,6 +36,10 @@ const phaseKeys: Record<JobPhase, MessageKey> = {
   swapping: 'phase.swapping',
   starting: 'phase.starting',
   health: 'phase.health',
+  pulling: 'phase.pulling',
+  upgrading: 'phase.upgrading',
+  'rolling-back': 'phase.rollingBack',
+  moving: 'phase.moving',
   done: 'phase.done',
 }
 
@@ -35,6 +49,49 @@ const stateKeys: Record<JobState, MessageKey> = {
   failed: 'jobState.failed',
   canceled: 'jobState.canceled',
 }
+
+const upgradeStatusKeys: Record<UpgradeStatus, MessageKey> = {
+  running: 'upgradeStatus.running',
+  succeeded: 'upgradeStatus.succeeded',
+  failed: 'upgradeStatus.failed',
+  rolled_back: 'upgradeStatus.rolledBack',
+  rollback_failed: 'upgradeStatus.rollbackFailed',
+}
+
+const upgradeStatusTones: Record<UpgradeStatus, Tone> = {
+  running: 'info',
+  succeeded: 'ok',
+  failed: 'bad',
+  rolled_back: 'warn',
+  rollback_failed: 'bad',
+}
+
+const opKindKeys: Record<string, MessageKey> = {
+  backup: 'opKind.backup',
+  restore: 'opKind.restore',
+  upgrade: 'opKind.upgrade',
+  rollback: 'opKind.rollback',
+  verify: 'opKind.verify',
+  move: 'opKind.move',
+}
+
+const opStateKeys: Record<OperationState, MessageKey> = {
+  running: 'jobState.running',
+  succeeded: 'jobState.succeeded',
+  failed: 'jobState.failed',
+  canceled: 'jobState.canceled',
+  recovered: 'opState.recovered',
+}
+
+const opStateTones: Record<OperationState, Tone> = {
+  running: 'info',
+  succeeded: 'ok',
+  failed: 'bad',
+  canceled: 'neutral',
+  recovered: 'warn',
+}
+
+export type Tone = 'ok' | 'bad' | 'info' | 'warn' | 'neutral'
 
 const modeKeys: Record<RestoreMode, { label: MessageKey; hint: MessageKey }> = {
   app: { label: 'mode.app', hint: 'mode.appHint' },
@@ -58,6 +115,27 @@ export function phaseLabel(t: Translate, phase: string): string {
 
 export function jobStateLabel(t: Translate, state: string): string {
   return state in stateKeys ? t(stateKeys[state as JobState]) : state
+}
+
+export function upgradeStatusLabel(t: Translate, status: string): string {
+  return status in upgradeStatusKeys ? t(upgradeStatusKeys[status as UpgradeStatus]) : status
+}
+
+export function upgradeStatusTone(status: string): Tone {
+  return upgradeStatusTones[status as UpgradeStatus] ?? 'neutral'
+}
+
+/** kindLabel names an operation or job kind (backup, restore, upgrade, rollback, …). */
+export function kindLabel(t: Translate, kind: string): string {
+  return kind in opKindKeys ? t(opKindKeys[kind]) : kind
+}
+
+export function opStateLabel(t: Translate, state: string): string {
+  return state in opStateKeys ? t(opStateKeys[state as OperationState]) : state
+}
+
+export function opStateTone(state: string): Tone {
+  return opStateTones[state as OperationState] ?? 'neutral'
 }
 
 export function modeLabel(t: Translate, mode: RestoreMode): string {

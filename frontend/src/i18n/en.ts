@@ -1,3 +1,5 @@
+import { enViews } from './en-views'
+
 // English dictionary. Keys are grouped by area; {name} marks a placeholder and a key
 // ending in _one is the singular form used when vars.count is 1.
 
@@ -93,7 +95,7 @@ export const en = {
   'details.tree': 'Archived files',
   'details.entriesCapped': 'Showing the first {shown} of {total} entries.',
 
-  'progress.title': 'Activity',
+  'progress.title': 'Jobs',
   'progress.bytes': 'Data',
   'progress.files': 'Files',
   'progress.rate': 'Rate',
@@ -236,6 +238,21 @@ export const en = {
   'errorCode.archive_damaged': 'The archive does not match its index.',
   'errorCode.archive_unsafe': 'The archive contains an unsafe entry.',
   'errorCode.not_found': 'It no longer exists.',
+  'errorCode.rollback_failed': 'The rollback failed; the service needs attention.',
+  'errorCode.upgrade_failed': 'The upgrade failed.',
+  'errorCode.upgrade_preflight': 'The upgrade was refused; nothing was changed.',
+  'errorCode.upgrade_no_version': 'Enter the version to upgrade to.',
+  'errorCode.upgrade_same_version': 'The deployment already runs that version.',
+  'errorCode.nothing_to_roll_back': 'No upgrade of this deployment is in effect, so there is nothing to roll back.',
+  'errorCode.upgrade_not_in_effect': 'That upgrade is no longer in effect.',
+  'errorCode.no_pre_upgrade_backup': 'No usable pre-upgrade backup exists for the rollback.',
+  'errorCode.rollback_not_confirmed': 'The rollback was not confirmed.',
+  'errorCode.archive_corrupt': 'The archive is damaged.',
+  'errorCode.archive_no_index': 'The archive has no index.',
+  'errorCode.file_changed_during_backup': 'A file changed while it was being backed up.',
+  'errorCode.archive_too_new': 'The archive was written by a newer version of Rewind.',
+
+  ...enViews,
 } as const
 
 export type MessageKey = keyof typeof en

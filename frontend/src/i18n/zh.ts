@@ -1,4 +1,5 @@
 import type { MessageKey } from './en'
+import { zhViews } from './zh-views'
 
 type SingularKey = Extract<MessageKey, `${string}_one`>
 
@@ -93,7 +94,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'details.tree': '已归档的文件',
   'details.entriesCapped': '仅显示前 {shown} 项，共 {total} 项。',
 
-  'progress.title': '活动',
+  'progress.title': '任务',
   'progress.bytes': '数据',
   'progress.files': '文件',
   'progress.rate': '速度',
@@ -231,4 +232,19 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'errorCode.archive_damaged': '归档内容与索引不一致。',
   'errorCode.archive_unsafe': '归档包含不安全的条目。',
   'errorCode.not_found': '它已不存在。',
+  'errorCode.rollback_failed': '回滚失败，服务需要处理。',
+  'errorCode.upgrade_failed': '升级失败。',
+  'errorCode.upgrade_preflight': '升级被拒绝，没有做任何更改。',
+  'errorCode.upgrade_no_version': '请输入要升级到的版本。',
+  'errorCode.upgrade_same_version': '部署已经在运行该版本。',
+  'errorCode.nothing_to_roll_back': '此部署没有仍在生效的升级，无需回滚。',
+  'errorCode.upgrade_not_in_effect': '该升级已不再生效。',
+  'errorCode.no_pre_upgrade_backup': '没有可用于回滚的升级前备份。',
+  'errorCode.rollback_not_confirmed': '回滚未经确认。',
+  'errorCode.archive_corrupt': '归档已损坏。',
+  'errorCode.archive_no_index': '归档没有索引。',
+  'errorCode.file_changed_during_backup': '备份过程中有文件发生了变化。',
+  'errorCode.archive_too_new': '该归档由更新版本的 Rewind 写入。',
+
+  ...zhViews,
 }

@@ -13,6 +13,8 @@ export interface JobStore {
   dismiss: (id: string) => void
   /** jobs returns the snapshots, oldest start first; the array changes only on change. */
   jobs: () => readonly Job[]
+  /** all returns every snapshot, dismissed ones too (the activity log), newest start first. */
+  all: () => readonly Job[]
   get: (id: string) => Job | undefined
   subscribe: (listener: () => void) => () => void
 }
@@ -26,9 +28,11 @@ export function createJobStore(): JobStore {
   const dismissed = new Set<string>()
   const listeners = new Set<() => void>()
   let list: readonly Job[] = []
+  let everything: readonly Job[] = []
 
   const publish = () => {
     list = [...byId.values()].filter((j) => !dismissed.has(j.id)).sort(byStart)
+    everything = [...byId.values()].sort(byStart).reverse()
     listeners.forEach((l) => l())
   }
 
@@ -57,6 +61,7 @@ export function createJobStore(): JobStore {
       publish()
     },
     jobs: () => list,
+    all: () => everything,
     get: (id) => byId.get(id),
     subscribe(listener) {
       listeners.add(listener)
@@ -111,4 +116,9 @@ export function connectJobs(store: JobStore, onFinal?: (job: Job) => void): () =
 /** useJobs renders the store's current snapshots. */
 export function useJobs(store: JobStore): readonly Job[] {
   return useSyncExternalStore(store.subscribe, store.jobs, store.jobs)
+}
+
+/** useAllJobs renders every snapshot, dismissed ones too, newest start first. */
+export function useAllJobs(store: JobStore): readonly Job[] {
+  return useSyncExternalStore(store.subscribe, store.all, store.all)
 }

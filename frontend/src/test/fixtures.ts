@@ -1,4 +1,16 @@
-import type { Backup, BackupDetails, Job, RestorePlan, Status } from '../api'
+import type {
+  Backup,
+  BackupDetails,
+  HealthReport,
+  Job,
+  Operation,
+  Preflight,
+  RestorePlan,
+  RollbackPlan,
+  Settings,
+  Status,
+  Upgrade,
+} from '../api'
 
 export function makeBackup(over: Partial<Backup> = {}): Backup {
   const id = over.id ?? 1
@@ -120,6 +132,102 @@ export function makeDetails(over: Partial<BackupDetails> = {}): BackupDetails {
       { path: 'data/current', type: 'symlink', size: 0, mode: 0o777, mtime: '2025-10-31T01:00:00Z', uid: 0, gid: 0, link: 'db.sqlite' },
     ],
     entriesTotal: 5,
+    ...over,
+  }
+}
+
+export function makeUpgrade(over: Partial<Upgrade> = {}): Upgrade {
+  return {
+    id: 7,
+    fromVersion: '1.2.0',
+    toVersion: '1.3.0',
+    status: 'succeeded',
+    startedAt: '2025-10-31T02:00:00Z',
+    finishedAt: '2025-10-31T02:01:30Z',
+    durationMs: 90000,
+    backupId: 12,
+    error: '',
+    rollbackReason: '',
+    imagesBefore: [],
+    imagesAfter: [],
+    rollbackHealthy: null,
+    ...over,
+  }
+}
+
+export function makePreflight(over: Partial<Preflight> = {}): Preflight {
+  return {
+    from: '1.2.0',
+    to: '1.3.0',
+    compose: 'docker-compose 1.29.2',
+    images: [
+      { service: 'web', image: 'shop:1.3.0', imageId: 'sha256:' + 'e'.repeat(64), present: true, pulled: false },
+      { service: 'db', image: 'postgres:16', imageId: '', present: false, pulled: false, error: 'not present locally (it will be pulled)' },
+    ],
+    rawBytes: 300 * 1024 * 1024,
+    backupBytes: 120 * 1024 * 1024,
+    freeBytes: 12 * 1024 * 1024 * 1024,
+    problems: [],
+    warnings: [],
+    ...over,
+  }
+}
+
+export function makeRollbackPlan(over: Partial<RollbackPlan> = {}): RollbackPlan {
+  return {
+    upgradeId: 7,
+    status: 'succeeded',
+    fromVersion: '1.2.0',
+    toVersion: '1.3.0',
+    currentVersion: '1.3.0',
+    backupId: 12,
+    backupName: 'backup_pre-upgrade_v1.2.0_2025-10-31_02-00-10.tar.gz',
+    backupCreatedAt: '2025-10-31T02:00:10Z',
+    backupFallback: false,
+    images: [{ service: 'web', image: 'shop:1.2.0', imageId: 'sha256:' + 'a'.repeat(64), repoDigest: '' }],
+    steps: ['stop the containers of shop', 'restore backup #12 in full'],
+    ...over,
+  }
+}
+
+export function makeHealth(over: Partial<HealthReport> = {}): HealthReport {
+  return {
+    id: 'c1',
+    name: 'shop_web_1',
+    service: 'web',
+    state: 'running',
+    health: 'unhealthy',
+    restartCount: 3,
+    exitCode: 0,
+    ready: false,
+    reason: 'restarting (restarted 3 times)',
+    ...over,
+  }
+}
+
+export function makeOperation(over: Partial<Operation> = {}): Operation {
+  return {
+    id: 1,
+    kind: 'backup',
+    state: 'succeeded',
+    step: 'B9',
+    facts: { backupId: 3, final: '/backups/shop/backup_manual_v1.2.0_2025-10-30_02-00-00.tar.gz' },
+    startedAt: '2025-10-30T02:00:00Z',
+    updatedAt: '2025-10-30T02:00:05Z',
+    finishedAt: '2025-10-30T02:00:05Z',
+    error: '',
+    pid: 100,
+    ...over,
+  }
+}
+
+export function makeSettings(over: Partial<Settings> = {}): Settings {
+  return {
+    dataPaths: ['data'],
+    excludes: [],
+    versionKey: 'APP_VERSION',
+    storageDir: '/backups/shop',
+    retention: { keepLast: 5, keepDays: 0 },
     ...over,
   }
 }

@@ -1,0 +1,226 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
+import { checkUpgrade, planRollback, startUpgrade, type AppError, type Job, type Preflight, type RollbackPlan, type Status } from '../api'
+import { ErrorBox } from '../components/ErrorBox'
+import { PreflightSummary } from '../components/PreflightSummary'
+import { RollbackDialog } from '../components/RollbackDialog'
+import { UpgradeOutcome } from '../components/UpgradeOutcome'
+import { describeJob, describeUpgrade } from '../components/upgradeOutcome'
+import { UpgradeProgress } from '../components/UpgradeProgress'
+import { useI18n } from '../i18n'
+
+export interface UpgradeViewProps {
+  status: Status | null
+  /** The visible (not dismissed) jobs, oldest first. */
+  jobs: readonly Job[]
+  /** Every job of this session, dismissed ones too, newest first. */
+  allJobs: readonly Job[]
+  busy: boolean
+  finishedSeq: number
+  onCancel: (id: string) => void
+  canceling: ReadonlySet<string>
+  onDismiss: (id: string) => void
+}
+
+type Check = { state: 'idle' } | { state: 'checking' } | { state: 'error'; error: AppError } | { state: 'ready'; preflight: Preflight }
+type Offer = { state: 'none' } | { state: 'ready'; plan: RollbackPlan }
+
+const defaultWindow = 60
+const minWindow = 5
+const maxWindow = 3600
+
+/** parseWindow reads the health window field: whole seconds in [5, 3600], else null. */
+export function parseWindow(text: string): number | null {
+  if (!/^\d+$/.test(text.trim())) return null
+  const n = Number(text)
+  return n >= minWindow && n <= maxWindow ? n : null
+}
+
+/**
+ * UpgradeView: check a target version, upgrade with a pre-upgrade backup and a watched
+ * health window, follow it live, and see (and undo) how it ended.
+ */
+export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel, canceling, onDismiss }: UpgradeViewProps) {
+  const { t } = useI18n()
+  const [target, setTarget] = useState('')
+  const [windowText, setWindowText] = useState(String(defaultWindow))
+  const [autoRollback, setAutoRollback] = useState(true)
+  const [check, setCheck] = useState<Check>({ state: 'idle' })
+  const [starting, setStarting] = useState(false)
+  const [startError, setStartError] = useState<AppError | null>(null)
+  const [offer, setOffer] = useState<Offer>({ state: 'none' })
+  const [confirmId, setConfirmId] = useState<number | null>(null)
+  const [hiddenUpgrade, setHiddenUpgrade] = useState<number | null>(null)
+  const windows = useRef(new Map<string, number>())
+
+  const current = status?.version ?? ''
+  // Only the newest upgrade or rollback of this session counts; once dismissed it is gone.
+  const newest = allJobs.find((j) => j.kind === 'upgrade' || j.kind === 'rollback') ?? null
+  const job = newest && jobs.some((j) => j.id === newest.id) ? newest : null
+  const running = newest?.state === 'running' ? newest : null
+
+  // Whether a rollback is possible is the Go side's call (PlanRollback(0) picks the newest
+  // upgrade still in effect); ask again whenever a job ends.
+  const refreshOffer = useCallback(() => {
+    planRollback(0).then(
+      (plan) => setOffer({ state: 'ready', plan }),
+      () => setOffer({ state: 'none' }),
+    )
+  }, [])
+  useEffect(() => refreshOffer(), [refreshOffer, finishedSeq, status?.lastUpgrade?.id, status?.lastUpgrade?.status])
+
+  const windowSeconds = parseWindow(windowText)
+  const wanted = target.trim()
+  const preflight = check.state === 'ready' ? check.preflight : null
+  const fresh = preflight !== null && preflight.to === wanted
+  const canUpgrade =
+    preflight !== null && fresh && preflight.problems.length === 0 && windowSeconds !== null && !busy && !starting && !!status?.deployment
+
+  const runCheck = (e: FormEvent) => {
+    e.preventDefault()
+    if (!wanted) return
+    setCheck({ state: 'checking' })
+    setStartError(null)
+    checkUpgrade(wanted).then(
+      (pf) => setCheck({ state: 'ready', preflight: pf }),
+      (error: AppError) => setCheck({ state: 'error', error }),
+    )
+  }
+
+  const upgrade = async () => {
+    if (!canUpgrade || windowSeconds === null) return
+    setStarting(true)
+    setStartError(null)
+    try {
+      const id = await startUpgrade({ to: wanted, noRollback: !autoRollback, healthWindowSeconds: windowSeconds })
+      windows.current.set(id, windowSeconds)
+      setCheck({ state: 'idle' })
+    } catch (e) {
+      setStartError(e as AppError)
+    } finally {
+      setStarting(false)
+    }
+  }
+
+  let hint = ''
+  if (!status?.deployment) hint = t('upgrade.hintNoDeployment')
+  else if (busy) hint = t('upgrade.hintBusy')
+  else if (!preflight || !fresh) hint = t('upgrade.hintCheck')
+  else if (preflight.problems.length > 0) hint = t('upgrade.hintProblems')
+  else if (windowSeconds === null) hint = t('upgrade.hintWindow')
+
+  // This session's last upgrade or rollback job, else the newest upgrade of the history,
+  // until dismissed.
+  const last = status?.lastUpgrade ?? null
+  const outcome =
+    job && !running ? describeJob(job, current) : !newest && last && last.id !== hiddenUpgrade ? describeUpgrade(last, current) : null
+  const dismiss = () => {
+    if (job) onDismiss(job.id)
+    setHiddenUpgrade(last?.id ?? null)
+  }
+  const plan = offer.state === 'ready' && !running ? offer.plan : null
+  const offerButton = plan && (
+    <div className={`rollback-offer ${plan.status === 'succeeded' ? '' : 'urgent'}`}>
+      <p>{t('rollback.offer', { id: plan.upgradeId, from: plan.fromVersion || t('common.unknown'), to: plan.toVersion })}</p>
+      <button type="button" className="button danger" disabled={busy} onClick={() => setConfirmId(plan.upgradeId)}>
+        {t('rollback.button', { from: plan.fromVersion || t('common.unknown') })}
+      </button>
+    </div>
+  )
+  const offerInside = plan !== null && outcome !== null && plan.upgradeId === outcome.upgradeId
+
+  return (
+    <div className="view upgrade-view">
+      {running && (
+        <UpgradeProgress
+          key={running.id}
+          job={running}
+          healthWindowSeconds={windows.current.get(running.id) ?? null}
+          onCancel={onCancel}
+          canceling={canceling.has(running.id)}
+        />
+      )}
+      {outcome && (
+        <UpgradeOutcome
+          outcome={outcome}
+          fromHistory={!job}
+          action={offerInside ? offerButton : undefined}
+          onDismiss={dismiss}
+        />
+      )}
+      {plan && !offerInside && <section className="panel" aria-label={t('rollback.offerLabel')}>{offerButton}</section>}
+
+      <section className="panel" aria-labelledby="upgrade-heading">
+        <h2 id="upgrade-heading" className="panel-title">
+          {t('upgrade.title')}
+        </h2>
+        <form className="upgrade-form" onSubmit={runCheck}>
+          <div className="field">
+            <span className="field-label">{t('upgrade.current')}</span>
+            <span className="field-value">{current || t('common.unknown')}</span>
+          </div>
+          <label className="field">
+            <span className="field-label">{t('upgrade.target')}</span>
+            <input
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+              placeholder={t('upgrade.targetPlaceholder')}
+              disabled={!!running}
+              spellCheck={false}
+              autoComplete="off"
+            />
+          </label>
+          <button type="submit" className="button" disabled={!wanted || check.state === 'checking' || !!running}>
+            {check.state === 'checking' ? t('upgrade.checking') : t('upgrade.check')}
+          </button>
+        </form>
+        {check.state === 'checking' && (
+          <p role="status" className="muted">
+            {t('upgrade.checkingHint', { to: wanted })}
+          </p>
+        )}
+        {check.state === 'error' && <ErrorBox title={t('upgrade.checkFailed')} error={check.error} />}
+        {preflight && <PreflightSummary preflight={preflight} />}
+        {preflight && !fresh && <p className="warn-text">{t('upgrade.stale', { to: preflight.to })}</p>}
+
+        <fieldset className="upgrade-options" disabled={!!running}>
+          <legend>{t('upgrade.options')}</legend>
+          <div className="field">
+            <label htmlFor="health-window" className="field-label">
+              {t('upgrade.window')}
+            </label>
+            <input
+              id="health-window"
+              type="number"
+              inputMode="numeric"
+              min={minWindow}
+              max={maxWindow}
+              value={windowText}
+              onChange={(e) => setWindowText(e.target.value)}
+              aria-invalid={windowSeconds === null}
+              aria-describedby="window-hint"
+              className="narrow"
+            />
+            <span id="window-hint" className={windowSeconds === null ? 'field-error' : 'muted'}>
+              {windowSeconds === null ? t('upgrade.windowInvalid', { min: minWindow, max: maxWindow }) : t('upgrade.windowHint')}
+            </span>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={autoRollback} onChange={(e) => setAutoRollback(e.target.checked)} />
+            <span>{t('upgrade.autoRollback')}</span>
+          </label>
+          {!autoRollback && <p className="warn-text">{t('upgrade.noRollbackWarning')}</p>}
+        </fieldset>
+        <div className="form-actions">
+          <button type="button" className="button primary" disabled={!canUpgrade} onClick={upgrade} aria-describedby="upgrade-hint">
+            {starting ? t('upgrade.starting') : wanted ? t('upgrade.start', { to: wanted }) : t('upgrade.startShort')}
+          </button>
+          <span id="upgrade-hint" className="footer-hint" aria-live="polite">
+            {canUpgrade ? t('upgrade.hintReady') : hint}
+          </span>
+        </div>
+        {startError && <ErrorBox title={t('upgrade.startFailed')} error={startError} />}
+      </section>
+      {confirmId !== null && <RollbackDialog upgradeId={confirmId} onCancel={() => setConfirmId(null)} onStarted={() => setConfirmId(null)} />}
+    </div>
+  )
+}
