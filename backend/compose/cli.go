@@ -44,16 +44,18 @@ func (e *CommandError) Unwrap() error { return e.Err }
 func CLI(ctx context.Context) (*Runner, error) {
 	var tried []string
 	if docker, err := exec.LookPath("docker"); err == nil {
-		if v, err := version(ctx, docker, "compose", "version", "--short"); err == nil {
+		v, err := version(ctx, docker, "compose", "version", "--short")
+		if err == nil {
 			return &Runner{Path: docker, Prefix: []string{"compose"}, Version: v}, nil
 		}
-		tried = append(tried, "docker compose")
+		tried = append(tried, "docker compose: "+err.Error())
 	}
 	if dc, err := exec.LookPath("docker-compose"); err == nil {
-		if v, err := version(ctx, dc, "version", "--short"); err == nil {
+		v, err := version(ctx, dc, "version", "--short")
+		if err == nil {
 			return &Runner{Path: dc, Version: v}, nil
 		}
-		tried = append(tried, "docker-compose")
+		tried = append(tried, "docker-compose: "+err.Error())
 	}
 	if len(tried) > 0 {
 		return nil, fmt.Errorf("%w (tried %s)", ErrNoCLI, strings.Join(tried, ", "))
@@ -62,10 +64,18 @@ func CLI(ctx context.Context) (*Runner, error) {
 }
 
 func version(ctx context.Context, path string, args ...string) (string, error) {
-	vctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	// docker-compose v1 is a Python program: on a loaded host it can take
+	// many seconds just to start.
+	vctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(vctx, path, args...).Output()
 	if err != nil {
+		if vctx.Err() != nil {
+			return "", fmt.Errorf("no answer within a minute: %w", vctx.Err())
+		}
+		if ee, ok := err.(*exec.ExitError); ok && len(ee.Stderr) > 0 {
+			return "", fmt.Errorf("%w: %s", err, strings.TrimSpace(string(ee.Stderr)))
+		}
 		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil

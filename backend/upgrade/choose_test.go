@@ -143,3 +143,24 @@ func TestChanged(t *testing.T) {
 		})
 	}
 }
+
+func TestRollbackThatCannotRestoreChangesNothing(t *testing.T) {
+	f := newUnit(t)
+	if _, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.restoreErr = errors.New("archive unreadable")
+	_, err := f.u.Rollback(f.ctx, f.dep, 0, nil)
+	if err == nil || !strings.Contains(err.Error(), "before anything changed") {
+		t.Fatalf("rollback: %v; want a failure that changed nothing", err)
+	}
+	if got := f.eng.running()["web"]; got != "shop:2" {
+		t.Errorf("web runs %q, want shop:2 running again", got)
+	}
+	if up := f.history()[0]; up.Status != store.UpgradeSucceeded || up.RollbackHealthy != nil {
+		t.Errorf("history %+v: the upgrade is still in effect", up)
+	}
+	if ops, _ := f.st.UnfinishedOperations(f.ctx); len(ops) != 0 {
+		t.Errorf("operations left running: %+v", ops)
+	}
+}

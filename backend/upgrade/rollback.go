@@ -191,6 +191,12 @@ func (u *Upgrader) Rollback(ctx context.Context, dep store.Deployment, upgradeID
 	reports, lines, rerr := u.rollBack(ctx, dep, eng, cmp, j, false, report)
 	res.Health = nonNil(reports)
 	res.Warnings = append(res.Warnings, lines...)
+	var unchanged *unchangedError
+	if errors.As(rerr, &unchanged) {
+		j.finish(ctx, store.OpFailed, rerr.Error())
+		return res, fmt.Errorf("rollback of upgrade #%d failed before anything changed, version %s still runs: %w",
+			up.ID, up.ToVersion, rerr)
+	}
 	up = u.recordRollback(ctx, up, f.Reason, rerr)
 	res.Upgrade = up
 	j.finish(ctx, store.OpSucceeded, errText(rerr))
@@ -252,18 +258,20 @@ func (u *Upgrader) rollBack(ctx context.Context, dep store.Deployment, eng Engin
 		}
 		report.Phase(progress.Stopping, "stopping the failed version")
 		stopped, err := u.quiesce(ctx, eng, dep.ComposeProject)
-		if err != nil {
-			return nil, nil, err
-		}
-		report.Phase(progress.RollingBack, fmt.Sprintf("restoring pre-upgrade backup #%d", j.f.BackupID))
-		_, err = u.Restorer.RunLocked(ctx, dep, j.f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, report)
-		if err != nil {
-			// The files are as they were: so are the containers.
-			err = fmt.Errorf("restore pre-upgrade backup #%d: %w", j.f.BackupID, err)
-			if serr := u.restart(ctx, eng, stopped); serr != nil {
-				err = errors.Join(err, fmt.Errorf("start the containers again: %w", serr))
+		if err == nil {
+			report.Phase(progress.RollingBack, fmt.Sprintf("restoring pre-upgrade backup #%d", j.f.BackupID))
+			_, err = u.Restorer.RunLocked(ctx, dep, j.f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, report)
+			if err != nil {
+				err = fmt.Errorf("restore pre-upgrade backup #%d: %w", j.f.BackupID, err)
 			}
-			return nil, nil, err
+		}
+		if err != nil {
+			// The files are as they were (a failed restore puts them
+			// back): so are the containers.
+			if serr := u.restart(ctx, eng, stopped); serr != nil {
+				return nil, nil, errors.Join(err, fmt.Errorf("start the containers again: %w", serr))
+			}
+			return nil, nil, &unchangedError{err}
 		}
 		if err := j.step(ctx, stepRollbackUp); err != nil {
 			return nil, nil, err
@@ -326,6 +334,13 @@ func (u *Upgrader) quiesce(ctx context.Context, eng Engine, project string) (doc
 	}
 	return first, fmt.Errorf("stop the containers of %s: %w", project, err)
 }
+
+// unchangedError is a rollback that failed before it changed anything: the
+// files and containers are as they were.
+type unchangedError struct{ err error }
+
+func (e *unchangedError) Error() string { return e.err.Error() }
+func (e *unchangedError) Unwrap() error { return e.err }
 
 const (
 	quiesceAttempts = 5

@@ -227,6 +227,10 @@ func (r *run) failed(ctx context.Context, cause error) error {
 	if rerr != nil {
 		r.res.Outcome = OutcomeRollbackFailed
 		r.res.Message = fmt.Sprintf("upgrade to %s failed: %v; rollback failed, needs attention: %v", r.up.ToVersion, cause, rerr)
+		var unchanged *unchangedError
+		if errors.As(rerr, &unchanged) {
+			r.res.Message += fmt.Sprintf("; version %s is still in place", r.up.ToVersion)
+		}
 		return &FailedError{Outcome: OutcomeRollbackFailed, Message: r.res.Message, Err: errors.Join(cause, rerr), target: ErrFailed}
 	}
 	r.res.Outcome = OutcomeRolledBack

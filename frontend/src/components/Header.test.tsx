@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
-import { makeStatus } from '../test/fixtures'
+import { makeStatus, makeUpgrade } from '../test/fixtures'
 import { axeViolations, renderUI } from '../test/render'
 import { Header } from './Header'
 
@@ -57,5 +57,18 @@ describe('Header', () => {
     expect(screen.getByRole('combobox', { name: '语言' })).toHaveValue('zh')
     expect(screen.getByRole('alert')).toHaveTextContent('无法读取部署状态')
     expect(screen.getByRole('alert')).toHaveTextContent('出现了问题。')
+  })
+
+  it('shows the last upgrade and its outcome', () => {
+    renderUI(
+      <Header
+        status={makeStatus({ lastUpgrade: makeUpgrade({ status: 'rollback_failed', rollbackHealthy: false }) })}
+        error={null}
+        onRetry={() => {}}
+      />,
+    )
+    const banner = screen.getByRole('banner')
+    expect(banner).toHaveTextContent('Last upgrade#7 1.2.0 → 1.3.0Rollback failed')
+    expect(within(banner).getByText('Rollback failed')).toHaveClass('badge-bad')
   })
 })

@@ -2,7 +2,8 @@ import { formatDuration } from '../format'
 import { useI18n, type Translate } from '../i18n'
 import type { HistoryRow } from './activity'
 import { DateText } from './DateText'
-import { kindLabel, opStateLabel, opStateTone, upgradeStatusLabel, upgradeStatusTone, type Tone } from './labels'
+import { kindLabel, modeLabel, opStateLabel, opStateTone, restoreModes, upgradeStatusLabel, upgradeStatusTone, type Tone } from './labels'
+import type { RestoreMode } from '../api'
 
 function describe(t: Translate, r: HistoryRow): string {
   const unknown = t('common.unknown')
@@ -10,7 +11,10 @@ function describe(t: Translate, r: HistoryRow): string {
     case 'backup':
       return r.file ? t('history.backupFile', { id: r.backupId, file: r.file }) : t('history.backup', { id: r.backupId })
     case 'restore':
-      return t('history.restore', { id: r.backupId, mode: r.mode || unknown })
+      return t('history.restore', {
+        id: r.backupId,
+        mode: restoreModes.includes(r.mode as RestoreMode) ? modeLabel(t, r.mode as RestoreMode) : r.mode || unknown,
+      })
     case 'upgrade':
       return t('history.upgrade', { id: r.upgradeId, from: r.from || unknown, to: r.to || unknown })
     case 'rollback':

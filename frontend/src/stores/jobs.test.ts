@@ -13,6 +13,18 @@ import { deferred, makeJob } from '../test/fixtures'
 import { connectJobs, createJobStore, useJobs } from './jobs'
 
 describe('createJobStore', () => {
+  it('lists every job for the log, dismissed ones too, newest start first', () => {
+    const store = createJobStore()
+    store.apply(makeJob({ id: 'a', startedAt: '2025-10-31T01:00:00Z', state: 'succeeded' }))
+    store.apply(makeJob({ id: 'b', startedAt: '2025-10-31T02:00:00Z' }))
+    store.dismiss('a')
+    expect(store.jobs().map((j) => j.id)).toEqual(['b'])
+    expect(store.all().map((j) => j.id)).toEqual(['b', 'a'])
+    const before = store.all()
+    store.apply(makeJob({ id: 'b', startedAt: '2025-10-31T02:00:00Z', seq: 0 }))
+    expect(store.all()).toBe(before)
+  })
+
   it('keeps the highest seq per job whatever the arrival order', () => {
     const store = createJobStore()
     const arrivals = [3, 1, 5, 2, 4].map((seq) => makeJob({ seq, bytesDone: seq * 100 }))

@@ -15,12 +15,22 @@ vi.mock('../api', async (importOriginal) => ({
   listJobs: vi.fn(),
   cancelJob: vi.fn(),
   onJobUpdate: vi.fn(),
+  checkUpgrade: vi.fn(),
+  startUpgrade: vi.fn(),
+  planRollback: vi.fn(),
+  startRollback: vi.fn(),
+  listOperations: vi.fn(),
+  listUpgrades: vi.fn(),
+  getSettings: vi.fn(),
+  saveSettings: vi.fn(),
+  pruneBackups: vi.fn(),
+  startMoveStorage: vi.fn(),
 }))
 
 import * as api from '../api'
 import type { Job } from '../api'
-import { makeBackup, makeDetails, makeJob, makePlan, makeStatus } from '../test/fixtures'
-import { renderUI } from '../test/render'
+import { makeBackup, makeDetails, makeJob, makeOperation, makePlan, makeSettings, makeStatus, makeUpgrade } from '../test/fixtures'
+import { axeViolations, renderUI } from '../test/render'
 import { MainView } from './MainView'
 
 const m = vi.mocked(api)
@@ -47,6 +57,10 @@ describe('MainView', () => {
       emit = h
       return off
     })
+    m.planRollback.mockRejectedValue({ code: 'nothing_to_roll_back', message: 'none', detail: '' })
+    m.listOperations.mockResolvedValue([makeOperation()])
+    m.listUpgrades.mockResolvedValue([])
+    m.getSettings.mockResolvedValue(makeSettings())
   })
 
   it('loads the status and the backups and summarises them', async () => {
@@ -158,5 +172,49 @@ describe('MainView', () => {
     await screen.findByRole('button', { name: 'Details of backup #1' })
     unmount()
     expect(off).toHaveBeenCalled()
+  })
+
+  it('switches views with the tabs and keeps the header', async () => {
+    const user = userEvent.setup()
+    m.getStatus.mockResolvedValue(makeStatus({ lastUpgrade: makeUpgrade({ status: 'rolled_back', rollbackHealthy: true }) }))
+    renderUI(<MainView />)
+    await screen.findByRole('button', { name: 'Details of backup #1' })
+    const banner = screen.getByRole('banner')
+    expect(banner).toHaveTextContent('Last upgrade#7 1.2.0 → 1.3.0Rolled back')
+    const tabs = within(banner).getByRole('tablist', { name: 'Views' })
+    expect(within(tabs).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Backups', 'Upgrade', 'Activity', 'Settings'])
+
+    await user.click(within(tabs).getByRole('tab', { name: 'Upgrade' }))
+    expect(screen.getByRole('tabpanel', { name: 'Upgrade' })).toHaveTextContent('Upgrade the deployment')
+    expect(document.getElementById('view-panel-backups')).not.toBeVisible()
+    await user.keyboard('{ArrowRight}')
+    expect(await screen.findByRole('table', { name: 'Operations on this deployment, newest first' })).toBeInTheDocument()
+    await user.keyboard('{ArrowRight}')
+    expect(await screen.findByRole('heading', { name: 'Storage directory' })).toBeInTheDocument()
+    expect(m.getSettings).toHaveBeenCalledTimes(1)
+    await user.keyboard('{Home}')
+    expect(screen.getByRole('tabpanel', { name: 'Backups' })).toBeVisible()
+    expect(screen.getByRole('banner')).toHaveTextContent('/srv/shop')
+  })
+
+  it('leaves upgrade jobs to the Upgrade view and shows them in the shared panel elsewhere', async () => {
+    const user = userEvent.setup()
+    renderUI(<MainView />)
+    await screen.findByRole('button', { name: 'Details of backup #1' })
+    act(() => emit(makeJob({ id: 'upgrade-1', kind: 'upgrade', title: 'Upgrade of shop to 1.3.0', phase: 'upgrading', bytesTotal: 0 })))
+    expect(screen.getByRole('region', { name: 'Jobs' })).toHaveTextContent('Upgrade of shop to 1.3.0')
+    await user.click(screen.getByRole('tab', { name: 'Upgrade' }))
+    expect(screen.queryByRole('region', { name: 'Jobs' })).not.toBeInTheDocument()
+    const live = screen.getByRole('region', { name: 'Upgrade of shop to 1.3.0' })
+    expect(within(live).getByText('Switch version').closest('li')).toHaveAttribute('aria-current', 'step')
+  })
+
+  it.each(['Backups', 'Upgrade', 'Activity', 'Settings'])('has no axe violations on the %s view', async (name) => {
+    const user = userEvent.setup()
+    const { container } = renderUI(<MainView />)
+    await screen.findByRole('button', { name: 'Details of backup #1' })
+    await user.click(screen.getByRole('tab', { name }))
+    await waitFor(() => expect(screen.getByRole('tabpanel', { name })).not.toHaveTextContent(/Loading/))
+    expect(await axeViolations(container)).toEqual([])
   })
 })
