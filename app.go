@@ -315,8 +315,6 @@ type Settings struct {
 	Retention  backup.Policy `json:"retention"`
 }
 
-func retentionKey(d store.Deployment) string { return "retention." + strconv.FormatInt(d.ID, 10) }
-
 // GetSettings returns the deployment's settings and retention policy.
 func (a *App) GetSettings() (Settings, error) {
 	d, err := a.deployment()
@@ -324,7 +322,7 @@ func (a *App) GetSettings() (Settings, error) {
 		return Settings{}, err
 	}
 	s := Settings{DataPaths: d.DataPaths, Excludes: d.Excludes, VersionKey: d.VersionKey, StorageDir: d.StorageDir}
-	if _, err := a.store.GetConfig(context.Background(), retentionKey(d), &s.Retention); err != nil {
+	if _, err := a.store.GetConfig(context.Background(), backup.PolicyKey(d), &s.Retention); err != nil {
 		return s, err
 	}
 	return s, nil
@@ -345,7 +343,7 @@ func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if s.Retention.KeepLast < 0 || s.Retention.KeepDays < 0 {
 		return Settings{}, errors.New("retention values cannot be negative")
 	}
-	if err := a.store.SetConfig(ctx, retentionKey(d), s.Retention); err != nil {
+	if err := a.store.SetConfig(ctx, backup.PolicyKey(d), s.Retention); err != nil {
 		return Settings{}, err
 	}
 	return a.GetSettings()

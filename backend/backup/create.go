@@ -58,7 +58,20 @@ func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRe
 		return CreateResult{Warnings: []string{}}, err
 	}
 	defer lock.Release()
-	return m.CreateLocked(ctx, dep, Source{}, req, report)
+	res, err := m.CreateLocked(ctx, dep, Source{}, req, report)
+	if err != nil {
+		return res, err
+	}
+	// Retention runs after each backup when a policy is saved.
+	if pol, perr := m.SavedPolicy(ctx, dep); perr == nil && (pol.KeepLast > 0 || pol.KeepDays > 0) {
+		pr, perr := m.pruneLocked(ctx, dep, pol, false)
+		if perr != nil {
+			res.Warnings = append(res.Warnings, "retention did not finish: "+perr.Error())
+		} else if len(pr.Removed) > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("retention removed %d older backup(s), %s", len(pr.Removed), HumanBytes(pr.Bytes)))
+		}
+	}
+	return res, nil
 }
 
 // CreateLocked is Create for a caller that already holds the deployment's

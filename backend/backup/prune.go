@@ -41,6 +41,11 @@ func (m *Manager) Prune(ctx context.Context, dep store.Deployment, pol Policy, d
 		return res, err
 	}
 	defer lock.Release()
+	return m.pruneLocked(ctx, dep, pol, dryRun)
+}
+
+func (m *Manager) pruneLocked(ctx context.Context, dep store.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
+	res := PruneResult{DryRun: dryRun, Removed: []Record{}, Kept: []Record{}}
 	recs, err := m.List(ctx, dep)
 	if err != nil {
 		return res, err
@@ -80,4 +85,14 @@ func (m *Manager) Prune(ctx context.Context, dep store.Deployment, pol Policy, d
 		}
 	}
 	return res, nil
+}
+
+// PolicyKey is the app_config key of a deployment's retention policy.
+func PolicyKey(dep store.Deployment) string { return "retention." + itoa(dep.ID) }
+
+// SavedPolicy returns the deployment's retention policy (zero: none).
+func (m *Manager) SavedPolicy(ctx context.Context, dep store.Deployment) (Policy, error) {
+	var p Policy
+	_, err := m.Store.GetConfig(ctx, PolicyKey(dep), &p)
+	return p, err
 }

@@ -201,3 +201,38 @@ func TestStorageMove(t *testing.T) {
 	// Running it again is harmless.
 	ok(t, state, "--project", proj, "storage", "move", dst)
 }
+
+func TestPruneKeepsNewestPreUpgrade(t *testing.T) {
+	if os.Getenv("DOCKER_HOST") == "" {
+		if os.Getenv("REWIND_REQUIRE_DOCKER") == "1" {
+			t.Fatal("REWIND_REQUIRE_DOCKER=1 but DOCKER_HOST is not set")
+		}
+		t.Skip("a pre-upgrade backup stops the services: it needs a Docker engine (DOCKER_HOST)")
+	}
+	state, proj := t.TempDir(), project(t)
+	ok(t, state, "init", "--project", proj)
+	ok(t, state, "--project", proj, "backup", "create", "--type", "pre-upgrade")
+	for i := 0; i < 3; i++ {
+		ok(t, state, "--project", proj, "backup", "create")
+	}
+	dry := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "prune", "--keep-last", "1", "--dry-run").stdout)
+	if n := len(dry["removed"].([]any)); n != 2 {
+		t.Fatalf("dry run would remove %d, want 2 (keep the newest and the pre-upgrade): %v", n, dry)
+	}
+	if list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout); len(list) != 4 {
+		t.Fatalf("a dry run deleted something: %d left", len(list))
+	}
+	r := rewind(t, state, "--project", proj, "backup", "prune", "--keep-last", "1")
+	if r.code == 0 || !strings.Contains(r.stderr, "--yes") {
+		t.Errorf("prune without --yes: exit %d %q", r.code, r.stderr)
+	}
+	ok(t, state, "--project", proj, "backup", "prune", "--keep-last", "1", "--yes")
+	list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout)
+	types := []string{}
+	for _, r := range list {
+		types = append(types, r["type"].(string))
+	}
+	if !slices.Equal(types, []string{"manual", "pre-upgrade"}) {
+		t.Errorf("after prune: %v, want the newest manual and the pre-upgrade", types)
+	}
+}

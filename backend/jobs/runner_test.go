@@ -47,7 +47,9 @@ func TestFinalEventAlwaysSentWithIncreasingSeq(t *testing.T) {
 		code  string
 	}{
 		{"success", func(ctx context.Context, r progress.Report, _ func(string)) (any, error) { return 42, nil }, view.JobSucceeded, ""},
-		{"failure", func(ctx context.Context, r progress.Report, _ func(string)) (any, error) { return nil, errors.New("boom") }, view.JobFailed, view.CodeInternal},
+		{"failure", func(ctx context.Context, r progress.Report, _ func(string)) (any, error) {
+			return nil, errors.New("boom")
+		}, view.JobFailed, view.CodeInternal},
 		{"panic", func(ctx context.Context, r progress.Report, _ func(string)) (any, error) { panic("bad") }, view.JobFailed, view.CodeInternal},
 	}
 	for _, c := range cases {

@@ -17,10 +17,10 @@ import (
 const (
 	phaseStaging   = "staging"   // extracting into the staging directory
 	phaseStopped   = "stopped"   // containers stopped (policies set to no)
-	phaseSwapping  = "swapping"   // carrying and swapping entries
-	phaseStarting  = "starting"   // swapped; starting and health-checking
-	phaseUndoing   = "undoing"    // a failure is being undone
-	phaseCommitted = "committed"  // the restore succeeded; the old entries are in the staging dir
+	phaseSwapping  = "swapping"  // carrying and swapping entries
+	phaseStarting  = "starting"  // swapped; starting and health-checking
+	phaseUndoing   = "undoing"   // a failure is being undone
+	phaseCommitted = "committed" // the restore succeeded; the old entries are in the staging dir
 )
 
 // facts is the restore's journal: written (to the operations row and to a

@@ -187,4 +187,3 @@ func preview(ctx context.Context, dep store.Deployment, sc scope, entries []arch
 	p.DiscardsData = lostData
 	return nil
 }
-

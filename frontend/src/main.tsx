@@ -4,6 +4,7 @@ import './styles/base.css'
 import './styles/layout.css'
 import './styles/progress.css'
 import './styles/dialog.css'
+import './styles/views.css'
 import App from './App'
 
 const container = document.getElementById('root')

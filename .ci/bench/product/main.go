@@ -153,8 +153,10 @@ func runBench(c config) (ok bool, err error) {
 	ok = b.report(os.Stdout, c.scale)
 	if c.lib {
 		fmt.Println("\nlibrary level (./.ci/bench/archive, same corpus):")
-		if err := command("go", "run", "./.ci/bench/archive", "-dir", c.project, "-runs", fmt.Sprint(c.runs), "-tmp", b.out); err != nil {
-			return ok, err
+		lib := exec.Command("go", "run", "./.ci/bench/archive", "-dir", c.project, "-runs", fmt.Sprint(c.runs), "-tmp", b.out)
+		lib.Stdout, lib.Stderr = os.Stdout, os.Stderr
+		if err := lib.Run(); err != nil {
+			return ok, fmt.Errorf("library bench: %w", err)
 		}
 	}
 	return ok, nil
