@@ -207,6 +207,14 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 			return res, fmt.Errorf("stop services: %w", serr)
 		}
 		res.Warnings = append(res.Warnings, stopRep.Warnings()...)
+		// Services write while they shut down (logs, a database's last
+		// checkpoint): scan again now that nothing runs.
+		if plan, err = archive.Scan(ctx, root, excludes); err != nil {
+			return res, fmt.Errorf("scan %s: %w", root, err)
+		}
+		if err = archive.CheckNames(plan.Entries); err != nil {
+			return res, err
+		}
 	}
 
 	// B4–B5: write the partial, hashing while writing; sync; close.

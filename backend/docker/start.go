@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -77,9 +78,21 @@ func (e *Engine) setPolicy(ctx context.Context, c ContainerState, p RestartPolic
 	if mode != container.RestartPolicyOnFailure {
 		retries = 0 // the engine rejects a count with other modes
 	}
-	_, err := e.cli.ContainerUpdate(ctx, c.ID, container.UpdateConfig{
-		RestartPolicy: container.RestartPolicy{Name: mode, MaximumRetryCount: retries},
-	})
+	update := container.UpdateConfig{RestartPolicy: container.RestartPolicy{Name: mode, MaximumRetryCount: retries}}
+	var err error
+	// A crash-looping container can be between two runs when the update
+	// arrives; the engine then answers "container not running". Try again.
+	for attempt := 0; attempt < 10; attempt++ {
+		_, err = e.cli.ContainerUpdate(ctx, c.ID, update)
+		if err == nil || cerrdefs.IsNotFound(err) || !strings.Contains(err.Error(), "not running") {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
 	if cerrdefs.IsNotFound(err) {
 		return ErrContainerGone
 	}

@@ -134,7 +134,7 @@ func runBench(c config) (ok bool, err error) {
 	if b.corpus, err = walk(c.project, true); err != nil {
 		return false, err
 	}
-	if err := checkRoom(c.work, 5*b.corpus.bytes); err != nil {
+	if err := checkRoom(c.work, int64(5+c.runs)*b.corpus.bytes); err != nil {
 		return false, err
 	}
 	if err := b.rounds("backup", b.backupSteps()); err != nil {
@@ -147,7 +147,11 @@ func runBench(c config) (ok bool, err error) {
 	if err := b.warmBackups(); err != nil {
 		return false, err
 	}
-	if err := b.rounds("restore", b.restoreSteps()); err != nil {
+	err = b.rounds("restore", b.restoreSteps())
+	if rerr := removeAll(b.extracted...); err == nil {
+		err = rerr
+	}
+	if err != nil {
 		return false, err
 	}
 	ok = b.report(os.Stdout, c.scale)
@@ -189,7 +193,7 @@ func command(name string, args ...string) error {
 }
 
 // checkRoom fails early when the work directory's file system has less than
-// need bytes free: archives, an extraction and Rewind's staging coexist.
+// need bytes free: archives, the tar extractions and Rewind's staging coexist.
 func checkRoom(dir string, need int64) error {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {

@@ -13,6 +13,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -169,5 +170,56 @@ func BenchmarkBackupSteps(b *testing.B) {
 			b.ReportMetric(float64(sync)/n, "fsync-ms/op")
 			b.ReportMetric(float64(verify)/n, "verify-ms/op")
 		})
+	}
+}
+
+// BenchmarkExtractWorkers extracts a Rewind archive of the corpus durably
+// (Sync, as a restore's stage does) with one and with two writer goroutines.
+func BenchmarkExtractWorkers(b *testing.B) {
+	p := setupInproc(b)
+	for _, comp := range []archive.Compression{archive.Gzip, archive.Zstd} {
+		plan, err := archive.Scan(b.Context(), p.dep.Path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		arc := filepath.Join(b.TempDir(), "a")
+		f, err := os.Create(arc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := archive.Write(b.Context(), f, p.dep.Path, plan, archive.Manifest{Deployment: "bench"},
+			archive.WriteOptions{Compression: comp}); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		// The trees are removed at the end: extracting right after a large
+		// removal is slow on some file systems (PERF.md).
+		var made []string
+		b.Cleanup(func() { removeAll(made...) })
+		for _, workers := range []int{0, 2} {
+			b.Run(fmt.Sprintf("%s/workers=%d", comp, workers), func(b *testing.B) {
+				b.SetBytes(p.corpus.bytes)
+				for range b.N {
+					b.StopTimer()
+					into, err := os.MkdirTemp(filepath.Dir(arc), "x")
+					if err != nil {
+						b.Fatal(err)
+					}
+					in, err := os.Open(arc)
+					if err != nil {
+						b.Fatal(err)
+					}
+					syscall.Sync()
+					b.StartTimer()
+					_, err = archive.Extract(b.Context(), in, into, archive.ExtractOptions{Sync: true, Workers: workers})
+					b.StopTimer()
+					in.Close()
+					if err != nil {
+						b.Fatal(err)
+					}
+					made = append(made, into)
+				}
+			})
+		}
 	}
 }

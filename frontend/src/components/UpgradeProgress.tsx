@@ -115,7 +115,7 @@ export function UpgradeProgress({ job, healthWindowSeconds, onCancel, canceling 
             })}
           </span>
         ) : (
-          <span className="muted">{rollingBack.current ? t('upgrade.rollingBackHint') : t('upgrade.waitHint')}</span>
+          <span className="muted">{rollingBack.current ? t('upgrade.rollingBackHint') : '\u00a0'}</span>
         )}
       </p>
       <p className="job-message" aria-live="polite">

@@ -59,7 +59,6 @@ export const enViews = {
   'upgrade.steps': 'Upgrade steps',
   'upgrade.healthLeft': 'Health window: {left} left of {window}',
   'upgrade.bytes': '{done} of {total} · {rate} · {eta} left',
-  'upgrade.waitHint': 'Working…',
   'upgrade.rollingBackHint': 'Putting the previous version back: files, data and images.',
 
   'upgradeStep.check': 'Check',
@@ -99,7 +98,7 @@ export const enViews = {
   'outcome.rolledBackLead': 'Version {from} runs again with its files, data and images.',
   'outcome.rollbackFailed': 'Rollback failed, needs attention',
   'outcome.rollbackFailedLead':
-    'The service is not healthy after rolling back to {from}. Check the containers below, then try the rollback again or restore backup #{backup} from the Backups tab.',
+    'The service is not healthy after rolling back to {from}. Check the containers, then try the rollback again or restore backup #{backup} from the Backups tab.',
   'outcome.failedInPlace': 'Upgrade to {to} failed and was not rolled back',
   'outcome.failedInPlaceLead': 'Version {to} is still in place. Roll back to return to {from}.',
   'outcome.failedUnchanged': 'Upgrade to {to} failed',
@@ -126,6 +125,8 @@ export const enViews = {
   'outcome.backup': 'Pre-upgrade backup',
 
   'rollback.offer': 'Upgrade #{id} ({from} → {to}) can be rolled back.',
+  'rollback.offerRetry': 'The rollback of upgrade #{id} ({from} → {to}) can be tried again.',
+  'rollback.retry': 'Try the rollback again',
   'rollback.offerLabel': 'Rollback',
   'rollback.button': 'Roll back to {from}',
   'rollback.titleLoading': 'Roll back the upgrade?',

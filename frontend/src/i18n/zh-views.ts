@@ -62,7 +62,6 @@ export const zhViews: Record<Exclude<ViewKey, SingularKey>, string> & Partial<Re
   'upgrade.steps': '升级步骤',
   'upgrade.healthLeft': '健康观察期：剩余 {left}，共 {window}',
   'upgrade.bytes': '{done} / {total} · {rate} · 剩余 {eta}',
-  'upgrade.waitHint': '正在处理…',
   'upgrade.rollingBackHint': '正在恢复之前的版本：文件、数据和镜像。',
 
   'upgradeStep.check': '检查',
@@ -100,7 +99,7 @@ export const zhViews: Record<Exclude<ViewKey, SingularKey>, string> & Partial<Re
   'outcome.rolledBack': '升级到 {to} 已回滚：服务健康',
   'outcome.rolledBackLead': '版本 {from} 已重新运行，其文件、数据和镜像均已恢复。',
   'outcome.rollbackFailed': '回滚失败，需要处理',
-  'outcome.rollbackFailedLead': '回滚到 {from} 后服务不健康。请检查下面列出的容器，然后重试回滚，或在“备份”页恢复备份 #{backup}。',
+  'outcome.rollbackFailedLead': '回滚到 {from} 后服务不健康。请检查容器，然后重试回滚，或在“备份”页恢复备份 #{backup}。',
   'outcome.failedInPlace': '升级到 {to} 失败，且未回滚',
   'outcome.failedInPlaceLead': '版本 {to} 仍在使用。回滚即可回到 {from}。',
   'outcome.failedUnchanged': '升级到 {to} 失败',
@@ -127,6 +126,8 @@ export const zhViews: Record<Exclude<ViewKey, SingularKey>, string> & Partial<Re
   'outcome.backup': '升级前备份',
 
   'rollback.offer': '升级 #{id}（{from} → {to}）可以回滚。',
+  'rollback.offerRetry': '升级 #{id}（{from} → {to}）的回滚可以重试。',
+  'rollback.retry': '重试回滚',
   'rollback.offerLabel': '回滚',
   'rollback.button': '回滚到 {from}',
   'rollback.titleLoading': '回滚升级？',

@@ -199,7 +199,7 @@ describe('UpgradeView', () => {
     expect(alert).toHaveTextContent('restore backup #12 from the Backups tab')
     const panel = screen.getByRole('region', { name: 'Rollback failed, needs attention' })
     expect(panel).toHaveTextContent('rollback failed, needs attention: web unhealthy')
-    expect(await within(panel).findByRole('button', { name: 'Roll back to 1.2.0' })).toBeEnabled()
+    expect(await within(panel).findByRole('button', { name: 'Try the rollback again' })).toBeEnabled()
   })
 
   it('rolls back a failed, not rolled back upgrade in one click and one confirmation', async () => {

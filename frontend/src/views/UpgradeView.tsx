@@ -6,7 +6,7 @@ import { RollbackDialog } from '../components/RollbackDialog'
 import { UpgradeOutcome } from '../components/UpgradeOutcome'
 import { describeJob, describeUpgrade } from '../components/upgradeOutcome'
 import { UpgradeProgress } from '../components/UpgradeProgress'
-import { useI18n } from '../i18n'
+import { useI18n, type Vars } from '../i18n'
 
 export interface UpgradeViewProps {
   status: Status | null
@@ -118,11 +118,13 @@ export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel
     setHiddenUpgrade(last?.id ?? null)
   }
   const plan = offer.state === 'ready' && !running ? offer.plan : null
+  const retry = plan?.status === 'rollback_failed'
+  const offerVars: Vars = plan ? { id: plan.upgradeId, from: plan.fromVersion || t('common.unknown'), to: plan.toVersion } : {}
   const offerButton = plan && (
     <div className={`rollback-offer ${plan.status === 'succeeded' ? '' : 'urgent'}`}>
-      <p>{t('rollback.offer', { id: plan.upgradeId, from: plan.fromVersion || t('common.unknown'), to: plan.toVersion })}</p>
+      <p>{t(retry ? 'rollback.offerRetry' : 'rollback.offer', offerVars)}</p>
       <button type="button" className="button danger" disabled={busy} onClick={() => setConfirmId(plan.upgradeId)}>
-        {t('rollback.button', { from: plan.fromVersion || t('common.unknown') })}
+        {t(retry ? 'rollback.retry' : 'rollback.button', offerVars)}
       </button>
     </div>
   )
