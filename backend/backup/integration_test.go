@@ -1,0 +1,91 @@
+//go:build integration
+
+package backup_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"rewind/backend/backup"
+	"rewind/backend/compose"
+	"rewind/backend/deployment"
+	"rewind/backend/docker"
+	"rewind/backend/store"
+)
+
+// A backup with the services stopped: the containers that ran are stopped
+// during the archive (they write to their data as they shut down, which
+// must not fail the backup) and run again afterwards, healthy.
+func TestBackupWithStoppedServices(t *testing.T) {
+	if os.Getenv("DOCKER_HOST") == "" {
+		if os.Getenv("REWIND_REQUIRE_DOCKER") == "1" {
+			t.Fatal("REWIND_REQUIRE_DOCKER=1 but DOCKER_HOST is not set: the engine start failed")
+		}
+		t.Skip("DOCKER_HOST not set")
+	}
+	ctx := context.Background()
+	e, err := docker.New(ctx, docker.WithSettleWindow(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	project := fmt.Sprintf("rwbackup%d", time.Now().UnixNano()%1e9)
+	root := filepath.Join(t.TempDir(), project)
+	os.MkdirAll(filepath.Join(root, "data"), 0o755)
+	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte(`services:
+  web:
+    image: rewind-svc:1
+    network_mode: none
+    restart: always
+    volumes: ["./data:/data"]
+`), 0o644)
+	cli, err := compose.CLI(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Up(ctx, root, project, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Run(context.Background(), root, project, nil, "down", "-t", "1") })
+	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := backup.New(st, t.TempDir(), func(context.Context) (backup.Engine, error) { return e, nil })
+	m.StartTimeout = time.Minute
+	res, err := m.Create(ctx, dep, backup.CreateRequest{StopServices: true}, nil)
+	if err != nil {
+		t.Fatalf("backup with stopped services: %v", err)
+	}
+	log, _ := os.ReadFile(filepath.Join(root, "data", "log.txt"))
+	if !strings.Contains(string(log), "stop") {
+		t.Errorf("the service was not stopped during the backup; its log: %q", log)
+	}
+	det, err := m.Show(ctx, dep, res.Record.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(det.Manifest.Services) != 1 || det.Manifest.Services[0].ImageID == "" {
+		t.Errorf("manifest services: %+v, want web with its image ID", det.Manifest.Services)
+	}
+	cs, err := e.ProjectContainers(ctx, project)
+	if err != nil || len(cs) != 1 || !cs[0].Running || cs[0].RestartPolicy.Name != "always" {
+		t.Fatalf("after the backup: %+v %v, want web running with restart always", cs, err)
+	}
+	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
+		t.Errorf("not healthy after the backup: %v", err)
+	}
+}
