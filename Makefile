@@ -31,8 +31,11 @@ test-go:
 test-frontend:
 	cd frontend && npm run typecheck && npm test
 
-bench: setup-test
-	bash .ci/bench
+bench: setup
+	bash .ci/bench/run
+
+e2e: setup-test
+	bash .ci/e2e
 
 clean:
 	rm -rf build/bin build/e2e

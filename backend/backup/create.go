@@ -269,7 +269,24 @@ func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.P
 	}
 	defer f.Close()
 	crashpoint.Hit("backup.B4")
-	wres, err := archive.Write(ctx, f, root, plan, man, archive.WriteOptions{
+	// B6, first half: the compressed stream is decoded to the end and checked
+	// against its index while it is written, on the spare core, instead of
+	// in a second pass over the file afterwards.
+	var out io.Writer = f
+	var verified chan verifyOutcome
+	var pw *io.PipeWriter
+	if m.VerifyAfterWrite {
+		var pr *io.PipeReader
+		pr, pw = io.Pipe()
+		verified = make(chan verifyOutcome, 1)
+		go func() {
+			vr, err := archive.Verify(ctx, pr, nil)
+			pr.CloseWithError(errors.Join(err, errVerifyStopped)) // unblocks the writer if verify stopped early
+			verified <- verifyOutcome{vr, err}
+		}()
+		out = io.MultiWriter(f, pw)
+	}
+	wres, err := archive.Write(ctx, out, root, plan, man, archive.WriteOptions{
 		Compression: comp,
 		Report: func(p archive.Progress) {
 			report(progress.Progress{Phase: progress.Archiving, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
@@ -279,6 +296,16 @@ func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.P
 			}
 		},
 	})
+	if pw != nil {
+		pw.CloseWithError(err) // nil: the verifier sees the end of the stream
+		v := <-verified
+		if err == nil && v.err != nil {
+			return wres, fmt.Errorf("verify written archive: %w", v.err)
+		}
+		if err == nil && v.res.SHA256 != wres.SHA256 {
+			return wres, fmt.Errorf("verify written archive: %w (wrote %s, decoded %s)", ErrChecksum, wres.SHA256, v.res.SHA256)
+		}
+	}
 	if err != nil {
 		return wres, writeError(partial, err)
 	}
@@ -291,6 +318,13 @@ func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.P
 	return wres, nil
 }
 
+type verifyOutcome struct {
+	res archive.VerifyResult
+	err error
+}
+
+var errVerifyStopped = errors.New("verification stopped")
+
 func writeError(path string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -301,28 +335,14 @@ func writeError(path string, err error) error {
 	return fmt.Errorf("write archive: %w", err)
 }
 
-// checkWritten re-reads the published bytes: their SHA-256 must equal the
-// hash computed while writing, and with VerifyAfterWrite the archive must
-// decode to the end and match its index.
+// checkWritten re-reads the written file (B6, second half): its SHA-256
+// must equal the hash of the stream that was written and decoded.
 func (m *Manager) checkWritten(ctx context.Context, path string, w archive.WriteResult, report progress.Report) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if m.VerifyAfterWrite {
-		vr, err := archive.Verify(ctx, f, func(p archive.Progress) {
-			report(progress.Progress{Phase: progress.Verifying, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
-				FilesDone: p.FilesDone, FilesTotal: p.FilesTotal})
-		})
-		if err != nil {
-			return fmt.Errorf("verify written archive: %w", err)
-		}
-		if vr.SHA256 != w.SHA256 {
-			return fmt.Errorf("verify written archive: %w (wrote %s, read %s)", ErrChecksum, w.SHA256, vr.SHA256)
-		}
-		return nil
-	}
 	h := sha256.New()
 	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
 		return fmt.Errorf("re-read archive: %w", err)

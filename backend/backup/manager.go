@@ -67,9 +67,10 @@ type Manager struct {
 	StopTimeout time.Duration
 	// StartTimeout bounds the wait for restarted containers to run and be healthy.
 	StartTimeout time.Duration
-	// VerifyAfterWrite decodes the whole archive after writing it, in addition
-	// to re-hashing the file. Re-hashing alone proves the bytes on disk are the
-	// bytes written; decoding also proves the archive is readable.
+	// VerifyAfterWrite decodes the whole archive while it is written and
+	// checks it against its index, in addition to re-hashing the file after
+	// fsync. Re-hashing alone proves the bytes on disk are the bytes written;
+	// decoding also proves the archive is readable to the end.
 	VerifyAfterWrite bool
 }
 

@@ -5,6 +5,8 @@ import './styles/layout.css'
 import './styles/progress.css'
 import './styles/dialog.css'
 import './styles/views.css'
+import './styles/upgrade.css'
+import './styles/activity-settings.css'
 import App from './App'
 
 const container = document.getElementById('root')

@@ -86,6 +86,12 @@ export function checkStream(checks, label, snaps, wantState, minSnapshots = 3) {
   checks.ok(`${label}: exactly one final snapshot, and it is the last`, finals.length === 1 && finals[0] === snaps[snaps.length - 1], `${finals.length} finals`)
   const last = snaps[snaps.length - 1]
   checks.equal(`${label}: final state`, last?.state, wantState)
+  if (wantState === 'succeeded') {
+    // The success state shows job.message: a finished job must not keep saying what it
+    // was doing ("scanning files").
+    const said = new Set(snaps.filter((s) => s.state === 'running').map((s) => s.message).filter(Boolean))
+    checks.ok(`${label}: the success message is not a leftover progress message (${JSON.stringify(last?.message)})`, !said.has(last?.message))
+  }
   const phases = [...new Set(snaps.map((s) => s.phase))]
   console.log(`        phases seen: ${phases.join(' → ')}`)
   return { last, phases }

@@ -1,16 +1,19 @@
-// The app's own dictionaries, read from src/i18n/{en,zh}.ts, so the driver finds
+// The app's own dictionaries, read from src/i18n/{en,zh}*.ts, so the driver finds
 // controls by the text a user sees in either language and stays in step with
 // the UI's wording.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const entry = /'([\w.]+)':\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g
 
+// Each language may be split over several files: en.ts, en-views.ts, …
 function load(lang) {
-  const src = readFileSync(new URL(`../../src/i18n/${lang}.ts`, import.meta.url), 'utf8')
+  const dir = new URL('../../src/i18n/', import.meta.url)
+  const files = readdirSync(dir).filter((f) => new RegExp(`^${lang}(-[\\w-]+)?\\.ts$`).test(f))
   const dict = {}
-  for (const m of src.matchAll(entry)) {
-    const raw = m[2] ?? m[3]
-    dict[m[1]] = raw.replace(/\\(.)/g, '$1')
+  for (const f of files) {
+    for (const m of readFileSync(new URL(f, dir), 'utf8').matchAll(entry)) {
+      dict[m[1]] = (m[2] ?? m[3]).replace(/\\(.)/g, '$1')
+    }
   }
   return dict
 }

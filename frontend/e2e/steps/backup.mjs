@@ -1,7 +1,7 @@
 // Creating a backup from the UI and watching its progress events.
 import { existsSync, statSync } from 'node:fs'
 import { checkStream } from '../lib/events.mjs'
-import { captureRunning } from './progress.mjs'
+import { captureRunning, jobRunning } from './progress.mjs'
 
 export async function createBackup(ctx) {
   const { page, checks, events, t } = ctx
@@ -14,7 +14,7 @@ export async function createBackup(ctx) {
   await dialog.getByRole('button', { name: t('create.start'), exact: true }).click()
 
   const first = await events.firstOfKind('backup', mark)
-  await captureRunning(ctx, first.id, 'progress-backup-en')
+  if (await captureRunning(ctx, first.id, 'progress-backup-en', jobRunning(page))) ctx.runningShot ??= 'progress-backup-en'
   const last = await events.final(first.id, 180_000)
   await dialog.waitFor({ state: 'detached', timeout: 5_000 })
   const { phases } = checkStream(checks, 'backup job', events.of(first.id), 'succeeded')

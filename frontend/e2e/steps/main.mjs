@@ -33,9 +33,9 @@ export async function setLanguage(ctx, lang) {
   const before = ctx.lang
   await page.getByLabel(ctx.t('header.language')).selectOption(lang)
   ctx.lang = lang
-  await page.getByRole('heading', { name: ctx.t('main.backups'), exact: true }).waitFor({ timeout: 10_000 })
+  await page.getByLabel(ctx.t('header.language')).waitFor({ timeout: 10_000 })
   const htmlLang = await page.evaluate(() => document.documentElement.lang)
-  checks.ok(`language ${before} → ${lang}: headings and <html lang=${htmlLang}> follow`, htmlLang.startsWith(lang), htmlLang)
+  checks.ok(`language ${before} → ${lang}: labels and <html lang=${htmlLang}> follow`, htmlLang.startsWith(lang), htmlLang)
 }
 
 /** dismissFinished hides finished jobs so the next screenshot shows the table. */
@@ -44,4 +44,10 @@ export async function dismissFinished(ctx) {
   for (let n = await buttons.count(); n > 0; n = await buttons.count()) {
     await buttons.first().click()
   }
+}
+
+/** showTab opens one of the views through the header's tabs. */
+export async function showTab(ctx, key) {
+  await ctx.page.getByRole('tab', { name: ctx.t(key), exact: true }).click()
+  return ctx.page.getByRole('tabpanel', { name: ctx.t(key) })
 }

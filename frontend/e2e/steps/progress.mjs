@@ -1,28 +1,26 @@
 // Screenshots of a job while it runs.
 
 /**
- * captureRunning takes a screenshot of the progress panel while the job still
- * runs, once per run (ctx.runningShot). A job that ends before the picture is
- * taken leaves the chance to the next one.
+ * captureRunning waits until the job reaches a snapshot that pred accepts (default:
+ * bytes moving), then takes a screenshot while the UI still shows it running
+ * (shown: a locator that is visible only while it runs). Returns whether the
+ * picture shows the running job; a job that ends first returns false.
  */
-export async function captureRunning(ctx, jobId, name) {
-  if (ctx.runningShot) return
-  const { page, events } = ctx
-  const running = page.locator('.job.job-running')
+export async function captureRunning(ctx, jobId, name, shown, pred = (e) => e.bytesDone > 0) {
+  const { events } = ctx
   try {
-    await running.first().waitFor({ timeout: 5_000 })
-    // wait for a phase that moves bytes, so the bar shows something
-    await events.waitFor((e) => e.id === jobId && (e.bytesDone > 0 || e.state !== 'running'), 20_000, 'progress')
+    await shown.first().waitFor({ timeout: 10_000 })
+    await events.waitFor((e) => e.id === jobId && (pred(e) || e.state !== 'running'), 60_000, `${jobId} to make progress`)
   } catch {
-    return
+    return false
   }
-  const before = events.of(jobId).at(-1)
-  if (before?.state !== 'running') return
+  if (events.of(jobId).at(-1)?.state !== 'running') return false
   await ctx.shot(name)
-  const shown = await running.count()
   const after = events.of(jobId).at(-1)
-  if (shown > 0 && after?.state === 'running') {
-    ctx.runningShot = name
-    console.log(`        screenshot ${name} shows ${after.title} in phase ${after.phase}`)
-  }
+  if ((await shown.count()) === 0 || after?.state !== 'running') return false
+  console.log(`        screenshot ${name} shows ${after.title} in phase ${after.phase}`)
+  return true
 }
+
+/** jobRunning is the progress panel's row of a running job. */
+export const jobRunning = (page) => page.locator('.job.job-running')

@@ -1,7 +1,7 @@
 // The backup selection dialog and a full restore, checked on disk.
 import { writeFileSync } from 'node:fs'
 import { checkStream } from '../lib/events.mjs'
-import { captureRunning } from './progress.mjs'
+import { captureRunning, jobRunning } from './progress.mjs'
 
 export const changedNotes = 'changed after the backup: must be rolled back by a full restore\n'
 export const originalNotes = 'original notes, written before the first backup\n'
@@ -74,7 +74,7 @@ export async function restoreFull(ctx) {
   await restoreButton.click()
   const first = await events.firstOfKind('restore', mark)
   await dialog.waitFor({ state: 'detached', timeout: 10_000 })
-  await captureRunning(ctx, first.id, 'progress-restore-en')
+  if (!ctx.runningShot && (await captureRunning(ctx, first.id, 'progress-restore-en', jobRunning(page)))) ctx.runningShot = 'progress-restore-en'
   const last = await events.final(first.id, 240_000)
   const { phases } = checkStream(checks, 'restore job', events.of(first.id), 'succeeded')
   for (const p of ['extracting', 'swapping', 'starting']) checks.ok(`restore job: phase ${p} reported`, phases.includes(p), phases.join(','))
@@ -83,7 +83,7 @@ export async function restoreFull(ctx) {
   const row = page.locator('.job').filter({ hasText: last.title })
   await row.locator('.badge', { hasText: t('jobState.succeeded') }).waitFor({ timeout: 10_000 })
   const message = ((await row.locator('.job-message').textContent()) ?? '').trim()
-  checks.ok(`progress panel: the restore shows ${t('jobState.succeeded')} with "${message}"`, message.length > 0)
+  checks.ok(`progress panel: the restore shows ${t('jobState.succeeded')} and says "${message}"`, message.length > 0)
   await page.locator('.pill', { hasText: t('backupType.preRestore') }).first().waitFor({ timeout: 10_000 })
   checks.ok('backups table: the replaced files are kept as a pre-restore backup', true)
   await ctx.shot('restore-done-en')
