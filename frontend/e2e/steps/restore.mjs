@@ -33,7 +33,7 @@ async function choose(ctx, dialog, id, mode) {
   await dialog.getByRole('heading', { name: t('preview.title'), exact: true }).waitFor({ timeout: 30_000 })
 }
 
-/** previewOnly opens the dialog, fills it in the current language, takes a picture and cancels. */
+/** restoreDialogPicture opens the dialog, fills it in the current language, takes a picture and cancels. */
 export async function restoreDialogPicture(ctx, name) {
   const { page, checks, t } = ctx
   const dialog = await openDialog(ctx)
