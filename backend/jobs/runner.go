@@ -95,10 +95,10 @@ func (r *Runner) progress(id string, p progress.Progress) {
 	phaseChanged := string(p.Phase) != j.snap.Phase && p.Phase != ""
 	if phaseChanged {
 		j.snap.Phase = string(p.Phase)
+		j.snap.Message = p.Message // a new phase never shows the old phase's message
 		j.rateAt, j.rateByte = now, p.BytesDone
 		j.snap.Rate, j.snap.ETASeconds = 0, -1
-	}
-	if p.Message != "" {
+	} else if p.Message != "" {
 		j.snap.Message = p.Message
 	}
 	j.snap.BytesDone, j.snap.BytesTotal = p.BytesDone, p.BytesTotal

@@ -79,6 +79,7 @@ func TestThrottleKeepsPhaseChanges(t *testing.T) {
 	rec := newRecorder()
 	run := New(rec.emit)
 	run.Start("backup", "test", true, func(ctx context.Context, r progress.Report, _ func(string)) (any, error) {
+		r(progress.Progress{Phase: progress.Preparing, Message: "scanning"})
 		for i := 0; i < 10000; i++ {
 			r(progress.Progress{Phase: progress.Archiving, BytesDone: int64(i), BytesTotal: 10000})
 		}
@@ -88,6 +89,11 @@ func TestThrottleKeepsPhaseChanges(t *testing.T) {
 	rec.wait(t)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
+	for _, s := range rec.snaps {
+		if s.Phase == string(progress.Archiving) && s.Message == "scanning" {
+			t.Errorf("the archiving phase shows the preparing phase's message: %+v", s)
+		}
+	}
 	if n := len(rec.snaps); n > 50 {
 		t.Errorf("%d snapshots for 10000 reports: not throttled", n)
 	}
