@@ -147,6 +147,8 @@ func (r *Runner) finish(id string, res any, err error) {
 	case err == nil:
 		j.snap.State = view.JobSucceeded
 		j.snap.Phase = string(progress.Done)
+		j.snap.Message = ""
+		j.snap.BytesDone, j.snap.FilesDone = j.snap.BytesTotal, j.snap.FilesTotal
 	case errors.Is(err, context.Canceled):
 		j.snap.State = view.JobCanceled
 		ve := view.FromError(err)
