@@ -234,7 +234,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 
 	// B6: read the file back: the bytes on disk must be the bytes written.
 	report(progress.Progress{Phase: progress.Verifying, BytesTotal: wres.Size})
-	if err = m.checkWritten(ctx, facts.Partial, wres, report); err != nil {
+	if err = m.checkWritten(ctx, facts.Partial, wres); err != nil {
 		return res, err
 	}
 	crashpoint.Hit("backup.B6")
@@ -337,7 +337,7 @@ func writeError(path string, err error) error {
 
 // checkWritten re-reads the written file (B6, second half): its SHA-256
 // must equal the hash of the stream that was written and decoded.
-func (m *Manager) checkWritten(ctx context.Context, path string, w archive.WriteResult, report progress.Report) error {
+func (m *Manager) checkWritten(ctx context.Context, path string, w archive.WriteResult) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err

@@ -15,8 +15,3 @@ func ConnectDocker(ctx context.Context) (backup.Engine, error) {
 	}
 	return eng, nil
 }
-
-// DockerStatusOf reports whether the engine answers and the project's containers.
-func DockerStatusOf(ctx context.Context, project string) (DockerStatus, []docker.Container) {
-	return dockerStatus(ctx, project)
-}

@@ -80,7 +80,7 @@ func (e *env) statusCommand() *cobra.Command {
 				return err
 			}
 			s := Status{Deployment: d, Version: deployment.Version(d), Services: []docker.Container{}}
-			s.Docker, s.Services = dockerStatus(ctx, d.ComposeProject)
+			s.Docker, s.Services = DockerStatusOf(ctx, d.ComposeProject)
 			recs, err := e.backups.List(ctx, d)
 			if err != nil {
 				return err
@@ -130,7 +130,8 @@ func (e *env) statusCommand() *cobra.Command {
 	}
 }
 
-func dockerStatus(ctx context.Context, project string) (DockerStatus, []docker.Container) {
+// DockerStatusOf reports whether the engine answers and the project's containers.
+func DockerStatusOf(ctx context.Context, project string) (DockerStatus, []docker.Container) {
 	eng, err := docker.New(ctx)
 	if err != nil {
 		return DockerStatus{Error: err.Error()}, []docker.Container{}
