@@ -82,15 +82,28 @@ type hashingReader struct {
 	size int64
 }
 
-func newHashingReader(r io.Reader) *hashingReader {
-	return &hashingReader{r: r, h: sha256.New()}
+// newHashingReader hashes what it reads, or only counts it when hash is false.
+func newHashingReader(r io.Reader, hash bool) *hashingReader {
+	hr := &hashingReader{r: r}
+	if hash {
+		hr.h = sha256.New()
+	}
+	return hr
 }
 
 func (hr *hashingReader) Read(p []byte) (int, error) {
 	n, err := hr.r.Read(p)
-	hr.h.Write(p[:n])
+	if hr.h != nil {
+		hr.h.Write(p[:n])
+	}
 	hr.size += int64(n)
 	return n, err
 }
 
-func (hr *hashingReader) sum() string { return hex.EncodeToString(hr.h.Sum(nil)) }
+// sum is the hex SHA-256 of what was read, or "" when only counting.
+func (hr *hashingReader) sum() string {
+	if hr.h == nil {
+		return ""
+	}
+	return hex.EncodeToString(hr.h.Sum(nil))
+}

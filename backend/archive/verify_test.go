@@ -33,6 +33,13 @@ func TestWriteVerifyRoundTrip(t *testing.T) {
 			if g := TreeHash(got.Entries); g != treeHash || got.TreeHash != treeHash {
 				t.Errorf("TreeHash(index) = %s (result %s), HashTree(source) = %s", g, got.TreeHash, treeHash)
 			}
+			w, err := VerifyWriting(context.Background(), bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w.Size != res.Size || w.SHA256 != "" || w.TreeHash != got.TreeHash {
+				t.Errorf("VerifyWriting size/sha256/tree = %d/%q/%s, want %d/\"\"/%s", w.Size, w.SHA256, w.TreeHash, res.Size, got.TreeHash)
+			}
 			if got.Manifest.Deployment != "dep-1" || got.Manifest.Compression != c || got.Manifest.Totals != res.totals() {
 				t.Errorf("manifest = %+v, want deployment dep-1, %s, totals %+v", got.Manifest, c, res.totals())
 			}
@@ -83,6 +90,9 @@ func TestVerifyDetectsDamage(t *testing.T) {
 			t.Run(string(c)+"/"+tt.name, func(t *testing.T) {
 				_, err := Verify(context.Background(), bytes.NewReader(tt.data), nil)
 				assertIsAny(t, err, tt.wants)
+				// Without files' hashes, the codec's checksum still catches it.
+				_, err = VerifyWriting(context.Background(), bytes.NewReader(tt.data))
+				assertIsAny(t, err, tt.wants)
 			})
 		}
 	}
@@ -95,60 +105,68 @@ func TestVerifyDetectsLies(t *testing.T) {
 		name string
 		edit func(hdr *tar.Header, body []byte) ([]byte, bool) // new body, keep
 		want error
+		// content: only files' hashes reveal it, which VerifyWriting leaves
+		// to the writer (the rewrite produces a valid codec checksum).
+		content bool
 	}{
 		{"index lies about a size", editIndex(func(e *Entry) {
 			if e.Path == "app/run.sh" {
 				e.Size++
 			}
-		}), ErrIndexMismatch},
+		}), ErrIndexMismatch, false},
 		{"index lies about a hash", editIndex(func(e *Entry) {
 			if e.Path == "data/db.bin" {
 				e.SHA256 = strings.Repeat("0", 64)
 			}
-		}), ErrIndexMismatch},
+		}), ErrIndexMismatch, true},
 		{"index lies about a link", editIndex(func(e *Entry) {
 			if e.Path == "data/compose-link" {
 				e.Link = "/etc/passwd"
 			}
-		}), ErrIndexMismatch},
+		}), ErrIndexMismatch, false},
 		{"content changed", func(hdr *tar.Header, body []byte) ([]byte, bool) {
 			if hdr.Name == "app/compose.yaml" {
 				body = bytes.ToUpper(body)
 			}
 			return body, true
-		}, ErrIndexMismatch},
+		}, ErrIndexMismatch, true},
 		{"entry missing from the archive", func(hdr *tar.Header, body []byte) ([]byte, bool) {
 			return body, hdr.Name != "app/run.sh"
-		}, ErrIndexMismatch},
+		}, ErrIndexMismatch, false},
 		{"index lists an extra entry", func(hdr *tar.Header, body []byte) ([]byte, bool) {
 			if hdr.Name == IndexName {
 				body = append(body, `{"path":"ghost","type":"dir","size":0,"mode":493}`+"\n"...)
 			}
 			return body, true
-		}, ErrIndexMismatch},
+		}, ErrIndexMismatch, false},
 		{"manifest lies about totals", func(hdr *tar.Header, body []byte) ([]byte, bool) {
 			if hdr.Name == ManifestName {
 				body = bytes.Replace(body, []byte(`"files": 6`), []byte(`"files": 5`), 1)
 			}
 			return body, true
-		}, ErrIndexMismatch},
+		}, ErrIndexMismatch, false},
 		{"missing manifest", func(hdr *tar.Header, body []byte) ([]byte, bool) {
 			return body, hdr.Name != ManifestName
-		}, ErrNoManifest},
+		}, ErrNoManifest, false},
 		{"invalid manifest", func(hdr *tar.Header, body []byte) ([]byte, bool) {
 			if hdr.Name == ManifestName {
 				body = []byte("{not json")
 			}
 			return body, true
-		}, ErrNoManifest},
+		}, ErrNoManifest, false},
 		{"missing index", func(hdr *tar.Header, body []byte) ([]byte, bool) {
 			return body, hdr.Name != IndexName
-		}, ErrNoIndex},
+		}, ErrNoIndex, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Verify(context.Background(), bytes.NewReader(rewriteArchive(t, data, tt.edit)), nil)
+			lied := rewriteArchive(t, data, tt.edit)
+			_, err := Verify(context.Background(), bytes.NewReader(lied), nil)
 			assertIsAny(t, err, []error{tt.want})
+			if !tt.content {
+				_, err = VerifyWriting(context.Background(), bytes.NewReader(lied))
+				assertIsAny(t, err, []error{tt.want})
+			}
 		})
 	}
 	t.Run("untouched rewrite passes", func(t *testing.T) {

@@ -68,8 +68,8 @@ type Manager struct {
 	// StartTimeout bounds the wait for restarted containers to run and be healthy.
 	StartTimeout time.Duration
 	// VerifyAfterWrite decodes the whole archive while it is written and
-	// checks it against its index, in addition to re-hashing the file after
-	// fsync. Re-hashing alone proves the bytes on disk are the bytes written;
+	// checks it against its index, in addition to re-reading the file after
+	// fsync. Re-reading alone proves the bytes on disk are the bytes written;
 	// decoding also proves the archive is readable to the end.
 	VerifyAfterWrite bool
 }
