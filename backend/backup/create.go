@@ -147,18 +147,25 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	facts := createFacts{Final: final, Partial: final + partialSuffix}
 	rec := store.Backup{DeploymentID: dep.ID, Name: name, Type: req.Type, Status: StatusInProgress,
 		Version: version, Path: final, Compression: string(comp), Description: req.Description, CreatedAt: now}
-	if rec.ID, err = m.Store.InsertBackup(ctx, rec); err != nil {
-		return res, err
-	}
-	facts.BackupID = rec.ID
-	opID, err := m.Store.BeginOperation(ctx, store.Operation{DeploymentID: dep.ID, Kind: "backup", Step: "B2", Facts: mustJSON(facts)})
+	var opID int64
+	rec.ID, opID, err = m.Store.BeginBackup(ctx, rec, store.Operation{DeploymentID: dep.ID, Kind: "backup", Step: "B2"},
+		func(id int64) any { facts.BackupID = id; return facts })
 	if err != nil {
-		m.Store.FailBackup(context.WithoutCancel(ctx), rec.ID, err.Error())
 		return res, err
 	}
 	crashpoint.Hit("backup.B2")
+	// recorded: B8 committed the record; what fails after it (restarting the
+	// services) is reported but does not make the backup a failed one.
+	// finished: B8 also closed the operation (nothing was stopped).
+	var recorded, finished bool
 	defer func() {
 		cctx := context.WithoutCancel(ctx)
+		if err != nil && recorded {
+			if !finished {
+				m.Store.FinishOperation(cctx, opID, "failed", err.Error())
+			}
+			return
+		}
 		if err != nil {
 			os.Remove(facts.Partial)
 			reason := err.Error()
@@ -173,7 +180,9 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 			m.Store.FinishOperation(cctx, opID, state, reason)
 			return
 		}
-		m.Store.FinishOperation(cctx, opID, "succeeded", "")
+		if !finished {
+			m.Store.FinishOperation(cctx, opID, "succeeded", "")
+		}
 	}()
 
 	// B3: stop the services, journaling what ran first; the deferred restart
@@ -243,12 +252,19 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	}
 	crashpoint.Hit("backup.B7")
 
-	// B8: complete the record.
+	// B8: complete the record; with nothing to restart, the operation too,
+	// in the same commit. With services stopped it stays open until they
+	// run again, so that recovery restarts them after a crash.
 	meta := mustJSON(manifest)
-	if err = m.Store.CompleteBackup(context.WithoutCancel(ctx), rec.ID, wres.Size, wres.Files, wres.SHA256, meta, wres.Entries); err != nil {
+	closeOp := opID
+	if req.StopServices {
+		closeOp = 0
+	}
+	if err = m.Store.FinishBackup(context.WithoutCancel(ctx), closeOp, rec.ID, wres.Size, wres.Files, wres.SHA256, meta, wres.Entries); err != nil {
 		// The archive is complete and durable; recovery completes the record.
 		return res, fmt.Errorf("record backup: %w", err)
 	}
+	recorded, finished = true, closeOp != 0
 	crashpoint.Hit("backup.B8")
 	b, err := m.Store.GetBackup(ctx, rec.ID)
 	if err != nil {

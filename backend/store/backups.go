@@ -107,9 +107,44 @@ func (s *Store) InsertBackup(ctx context.Context, b Backup) (int64, error) {
 	return id, nil
 }
 
+// BeginBackup records a backup about to be written (as InsertBackup) and
+// journals its operation (as BeginOperation) in one transaction: one commit
+// and one checkpoint (B2). facts builds the operation's facts from the new
+// backup's ID. It returns the backup's and the operation's IDs.
+func (s *Store) BeginBackup(ctx context.Context, b Backup, op Operation, facts func(backupID int64) any) (backupID, opID int64, err error) {
+	if err := b.validate(); err != nil {
+		return 0, 0, err
+	}
+	args, err := backupArgs(b, StatusInProgress)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = s.withTx(ctx, func(ctx context.Context, c *sql.Conn) error {
+		if err := c.QueryRowContext(ctx, insertBackupSQL, args...).Scan(&backupID); err != nil {
+			return fmt.Errorf("insert backup: %w", backupDuplicate(err, b.Name))
+		}
+		if op.Facts, err = json.Marshal(facts(backupID)); err != nil {
+			return fmt.Errorf("encode facts: %w", err)
+		}
+		opID, err = beginOperation(ctx, c, op)
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return backupID, opID, nil
+}
+
 // CompleteBackup marks the backup completed with its size, file count, hash
 // and manifest, and stores its entries (replacing any), in one transaction.
 func (s *Store) CompleteBackup(ctx context.Context, id, size, fileCount int64, sha256 string,
+	metadata json.RawMessage, entries []archive.Entry) error {
+	return s.FinishBackup(ctx, 0, id, size, fileCount, sha256, metadata, entries)
+}
+
+// FinishBackup is CompleteBackup that also marks operation opID (when not 0)
+// succeeded, in the same transaction: one commit and one checkpoint (B8).
+func (s *Store) FinishBackup(ctx context.Context, opID, id, size, fileCount int64, sha256 string,
 	metadata json.RawMessage, entries []archive.Entry) error {
 	meta, err := rawJSON(metadata)
 	if err != nil {
@@ -130,7 +165,13 @@ func (s *Store) CompleteBackup(ctx context.Context, id, size, fileCount int64, s
 		if _, err := c.ExecContext(ctx, `DELETE FROM backup_entries WHERE backup_id = ?`, id); err != nil {
 			return err
 		}
-		return appendEntries(c, id, entries)
+		if err := appendEntries(c, id, entries); err != nil {
+			return err
+		}
+		if opID == 0 {
+			return nil
+		}
+		return finishOperation(ctx, c, opID, OpSucceeded, "")
 	})
 	if err != nil {
 		return fmt.Errorf("complete backup %d: %w", id, err)

@@ -280,3 +280,64 @@ func TestBackupJSON(t *testing.T) {
 		t.Fatalf("createdAt %v", m["createdAt"])
 	}
 }
+
+// BeginBackup and FinishBackup are B2's and B8's single commits: the record
+// and its operation appear, and end, together.
+func TestBeginAndFinishBackupCommitTogether(t *testing.T) {
+	ctx := context.Background()
+	stores(t, func(t *testing.T, s *Store) {
+		in := sampleBackup(3, "backup_manual_v1_2025-01-01_00-00-00.tar.gz", fixedTime)
+		type facts struct {
+			BackupID int64 `json:"backupId"`
+		}
+		id, opID, err := s.BeginBackup(ctx, in, Operation{DeploymentID: 3, Kind: "backup", Step: "B2"},
+			func(id int64) any { return facts{id} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		op, err := s.GetOperation(ctx, opID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f facts
+		if err := json.Unmarshal(op.Facts, &f); err != nil || f.BackupID != id || op.State != OpRunning || op.Step != "B2" {
+			t.Fatalf("operation %+v (facts %s), want running at B2 naming backup %d", op, op.Facts, id)
+		}
+		if b, err := s.GetBackup(ctx, id); err != nil || b.Status != StatusInProgress {
+			t.Fatalf("backup %+v, %v: want in_progress", b, err)
+		}
+
+		// A taken name: neither row is written.
+		before, _ := s.UnfinishedOperations(ctx)
+		_, _, err = s.BeginBackup(ctx, in, Operation{DeploymentID: 3, Kind: "backup"}, func(int64) any { return facts{} })
+		if !errors.Is(err, ErrDuplicateName) {
+			t.Fatalf("duplicate name: err = %v, want ErrDuplicateName", err)
+		}
+		if after, _ := s.UnfinishedOperations(ctx); len(after) != len(before) {
+			t.Fatalf("a refused BeginBackup left an operation: %d running, was %d", len(after), len(before))
+		}
+
+		if err := s.FinishBackup(ctx, opID, id, 10, 1, strings.Repeat("ab", 32), nil, sampleEntries(1)); err != nil {
+			t.Fatal(err)
+		}
+		if op, _ := s.GetOperation(ctx, opID); op.State != OpSucceeded || op.FinishedAt == nil {
+			t.Errorf("operation after FinishBackup: %+v, want succeeded", op)
+		}
+		if b, _ := s.GetBackup(ctx, id); b.Status != StatusCompleted || b.Size != 10 {
+			t.Errorf("backup after FinishBackup: %+v, want completed, size 10", b)
+		}
+
+		// An unknown operation rolls the whole commit back.
+		id2, _, err := s.BeginBackup(ctx, sampleBackup(3, "second.tar.gz", fixedTime), Operation{Kind: "backup"},
+			func(id int64) any { return facts{id} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishBackup(ctx, 9999, id2, 10, 1, "", nil, nil); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("unknown operation: err = %v, want ErrNotFound", err)
+		}
+		if b, _ := s.GetBackup(ctx, id2); b.Status != StatusInProgress {
+			t.Errorf("backup completed although its operation was unknown: %+v", b)
+		}
+	})
+}

@@ -40,6 +40,29 @@ const operationColumns = `id, deployment_id, kind, state, step, facts::VARCHAR, 
 // BeginOperation journals a new running operation and returns its ID.
 // StartedAt defaults to now and PID to this process.
 func (s *Store) BeginOperation(ctx context.Context, op Operation) (int64, error) {
+	if err := s.alive(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.retry(ctx, func() (err error) {
+		id, err = beginOperation(ctx, s.db, op)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.checkpointAfterWrite(ctx)
+	return id, nil
+}
+
+// querier is what a statement runs on: the pool or one connection in a
+// transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func beginOperation(ctx context.Context, q querier, op Operation) (int64, error) {
 	if op.Kind == "" {
 		return 0, invalidf("empty operation kind")
 	}
@@ -55,9 +78,10 @@ func (s *Store) BeginOperation(ctx context.Context, op Operation) (int64, error)
 	if pid == 0 {
 		pid = os.Getpid()
 	}
-	id, err := s.insertID(ctx, `INSERT INTO operations (deployment_id, kind, state, step, facts,
+	var id int64
+	err = q.QueryRowContext(ctx, `INSERT INTO operations (deployment_id, kind, state, step, facts,
 		started_at, updated_at, pid) VALUES (?, ?, 'running', ?, ?, ?, ?, ?) RETURNING id`,
-		nullID(op.DeploymentID), op.Kind, nullString(op.Step), facts, started.UTC(), started.UTC(), pid)
+		nullID(op.DeploymentID), op.Kind, nullString(op.Step), facts, started.UTC(), started.UTC(), pid).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("begin operation: %w", err)
 	}
@@ -94,18 +118,32 @@ func (s *Store) UpdateOperation(ctx context.Context, id int64, step string, fact
 // FinishOperation ends the operation in a final state (succeeded, failed,
 // canceled or recovered) with an optional error text.
 func (s *Store) FinishOperation(ctx context.Context, id int64, state, errText string) error {
+	if err := s.alive(); err != nil {
+		return err
+	}
+	err := s.retry(ctx, func() error { return finishOperation(ctx, s.db, id, state, errText) })
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(ctx)
+	return nil
+}
+
+func finishOperation(ctx context.Context, q querier, id int64, state, errText string) error {
 	switch state {
 	case OpSucceeded, OpFailed, OpCanceled, OpRecovered:
 	default:
 		return invalidf("final operation state %q", state)
 	}
 	t := now()
-	n, err := s.exec(ctx, `UPDATE operations SET state = ?, error = ?, finished_at = ?, updated_at = ?
+	res, err := q.ExecContext(ctx, `UPDATE operations SET state = ?, error = ?, finished_at = ?, updated_at = ?
 		WHERE id = ?`, state, nullString(errText), t, t, id)
 	if err != nil {
 		return fmt.Errorf("finish operation %d: %w", id, err)
 	}
-	if n == 0 {
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("finish operation %d: %w", id, err)
+	} else if n == 0 {
 		return fmt.Errorf("operation %d: %w", id, ErrNotFound)
 	}
 	return nil
