@@ -46,10 +46,7 @@ func newEncoder(w io.Writer, c Compression, level int) (io.WriteCloser, error) {
 		if level < 1 || level > 22 {
 			return nil, fmt.Errorf("invalid zstd level %d: want 1 to 22", level)
 		}
-		return zstd.NewWriter(w,
-			zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(level)),
-			zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
-			zstd.WithEncoderCRC(true))
+		return newFrameWriter(w, zstd.EncoderLevelFromZstd(level))
 	}
 	return nil, fmt.Errorf("unknown compression %q", c)
 }

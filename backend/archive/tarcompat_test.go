@@ -18,6 +18,9 @@ func TestGNUTarExtracts(t *testing.T) {
 		t.Skip("tar is not installed")
 	}
 	src := writeFixture(t, fixtureNodes)
+	// Over 2 zstd frames and 10 pgzip blocks of content, so that a reader
+	// that stopped after the first frame or block would be caught.
+	writeBulkTree(t, src, 40, 512<<10)
 	tests := []struct {
 		comp Compression
 		args []string
