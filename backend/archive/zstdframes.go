@@ -29,6 +29,7 @@ type frameWriter struct {
 	cur     []byte        // input of the next frame
 	pending []*zframe     // frames being compressed, oldest first
 	max     int           // frames in flight
+	bufCap  int           // room for a frame's input or its output
 	free    [][]byte      // buffers to reuse
 	wrote   bool          // a frame was written
 	err     error         // sticky: the first write error
@@ -49,7 +50,8 @@ func newFrameWriter(w io.Writer, level zstd.EncoderLevel) (*frameWriter, error) 
 	if err != nil {
 		return nil, err
 	}
-	fw := &frameWriter{w: w, enc: enc, max: n}
+	// Incompressible input comes out a little larger than it went in.
+	fw := &frameWriter{w: w, enc: enc, max: n, bufCap: enc.MaxEncodedSize(zstdFrameSize)}
 	fw.cur = fw.buffer()
 	return fw, nil
 }
@@ -60,7 +62,7 @@ func (fw *frameWriter) buffer() []byte {
 		fw.free = fw.free[:k-1]
 		return b[:0]
 	}
-	return make([]byte, 0, zstdFrameSize)
+	return make([]byte, 0, fw.bufCap)
 }
 
 func (fw *frameWriter) Write(p []byte) (int, error) {
@@ -69,10 +71,10 @@ func (fw *frameWriter) Write(p []byte) (int, error) {
 	}
 	n := 0
 	for len(p) > 0 {
-		k := copy(fw.cur[len(fw.cur):cap(fw.cur)], p)
+		k := copy(fw.cur[len(fw.cur):zstdFrameSize], p)
 		fw.cur = fw.cur[:len(fw.cur)+k]
 		p, n = p[k:], n+k
-		if len(fw.cur) == cap(fw.cur) {
+		if len(fw.cur) == zstdFrameSize {
 			if err := fw.startFrame(); err != nil {
 				return n, err
 			}
