@@ -74,7 +74,7 @@ func Extract(ctx context.Context, r io.Reader, dir string, opts ExtractOptions) 
 		return ExtractResult{}, err
 	}
 	defer rc.Close()
-	w, err := newExWriter(root, os.Geteuid() == 0, opts.Sync && exSyncPerFile)
+	w, err := newExWriter(root, os.Geteuid() == 0, opts.Sync)
 	if err != nil {
 		return ExtractResult{}, fmt.Errorf("open staging: %w", err)
 	}

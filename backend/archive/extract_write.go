@@ -10,6 +10,8 @@ import (
 	"os"
 	"path"
 	"time"
+
+	"rewind/backend/durable"
 )
 
 // exParentCache is how many parent directories keep open handles. Tar streams
@@ -32,9 +34,10 @@ type exWriter struct {
 	top     *exParent
 	parents []*exParent // most recently used first
 	chown   bool        // apply uid/gid (only when running as root)
-	sync    bool        // fsync each file (platforms without syncfs)
-	buf     []byte
-	hash    hash.Hash
+	sync    bool        // the tree must be durable: see exSyncPerFile
+
+	buf  []byte
+	hash hash.Hash
 }
 
 func newExWriter(root *os.Root, chown, sync bool) (*exWriter, error) {
@@ -103,9 +106,15 @@ type exMeta struct {
 	atime, mtime time.Time
 }
 
-// file creates p (which must not exist), lets fill write its content to f
-// and h, then applies m. It returns the content's SHA-256.
-func (w *exWriter) file(p string, m exMeta, fill func(f io.Writer, h io.Writer) error) ([32]byte, error) {
+// exWritebackMin is the size from which a file's writeback starts as soon
+// as it is written, when the tree is synced as a whole at the end: the disk
+// works while the extraction goes on, and the final syncfs waits for less.
+// Smaller files are left to that syncfs, which batches them.
+const exWritebackMin = 64 << 10
+
+// file creates p (which must not exist), lets fill write its size bytes of
+// content to f and h, then applies m. It returns the content's SHA-256.
+func (w *exWriter) file(p string, size int64, m exMeta, fill func(f io.Writer, h io.Writer) error) ([32]byte, error) {
 	var sum [32]byte
 	par, err := w.parent(path.Dir(p))
 	if err != nil {
@@ -125,7 +134,11 @@ func (w *exWriter) file(p string, m exMeta, fill func(f io.Writer, h io.Writer) 
 		err = f.Chmod(m.mode)
 	}
 	if err == nil && w.sync {
-		err = f.Sync()
+		if exSyncPerFile {
+			err = f.Sync()
+		} else if size >= exWritebackMin {
+			durable.StartWriteback(f, 0, 0)
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -140,14 +153,14 @@ func (w *exWriter) file(p string, m exMeta, fill func(f io.Writer, h io.Writer) 
 // fileFrom creates p with exactly size bytes from src, checking ctx and
 // reporting progress between chunks.
 func (w *exWriter) fileFrom(ctx context.Context, p string, src io.Reader, size int64, m exMeta, prog *exProgress) ([32]byte, error) {
-	return w.file(p, m, func(f io.Writer, h io.Writer) error {
+	return w.file(p, size, m, func(f io.Writer, h io.Writer) error {
 		return w.copyExact(ctx, f, h, src, size, prog)
 	})
 }
 
 // fileData creates p holding data.
 func (w *exWriter) fileData(p string, data []byte, m exMeta) ([32]byte, error) {
-	return w.file(p, m, func(f io.Writer, h io.Writer) error {
+	return w.file(p, int64(len(data)), m, func(f io.Writer, h io.Writer) error {
 		h.Write(data)
 		_, err := f.Write(data)
 		return err

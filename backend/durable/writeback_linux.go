@@ -9,10 +9,11 @@ import (
 )
 
 // StartWriteback asks the kernel to start writing f's dirty pages in
-// [off, off+n) to disk and returns without waiting (sync_file_range with
-// SYNC_FILE_RANGE_WRITE). It is only a hint that spreads the disk work over
-// a long write, so that the closing fsync waits for the tail alone; it makes
-// nothing durable by itself, and a failure here is left for that fsync.
+// [off, off+n) (n = 0: to the end of the file) to disk and returns without
+// waiting (sync_file_range with SYNC_FILE_RANGE_WRITE). It is only a hint
+// that spreads the disk work over a long write, so that the closing fsync
+// or syncfs waits for the tail alone; it makes nothing durable by itself,
+// and a failure here is left for that fsync.
 func StartWriteback(f *os.File, off, n int64) {
 	rc, err := f.SyscallConn()
 	if err != nil {
