@@ -3,12 +3,9 @@ package archive
 import (
 	"archive/tar"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 )
 
@@ -73,37 +70,4 @@ func classifyReadError(err error) error {
 		return fmt.Errorf("%w: %v", ErrTruncated, err)
 	}
 	return fmt.Errorf("%w: %v", ErrCorrupt, err)
-}
-
-// hashingReader hashes and counts everything read through it.
-type hashingReader struct {
-	r    io.Reader
-	h    hash.Hash
-	size int64
-}
-
-// newHashingReader hashes what it reads, or only counts it when hash is false.
-func newHashingReader(r io.Reader, hash bool) *hashingReader {
-	hr := &hashingReader{r: r}
-	if hash {
-		hr.h = sha256.New()
-	}
-	return hr
-}
-
-func (hr *hashingReader) Read(p []byte) (int, error) {
-	n, err := hr.r.Read(p)
-	if hr.h != nil {
-		hr.h.Write(p[:n])
-	}
-	hr.size += int64(n)
-	return n, err
-}
-
-// sum is the hex SHA-256 of what was read, or "" when only counting.
-func (hr *hashingReader) sum() string {
-	if hr.h == nil {
-		return ""
-	}
-	return hex.EncodeToString(hr.h.Sum(nil))
 }

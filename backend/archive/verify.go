@@ -51,7 +51,8 @@ func VerifyWriting(ctx context.Context, r io.Reader) (VerifyResult, error) {
 }
 
 func verify(ctx context.Context, r io.Reader, report Report, writing bool) (VerifyResult, error) {
-	raw := newHashingReader(r, !writing)
+	raw := NewHashingReader(r, !writing)
+	defer raw.Close()
 	zr, comp, err := Decompress(raw)
 	if err != nil {
 		return VerifyResult{}, err
@@ -84,7 +85,7 @@ func verify(ctx context.Context, r io.Reader, report Report, writing bool) (Veri
 		return VerifyResult{}, err
 	}
 	v.ticker.done()
-	return VerifyResult{SHA256: raw.sum(), Size: raw.size, Manifest: m, Entries: index, TreeHash: TreeHash(index)}, nil
+	return VerifyResult{SHA256: raw.Sum(), Size: raw.Size(), Manifest: m, Entries: index, TreeHash: TreeHash(index)}, nil
 }
 
 type verifier struct {

@@ -2,8 +2,6 @@ package restore
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -177,10 +175,11 @@ func (r *Restorer) stage(ctx context.Context, dep store.Deployment, b store.Back
 		return fmt.Errorf("%w: %v", backup.ErrFileMissing, err)
 	}
 	defer file.Close()
-	h := sha256.New()
-	tee := io.TeeReader(file, h)
+	// The archive is hashed on its own goroutine as it is read.
+	hr := archive.NewHashingReader(file, true)
+	defer hr.Close()
 	mid := false
-	xr, err := archive.Extract(ctx, tee, f.Stage, archive.ExtractOptions{
+	xr, err := archive.Extract(ctx, hr, f.Stage, archive.ExtractOptions{
 		Filter:  sc.extract,
 		Sync:    true,
 		Workers: 2, // two writers: trees of many small files restore faster
@@ -196,10 +195,10 @@ func (r *Restorer) stage(ctx context.Context, dep store.Deployment, b store.Back
 	if err != nil {
 		return fmt.Errorf("backup #%d cannot be extracted, nothing was changed: %w", b.ID, err)
 	}
-	if _, err := io.Copy(h, file); err != nil {
-		return err
+	if _, err := io.Copy(io.Discard, hr); err != nil {
+		return fmt.Errorf("read backup #%d: %w", b.ID, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != b.SHA256 {
+	if got := hr.Sum(); got != b.SHA256 {
 		return fmt.Errorf("backup #%d, nothing was changed: %w (recorded %s, file %s)", b.ID, backup.ErrChecksum, b.SHA256, got)
 	}
 	if m := xr.Manifest; m.Deployment != dep.Name && m.Project != dep.ComposeProject {
