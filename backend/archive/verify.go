@@ -35,22 +35,26 @@ const (
 // padding follows. Errors match ErrNotArchive, ErrNoManifest, ErrNoIndex,
 // ErrIndexMismatch, ErrTruncated, ErrCorrupt or ErrUnsupportedVersion.
 func Verify(ctx context.Context, r io.Reader, report Report) (VerifyResult, error) {
-	return verify(ctx, r, report, false)
+	return verify(ctx, r, report, nil)
 }
 
 // VerifyWriting is Verify for a stream that Write is producing right now
-// (B6 while writing, on the spare core): it decodes everything and checks
-// the same structure, but leaves out what the writer already does on the
-// same bytes. Files' SHA-256 are not recomputed: Write hashed each file from
-// the very buffer it archived, and the codec's own checksum over the whole
-// tar stream (gzip CRC-32, zstd XXH64), checked at the end of the stream,
-// proves that the decoded bytes are the bytes written. The raw stream is
-// counted, not hashed (VerifyResult.SHA256 is empty): Write hashed it.
-func VerifyWriting(ctx context.Context, r io.Reader) (VerifyResult, error) {
-	return verify(ctx, r, nil, true)
+// from plan (B6 while writing, on the spare core): it decodes everything
+// and checks that the entries and the index are exactly plan's, in order,
+// but leaves out what the writer already does on the same bytes. Files'
+// SHA-256 are not recomputed: Write hashed each file from the very buffer
+// it archived, and the codec's own checksum over the whole tar stream (gzip
+// CRC-32, zstd XXH64), checked at the end of the stream, proves that the
+// decoded bytes are the bytes written. The raw stream is counted, not
+// hashed: Write hashed it. Comparing in order with plan, it keeps nothing
+// per entry, so its memory does not grow with the tree. The result holds
+// Size and Manifest only.
+func VerifyWriting(ctx context.Context, r io.Reader, plan *Plan) (VerifyResult, error) {
+	return verify(ctx, r, nil, plan)
 }
 
-func verify(ctx context.Context, r io.Reader, report Report, writing bool) (VerifyResult, error) {
+func verify(ctx context.Context, r io.Reader, report Report, plan *Plan) (VerifyResult, error) {
+	writing := plan != nil
 	raw := NewHashingReader(r, !writing)
 	defer raw.Close()
 	zr, comp, err := Decompress(raw)
@@ -69,10 +73,13 @@ func verify(ctx context.Context, r io.Reader, report Report, writing bool) (Veri
 	v := &verifier{
 		tr:         tr,
 		buf:        make([]byte, copyBufSize),
-		seen:       map[string]Entry{},
 		ticker:     newProgressTicker(report, m.Totals.Bytes, m.Totals.Files),
 		maxEntries: min(m.Totals.Entries, maxVerifyEntries),
-		noContent:  writing,
+	}
+	if writing {
+		v.want = plan.Entries
+	} else {
+		v.seen = map[string]Entry{}
 	}
 	index, err := v.entries(ctx)
 	if err != nil {
@@ -80,6 +87,12 @@ func verify(ctx context.Context, r io.Reader, report Report, writing bool) (Veri
 	}
 	if err := drainToEnd(zr, raw); err != nil {
 		return VerifyResult{}, err
+	}
+	if writing {
+		if err := v.compareTotals(v.want, m.Totals); err != nil {
+			return VerifyResult{}, err
+		}
+		return VerifyResult{Size: raw.Size(), Manifest: m}, nil
 	}
 	if err := v.compare(index, m.Totals); err != nil {
 		return VerifyResult{}, err
@@ -91,15 +104,21 @@ func verify(ctx context.Context, r io.Reader, report Report, writing bool) (Veri
 type verifier struct {
 	tr         *tar.Reader
 	buf        []byte
-	seen       map[string]Entry
+	seen       map[string]Entry // Verify: every entry, to compare with the index
 	ticker     *progressTicker
 	maxEntries int64
-	noContent  bool // files' content is decoded and counted, not hashed
+	// VerifyWriting: the entries written, in order; the archive's entries
+	// and the index lines are compared with them one by one, and files'
+	// content is decoded and counted, not hashed.
+	want       []Entry
+	next       int // archive entries compared so far
+	indexLines int // index lines compared so far
 }
 
 // entries decodes every entry after the manifest and returns the index.
 func (v *verifier) entries(ctx context.Context) ([]Entry, error) {
 	var index []Entry
+	haveIndex := false
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -111,12 +130,22 @@ func (v *verifier) entries(ctx context.Context) ([]Entry, error) {
 		if err != nil {
 			return nil, classifyReadError(err)
 		}
-		if index != nil {
+		if haveIndex {
 			return nil, fmt.Errorf("%w: entry %q follows the index", ErrNoIndex, hdr.Name)
 		}
 		switch {
 		case hdr.Name == IndexName && hdr.Typeflag == tar.TypeReg:
-			if index, err = readIndex(v.tr, hdr.Size, v.maxEntries); err != nil {
+			haveIndex = true
+			if v.want != nil {
+				err = readIndex(v.tr, hdr.Size, v.maxEntries, v.indexLine)
+			} else {
+				index = []Entry{}
+				err = readIndex(v.tr, hdr.Size, v.maxEntries, func(e Entry) error {
+					index = append(index, e)
+					return nil
+				})
+			}
+			if err != nil {
 				return nil, err
 			}
 			continue
@@ -129,10 +158,41 @@ func (v *verifier) entries(ctx context.Context) ([]Entry, error) {
 			return nil, err
 		}
 	}
-	if index == nil {
+	if !haveIndex {
 		return nil, ErrNoIndex
 	}
 	return index, nil
+}
+
+// written compares an archived entry with the next entry written.
+func (v *verifier) written(e Entry) error {
+	if v.next >= len(v.want) {
+		return fmt.Errorf("%w: %s: more entries than the %d written", ErrIndexMismatch, e.Path, len(v.want))
+	}
+	want := v.want[v.next]
+	v.next++
+	if field := entryDiff(e, want); field != "" {
+		return fmt.Errorf("%w: %s: %s differs from what was written (%s)", ErrIndexMismatch, e.Path, field, want.Path)
+	}
+	return nil
+}
+
+// indexLine compares an index line with the entry written at its place;
+// a file's line must carry a content hash.
+func (v *verifier) indexLine(e Entry) error {
+	if v.indexLines >= v.next {
+		return fmt.Errorf("%w: index line %d: %s: not in the archive", ErrIndexMismatch, v.indexLines+1, e.Path)
+	}
+	want := v.want[v.indexLines]
+	v.indexLines++
+	if e.Type == TypeFile && len(e.SHA256) != 64 {
+		return fmt.Errorf("%w: %s: no content hash in the index", ErrIndexMismatch, e.Path)
+	}
+	want.SHA256 = e.SHA256
+	if field := entryDiff(e, want); field != "" {
+		return fmt.Errorf("%w: %s: %s differs", ErrIndexMismatch, e.Path, field)
+	}
+	return nil
 }
 
 // entry records one archived entry, hashing a file's content.
@@ -150,11 +210,19 @@ func (v *verifier) entry(ctx context.Context, hdr *tar.Header) error {
 		e.Type = TypeSymlink
 	case tar.TypeLink:
 		e.Type = TypeHardlink
-		if first, ok := v.seen[e.Link]; !ok || first.Type != TypeFile {
+		if first, ok := v.seen[e.Link]; v.want == nil && (!ok || first.Type != TypeFile) {
 			return fmt.Errorf("%w: %s: hard link to %q, not an earlier file", ErrIndexMismatch, e.Path, e.Link)
 		}
 	default:
 		return fmt.Errorf("%w: %s: unsupported entry type %q", ErrCorrupt, hdr.Name, hdr.Typeflag)
+	}
+	if v.want != nil {
+		if e.Type == TypeFile {
+			if err := v.skipContent(ctx, e.Path); err != nil {
+				return err
+			}
+		}
+		return v.written(e)
 	}
 	if _, dup := v.seen[e.Path]; dup {
 		return fmt.Errorf("%w: %s: duplicate entry", ErrIndexMismatch, e.Path)
@@ -163,11 +231,7 @@ func (v *verifier) entry(ctx context.Context, hdr *tar.Header) error {
 		return fmt.Errorf("%w: %s: more entries than the manifest's %d (limit %d)",
 			ErrIndexMismatch, e.Path, v.maxEntries, maxVerifyEntries)
 	}
-	if e.Type == TypeFile && v.noContent {
-		if err := v.skipContent(ctx, e.Path); err != nil {
-			return err
-		}
-	} else if e.Type == TypeFile {
+	if e.Type == TypeFile {
 		sum, err := v.hashContent(ctx, e.Path)
 		if err != nil {
 			return err
@@ -218,31 +282,35 @@ func (v *verifier) skipContent(ctx context.Context, name string) error {
 	return nil
 }
 
-// readIndex parses the index entry: one JSON Entry per line.
-func readIndex(r io.Reader, size, maxEntries int64) ([]Entry, error) {
+// readIndex parses the index entry, one JSON Entry per line, and passes
+// each entry to each.
+func readIndex(r io.Reader, size, maxEntries int64, each func(Entry) error) error {
 	if size > maxIndexSize {
-		return nil, fmt.Errorf("%w: index of %d bytes is too large", ErrNoIndex, size)
+		return fmt.Errorf("%w: index of %d bytes is too large", ErrNoIndex, size)
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxIndexLine)
-	index := []Entry{}
+	var lines int64
 	for sc.Scan() {
-		if int64(len(index)) >= maxEntries {
-			return nil, fmt.Errorf("%w: more lines than the manifest's %d entries", ErrIndexMismatch, maxEntries)
+		if lines >= maxEntries {
+			return fmt.Errorf("%w: more lines than the manifest's %d entries", ErrIndexMismatch, maxEntries)
 		}
+		lines++
 		var e Entry
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrNoIndex, len(index)+1, err)
+			return fmt.Errorf("%w: line %d: %v", ErrNoIndex, lines, err)
 		}
-		index = append(index, e)
+		if err := each(e); err != nil {
+			return err
+		}
 	}
 	if err := sc.Err(); err != nil {
 		if err == bufio.ErrTooLong {
-			return nil, fmt.Errorf("%w: line %d too long", ErrNoIndex, len(index)+1)
+			return fmt.Errorf("%w: line %d too long", ErrNoIndex, lines+1)
 		}
-		return nil, classifyReadError(err)
+		return classifyReadError(err)
 	}
-	return index, nil
+	return nil
 }
 
 // compare checks that the archived entries and the index agree exactly, and
@@ -257,9 +325,6 @@ func (v *verifier) compare(index []Entry, totals Totals) error {
 		if !ok {
 			return fmt.Errorf("%w: %s: in the index, not in the archive", ErrIndexMismatch, want.Path)
 		}
-		if v.noContent {
-			got.SHA256 = want.SHA256
-		}
 		if field := entryDiff(got, want); field != "" {
 			return fmt.Errorf("%w: %s: %s differs", ErrIndexMismatch, want.Path, field)
 		}
@@ -268,7 +333,27 @@ func (v *verifier) compare(index []Entry, totals Totals) error {
 			bytes += got.Size
 		}
 	}
-	if got := (Totals{Entries: int64(len(index)), Files: files, Bytes: bytes}); got != totals {
+	return checkTotals(int64(len(index)), files, bytes, totals)
+}
+
+// compareTotals checks, for VerifyWriting, that every entry written was in
+// the archive and in the index, and that the manifest counts them all.
+func (v *verifier) compareTotals(want []Entry, totals Totals) error {
+	if v.next != len(want) || v.indexLines != len(want) {
+		return fmt.Errorf("%w: %d entries written, %d in the archive, %d in the index", ErrIndexMismatch, len(want), v.next, v.indexLines)
+	}
+	var files, bytes int64
+	for _, e := range want {
+		if e.Type == TypeFile {
+			files++
+			bytes += e.Size
+		}
+	}
+	return checkTotals(int64(len(want)), files, bytes, totals)
+}
+
+func checkTotals(entries, files, bytes int64, totals Totals) error {
+	if got := (Totals{Entries: entries, Files: files, Bytes: bytes}); got != totals {
 		return fmt.Errorf("%w: archive holds %+v, manifest says %+v", ErrIndexMismatch, got, totals)
 	}
 	return nil

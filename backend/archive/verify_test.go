@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,12 +34,12 @@ func TestWriteVerifyRoundTrip(t *testing.T) {
 			if g := TreeHash(got.Entries); g != treeHash || got.TreeHash != treeHash {
 				t.Errorf("TreeHash(index) = %s (result %s), HashTree(source) = %s", g, got.TreeHash, treeHash)
 			}
-			w, err := VerifyWriting(context.Background(), bytes.NewReader(data))
+			w, err := VerifyWriting(context.Background(), bytes.NewReader(data), writtenPlan(res))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if w.Size != res.Size || w.SHA256 != "" || w.TreeHash != got.TreeHash {
-				t.Errorf("VerifyWriting size/sha256/tree = %d/%q/%s, want %d/\"\"/%s", w.Size, w.SHA256, w.TreeHash, res.Size, got.TreeHash)
+			if w.Size != res.Size || w.Manifest.Totals != res.totals() {
+				t.Errorf("VerifyWriting size %d, totals %+v; want %d, %+v", w.Size, w.Manifest.Totals, res.Size, res.totals())
 			}
 			if got.Manifest.Deployment != "dep-1" || got.Manifest.Compression != c || got.Manifest.Totals != res.totals() {
 				t.Errorf("manifest = %+v, want deployment dep-1, %s, totals %+v", got.Manifest, c, res.totals())
@@ -70,7 +71,7 @@ func TestVerifyDetectsDamage(t *testing.T) {
 	src := writeFixture(t, fixtureNodes)
 	writeBulkTree(t, src, 40, 64<<10) // enough content that the middle is file data
 	for _, c := range []Compression{Gzip, Zstd} {
-		data, _ := writeArchive(t, src, WriteOptions{Compression: c})
+		data, res := writeArchive(t, src, WriteOptions{Compression: c})
 		tests := []struct {
 			name  string
 			data  []byte
@@ -91,7 +92,7 @@ func TestVerifyDetectsDamage(t *testing.T) {
 				_, err := Verify(context.Background(), bytes.NewReader(tt.data), nil)
 				assertIsAny(t, err, tt.wants)
 				// Without files' hashes, the codec's checksum still catches it.
-				_, err = VerifyWriting(context.Background(), bytes.NewReader(tt.data))
+				_, err = VerifyWriting(context.Background(), bytes.NewReader(tt.data), writtenPlan(res))
 				assertIsAny(t, err, tt.wants)
 			})
 		}
@@ -100,7 +101,7 @@ func TestVerifyDetectsDamage(t *testing.T) {
 
 func TestVerifyDetectsLies(t *testing.T) {
 	src := writeFixture(t, fixtureNodes)
-	data, _ := writeArchive(t, src, WriteOptions{})
+	data, res := writeArchive(t, src, WriteOptions{})
 	tests := []struct {
 		name string
 		edit func(hdr *tar.Header, body []byte) ([]byte, bool) // new body, keep
@@ -164,7 +165,7 @@ func TestVerifyDetectsLies(t *testing.T) {
 			_, err := Verify(context.Background(), bytes.NewReader(lied), nil)
 			assertIsAny(t, err, []error{tt.want})
 			if !tt.content {
-				_, err = VerifyWriting(context.Background(), bytes.NewReader(lied))
+				_, err = VerifyWriting(context.Background(), bytes.NewReader(lied), writtenPlan(res))
 				assertIsAny(t, err, []error{tt.want})
 			}
 		})
@@ -175,6 +176,51 @@ func TestVerifyDetectsLies(t *testing.T) {
 			t.Fatalf("a faithful rewrite fails: %v", err)
 		}
 	})
+}
+
+// writtenPlan is the plan an archive was written from, as VerifyWriting
+// gets it: the entries without their content hashes.
+func writtenPlan(res WriteResult) *Plan {
+	p := &Plan{Entries: slices.Clone(res.Entries)}
+	for i := range p.Entries {
+		p.Entries[i].SHA256 = ""
+	}
+	return p
+}
+
+// VerifyWriting compares the stream with what was written, entry by entry.
+func TestVerifyWritingComparesWithThePlan(t *testing.T) {
+	src := writeFixture(t, fixtureNodes)
+	data, res := writeArchive(t, src, WriteOptions{})
+	verifyWith := func(edit func(p *Plan)) error {
+		p := writtenPlan(res)
+		edit(p)
+		_, err := VerifyWriting(context.Background(), bytes.NewReader(data), p)
+		return err
+	}
+	if err := verifyWith(func(*Plan) {}); err != nil {
+		t.Fatalf("the plan written: %v", err)
+	}
+	cases := map[string]func(p *Plan){
+		"a size differs":      func(p *Plan) { p.Entries[len(p.Entries)-1].Size++ },
+		"an entry is missing": func(p *Plan) { p.Entries = p.Entries[:len(p.Entries)-1] },
+		"an extra entry":      func(p *Plan) { p.Entries = append(p.Entries, Entry{Path: "ghost", Type: TypeDir}) },
+		"the order differs":   func(p *Plan) { p.Entries[0], p.Entries[1] = p.Entries[1], p.Entries[0] },
+	}
+	for name, edit := range cases {
+		if err := verifyWith(edit); !errors.Is(err, ErrIndexMismatch) {
+			t.Errorf("%s: err = %v, want ErrIndexMismatch", name, err)
+		}
+	}
+	// An index line for a file without its content hash.
+	noHash := rewriteArchive(t, data, editIndex(func(e *Entry) {
+		if e.Type == TypeFile {
+			e.SHA256 = ""
+		}
+	}))
+	if _, err := VerifyWriting(context.Background(), bytes.NewReader(noHash), writtenPlan(res)); !errors.Is(err, ErrIndexMismatch) {
+		t.Errorf("index without content hashes: err = %v, want ErrIndexMismatch", err)
+	}
 }
 
 func TestReadManifest(t *testing.T) {

@@ -2,7 +2,7 @@ package archive
 
 import (
 	"archive/tar"
-	"bytes"
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -121,15 +121,43 @@ func (aw *archiveWriter) run(ctx context.Context, m Manifest) error {
 			return err
 		}
 	}
-	var idx bytes.Buffer
-	je := json.NewEncoder(&idx)
+	// The index is encoded twice, to count its bytes for the tar header and
+	// then into the archive, instead of being held whole in memory.
+	var size countingWriter
+	if err := encodeIndex(&size, aw.entries); err != nil {
+		return err
+	}
+	hdr := &tar.Header{
+		Typeflag: tar.TypeReg, Name: IndexName, Mode: 0o644, Size: int64(size),
+		ModTime: m.CreatedAt, Format: tar.FormatPAX,
+	}
+	if err := aw.tw.WriteHeader(hdr); err != nil {
+		return fmt.Errorf("write archive: %s: %w", IndexName, err)
+	}
+	if err := encodeIndex(aw.tw, aw.entries); err != nil {
+		return fmt.Errorf("write archive: %s: %w", IndexName, err)
+	}
+	return nil
+}
+
+// encodeIndex writes the index: one JSON Entry per line.
+func encodeIndex(w io.Writer, entries []Entry) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	je := json.NewEncoder(bw)
 	je.SetEscapeHTML(false)
-	for _, e := range aw.entries {
+	for _, e := range entries {
 		if err := je.Encode(e); err != nil {
 			return fmt.Errorf("encode index: %w", err)
 		}
 	}
-	return aw.writeMeta(IndexName, idx.Bytes(), m.CreatedAt)
+	return bw.Flush()
+}
+
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // writeMeta writes one of Rewind's own .rewind/ entries.

@@ -297,7 +297,7 @@ func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.P
 		pr, pw = io.Pipe()
 		verified = make(chan verifyOutcome, 1)
 		go func() {
-			vr, err := archive.VerifyWriting(ctx, pr)
+			vr, err := archive.VerifyWriting(ctx, pr, plan)
 			pr.CloseWithError(errors.Join(err, errVerifyStopped)) // unblocks the writer if verify stopped early
 			verified <- verifyOutcome{vr, err}
 		}()
