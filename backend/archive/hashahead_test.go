@@ -38,7 +38,7 @@ func TestHashingReaderPassesErrorsOnAfterTheData(t *testing.T) {
 
 // Closing early stops the read-ahead: the source is not read after Close.
 func TestHashingReaderCloseStopsReading(t *testing.T) {
-	src := &countingReader{r: bytes.NewReader(make([]byte, 64*hashChunk))}
+	src := &hCountReader{r: bytes.NewReader(make([]byte, 64*hashChunk))}
 	hr := NewHashingReader(src, true)
 	if _, err := io.ReadFull(hr, make([]byte, 10)); err != nil {
 		t.Fatal(err)
@@ -51,15 +51,4 @@ func TestHashingReaderCloseStopsReading(t *testing.T) {
 	if src.n != at {
 		t.Errorf("read on after Close: %d, then %d", at, src.n)
 	}
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }

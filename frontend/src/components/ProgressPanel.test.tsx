@@ -80,6 +80,26 @@ describe('ProgressPanel', () => {
     expect(onDismiss).toHaveBeenCalledWith('ok')
   })
 
+  it('says "Rolled back" for an upgrade that failed and was rolled back, and still explains why', () => {
+    setup([
+      makeJob({
+        id: 'up',
+        kind: 'upgrade',
+        title: 'Upgrade to 3',
+        state: 'failed',
+        seq: 4,
+        result: { outcome: 'rolled_back' },
+        error: { code: 'upgrade_failed', message: 'the service did not become healthy', detail: '' },
+      }),
+      makeJob({ id: 'up2', kind: 'upgrade', title: 'Upgrade to 4', state: 'failed', seq: 5, result: { outcome: 'rollback_failed' } }),
+    ])
+    const [rolled, broken] = screen.getAllByRole('listitem').filter((li) => li.classList.contains('job'))
+    expect(within(rolled).getByText('Rolled back')).toHaveClass('badge-warn')
+    expect(within(rolled).queryByText('Failed')).not.toBeInTheDocument()
+    expect(within(rolled).getByRole('alert')).toHaveTextContent('the service did not become healthy')
+    expect(within(broken).getByText('Failed')).toHaveClass('badge-bad')
+  })
+
   it('shows the job log behind a disclosure', () => {
     setup([makeJob({ state: 'succeeded', seq: 5, log: ['service web was not running', 'skipped data/tmp'] })])
     const log = screen.getByText('Log (2 lines)').closest('details')!

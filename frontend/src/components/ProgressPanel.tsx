@@ -20,6 +20,17 @@ function percent(done: number, total: number): number | null {
   return Math.min(100, Math.floor((done / total) * 100))
 }
 
+/**
+ * rolledBack tells an upgrade or rollback job that ended with the service
+ * back on its old version: the job failed, but what the admin needs to see
+ * is "Rolled back", as the upgrade history says, not a bare "Failed".
+ */
+function rolledBack(job: Job): boolean {
+  if (job.state !== 'failed' || (job.kind !== 'upgrade' && job.kind !== 'rollback')) return false
+  const res = job.result
+  return typeof res === 'object' && res !== null && (res as { outcome?: unknown }).outcome === 'rolled_back'
+}
+
 function JobRow({ job, onCancel, onDismiss, canceling }: { job: Job } & Omit<ProgressPanelProps, 'jobs' | 'title'>) {
   const { t, locale } = useI18n()
   const unknown = t('common.unknown')
@@ -33,9 +44,13 @@ function JobRow({ job, onCancel, onDismiss, canceling }: { job: Job } & Omit<Pro
         <h3 id={headingId} className="job-title">
           {job.title || job.kind}
         </h3>
-        <span className={`badge badge-${running ? 'info' : job.state === 'succeeded' ? 'ok' : 'bad'}`}>
-          {running ? phaseLabel(t, job.phase) : jobStateLabel(t, job.state)}
-        </span>
+        {rolledBack(job) ? (
+          <span className="badge badge-warn">{t('upgradeStatus.rolledBack')}</span>
+        ) : (
+          <span className={`badge badge-${running ? 'info' : job.state === 'succeeded' ? 'ok' : 'bad'}`}>
+            {running ? phaseLabel(t, job.phase) : jobStateLabel(t, job.state)}
+          </span>
+        )}
         <div className="job-buttons">
           {running && job.cancellable && (
             <button
