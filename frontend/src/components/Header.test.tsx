@@ -27,6 +27,23 @@ describe('Header', () => {
     expect(await axeViolations(container)).toEqual([])
   })
 
+  it('names Docker states and health in the UI language, and an unknown one as Docker says it', () => {
+    const status = makeStatus({
+      services: [
+        { service: 'web', name: 'shop_web_1', state: 'running', health: 'unhealthy', running: true },
+        { service: 'worker', name: 'shop_worker_1', state: 'exited', health: '', running: false },
+        { service: 'odd', name: 'shop_odd_1', state: 'frozen', health: '', running: false },
+      ],
+    })
+    renderUI(<Header status={status} error={null} onRetry={() => {}} />, 'zh')
+    const services = within(screen.getByRole('banner')).getByRole('list', { name: '服务' })
+    expect(within(services).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'web运行中，不健康',
+      'worker已退出',
+      'oddfrozen',
+    ])
+  })
+
   it('reports what start-up recovery did', () => {
     renderUI(<Header status={makeStatus({ recovery: ['removed 1 partial backup file'] })} error={null} onRetry={() => {}} />)
     const notice = screen.getByRole('status')

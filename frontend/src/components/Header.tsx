@@ -3,7 +3,7 @@ import type { AppError, Service, Status, Upgrade } from '../api'
 import { formatDate } from '../format'
 import { languageNames, useI18n, type Lang } from '../i18n'
 import { ErrorBox } from './ErrorBox'
-import { upgradeStatusLabel, upgradeStatusTone } from './labels'
+import { dockerHealthLabel, dockerStateLabel, upgradeStatusLabel, upgradeStatusTone } from './labels'
 
 export interface HeaderProps {
   status: Status | null
@@ -22,8 +22,10 @@ function serviceTone(s: Service): 'ok' | 'warn' | 'bad' {
 
 function ServiceChip({ service }: { service: Service }) {
   const { t } = useI18n()
-  const state = service.state || t('common.unknown')
-  const text = service.health ? t('header.serviceStateHealth', { state, health: service.health }) : state
+  const state = service.state ? dockerStateLabel(t, service.state) : t('common.unknown')
+  const text = service.health
+    ? t('header.serviceStateHealth', { state, health: dockerHealthLabel(t, service.health) })
+    : state
   return (
     <li className={`chip chip-${serviceTone(service)}`} title={service.name}>
       <span className="chip-name">{service.service}</span>

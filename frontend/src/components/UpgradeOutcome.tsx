@@ -3,6 +3,7 @@ import { formatDuration, secondsBetween } from '../format'
 import { useI18n, type MessageKey } from '../i18n'
 import { DateText } from './DateText'
 import { ErrorBox } from './ErrorBox'
+import { dockerHealthLabel, dockerStateLabel } from './labels'
 import type { Outcome, Verdict } from './upgradeOutcome'
 
 const texts: Record<Verdict, { title: MessageKey; lead: MessageKey }> = {
@@ -73,7 +74,11 @@ export function UpgradeOutcome({ outcome: o, fromHistory, action, onDismiss }: U
                 <tr key={h.id || h.name || h.service}>
                   <td>{h.service}</td>
                   <td>{h.name}</td>
-                  <td>{[h.state, h.health].filter(Boolean).join(', ') || unknown}</td>
+                  <td>
+                    {[h.state && dockerStateLabel(t, h.state), h.health && dockerHealthLabel(t, h.health)]
+                      .filter(Boolean)
+                      .join(', ') || unknown}
+                  </td>
                   <td>{h.reason}</td>
                 </tr>
               ))}

@@ -113,6 +113,18 @@ export function phaseLabel(t: Translate, phase: string): string {
   return phase in phaseKeys ? t(phaseKeys[phase as JobPhase]) : phase
 }
 
+/** dockerStateLabel names a container state (running, exited, …) in the UI's language; an unknown one as it is. */
+export function dockerStateLabel(t: Translate, state: string): string {
+  const key = `dockerState.${state}`
+  return hasKey(key) ? t(key) : state
+}
+
+/** dockerHealthLabel names a container health status (healthy, …); an unknown one as it is. */
+export function dockerHealthLabel(t: Translate, health: string): string {
+  const key = `dockerHealth.${health}`
+  return hasKey(key) ? t(key) : health
+}
+
 export function jobStateLabel(t: Translate, state: string): string {
   return state in stateKeys ? t(stateKeys[state as JobState]) : state
 }

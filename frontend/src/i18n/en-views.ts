@@ -8,6 +8,17 @@ export const enViews = {
   'tabs.activity': 'Activity',
   'tabs.settings': 'Settings',
 
+  'dockerState.created': 'created',
+  'dockerState.running': 'running',
+  'dockerState.paused': 'paused',
+  'dockerState.restarting': 'restarting',
+  'dockerState.removing': 'removing',
+  'dockerState.exited': 'exited',
+  'dockerState.dead': 'dead',
+  'dockerHealth.starting': 'starting',
+  'dockerHealth.healthy': 'healthy',
+  'dockerHealth.unhealthy': 'unhealthy',
+
   'header.lastUpgrade': 'Last upgrade',
   'header.noUpgrade': 'none yet',
   'header.upgradeVersions': '#{id} {from} → {to}',

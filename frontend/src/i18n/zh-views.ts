@@ -11,6 +11,17 @@ export const zhViews: Record<Exclude<ViewKey, SingularKey>, string> & Partial<Re
   'tabs.activity': '活动',
   'tabs.settings': '设置',
 
+  'dockerState.created': '已创建',
+  'dockerState.running': '运行中',
+  'dockerState.paused': '已暂停',
+  'dockerState.restarting': '重启中',
+  'dockerState.removing': '删除中',
+  'dockerState.exited': '已退出',
+  'dockerState.dead': '已失效',
+  'dockerHealth.starting': '启动中',
+  'dockerHealth.healthy': '健康',
+  'dockerHealth.unhealthy': '不健康',
+
   'header.lastUpgrade': '上次升级',
   'header.noUpgrade': '尚无',
   'header.upgradeVersions': '#{id} {from} → {to}',
