@@ -80,6 +80,23 @@ export function RestorePreview({ load, onRetry, confirmation, onConfirmationChan
   return (
     <section className="preview-box" aria-labelledby="preview-heading">
       <h3 id="preview-heading">{t('preview.title')}</h3>
+      {/* First, so that the name to type is in view without scrolling. */}
+      {plan.discardsData && (
+        <div className="danger-box">
+          <p id="confirm-warning">{t('preview.discardsData')}</p>
+          <label className="field">
+            <span>{t('preview.typeName', { name: plan.deploymentName })}</span>
+            <input
+              type="text"
+              value={confirmation}
+              autoComplete="off"
+              spellCheck={false}
+              aria-describedby="confirm-warning"
+              onChange={(e) => onConfirmationChange(e.target.value)}
+            />
+          </label>
+        </div>
+      )}
       <dl className="preview">
         {rows.map((r) => (
           <div key={r.key} className={r.key === 'lost' && plan.lost.files > 0 ? 'preview-row warn' : 'preview-row'}>
@@ -106,22 +123,6 @@ export function RestorePreview({ load, onRetry, confirmation, onConfirmationChan
       </dl>
       {plan.dockerError && <p className="warn-text">{t('preview.dockerError', { error: plan.dockerError })}</p>}
       <p className="muted">{t('preview.safetyCopy')}</p>
-      {plan.discardsData && (
-        <div className="danger-box">
-          <p id="confirm-warning">{t('preview.discardsData')}</p>
-          <label className="field">
-            <span>{t('preview.typeName', { name: plan.deploymentName })}</span>
-            <input
-              type="text"
-              value={confirmation}
-              autoComplete="off"
-              spellCheck={false}
-              aria-describedby="confirm-warning"
-              onChange={(e) => onConfirmationChange(e.target.value)}
-            />
-          </label>
-        </div>
-      )}
     </section>
   )
 }
