@@ -305,26 +305,7 @@ func (s *Store) oneBackup(ctx context.Context, where string, key any) (Backup, e
 }
 
 func (s *Store) queryBackups(ctx context.Context, tail string, args ...any) ([]Backup, error) {
-	if err := s.alive(); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+backupColumns+` FROM backup_records `+tail, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query backups: %w", err)
-	}
-	defer rows.Close()
-	list := []Backup{}
-	for rows.Next() {
-		b, err := scanBackup(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query backups: %w", err)
-	}
-	return list, nil
+	return queryRows(ctx, s, "backups", backupColumns, "backup_records", tail, args, scanBackup)
 }
 
 func scanBackup(rows *sql.Rows) (Backup, error) {

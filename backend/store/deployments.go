@@ -170,26 +170,7 @@ func (s *Store) oneDeployment(ctx context.Context, where string, key any) (Deplo
 }
 
 func (s *Store) queryDeployments(ctx context.Context, tail string, args ...any) ([]Deployment, error) {
-	if err := s.alive(); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deploymentColumns+` FROM deployments `+tail, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query deployments: %w", err)
-	}
-	defer rows.Close()
-	list := []Deployment{}
-	for rows.Next() {
-		d, err := scanDeployment(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query deployments: %w", err)
-	}
-	return list, nil
+	return queryRows(ctx, s, "deployments", deploymentColumns, "deployments", tail, args, scanDeployment)
 }
 
 func scanDeployment(rows *sql.Rows) (Deployment, error) {

@@ -207,3 +207,29 @@ func rawOrNil(ns sql.NullString) json.RawMessage {
 	}
 	return json.RawMessage(ns.String)
 }
+
+// queryRows runs `SELECT columns FROM table tail` and scans every row with
+// scan; what names the rows in errors ("backups").
+func queryRows[T any](ctx context.Context, s *Store, what, columns, table, tail string, args []any,
+	scan func(*sql.Rows) (T, error)) ([]T, error) {
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM `+table+` `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", what, err)
+	}
+	defer rows.Close()
+	list := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query %s: %w", what, err)
+	}
+	return list, nil
+}

@@ -182,34 +182,23 @@ func (s *Store) ListOperations(ctx context.Context, deploymentID int64, limit in
 }
 
 func (s *Store) queryOperations(ctx context.Context, tail string, args ...any) ([]Operation, error) {
-	if err := s.alive(); err != nil {
-		return nil, err
+	return queryRows(ctx, s, "operations", operationColumns, "operations", tail, args, scanOperation)
+}
+
+func scanOperation(rows *sql.Rows) (Operation, error) {
+	var (
+		op              Operation
+		deploymentID    sql.NullInt64
+		step, errS, fct sql.NullString
+		finished        sql.NullTime
+		pid             sql.NullInt64
+	)
+	if err := rows.Scan(&op.ID, &deploymentID, &op.Kind, &op.State, &step, &fct, &op.StartedAt,
+		&op.UpdatedAt, &finished, &errS, &pid); err != nil {
+		return Operation{}, fmt.Errorf("scan operation: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+operationColumns+` FROM operations `+tail, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query operations: %w", err)
-	}
-	defer rows.Close()
-	list := []Operation{}
-	for rows.Next() {
-		var (
-			op              Operation
-			deploymentID    sql.NullInt64
-			step, errS, fct sql.NullString
-			finished        sql.NullTime
-			pid             sql.NullInt64
-		)
-		if err := rows.Scan(&op.ID, &deploymentID, &op.Kind, &op.State, &step, &fct, &op.StartedAt,
-			&op.UpdatedAt, &finished, &errS, &pid); err != nil {
-			return nil, fmt.Errorf("scan operation: %w", err)
-		}
-		op.DeploymentID, op.Step, op.Error, op.PID = deploymentID.Int64, step.String, errS.String, int(pid.Int64)
-		op.Facts = rawOrNil(fct)
-		op.StartedAt, op.UpdatedAt, op.FinishedAt = op.StartedAt.UTC(), op.UpdatedAt.UTC(), timePtr(finished)
-		list = append(list, op)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query operations: %w", err)
-	}
-	return list, nil
+	op.DeploymentID, op.Step, op.Error, op.PID = deploymentID.Int64, step.String, errS.String, int(pid.Int64)
+	op.Facts = rawOrNil(fct)
+	op.StartedAt, op.UpdatedAt, op.FinishedAt = op.StartedAt.UTC(), op.UpdatedAt.UTC(), timePtr(finished)
+	return op, nil
 }

@@ -144,26 +144,7 @@ func (s *Store) ListUpgrades(ctx context.Context, deploymentID int64) ([]Upgrade
 }
 
 func (s *Store) queryUpgrades(ctx context.Context, tail string, args ...any) ([]Upgrade, error) {
-	if err := s.alive(); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+upgradeColumns+` FROM upgrade_history `+tail, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query upgrades: %w", err)
-	}
-	defer rows.Close()
-	list := []Upgrade{}
-	for rows.Next() {
-		u, err := scanUpgrade(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query upgrades: %w", err)
-	}
-	return list, nil
+	return queryRows(ctx, s, "upgrades", upgradeColumns, "upgrade_history", tail, args, scanUpgrade)
 }
 
 func scanUpgrade(rows *sql.Rows) (Upgrade, error) {
