@@ -15,6 +15,7 @@ import (
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/enginetest"
 	"rewind/backend/store"
 )
 
@@ -22,18 +23,8 @@ import (
 // during the archive (they write to their data as they shut down, which
 // must not fail the backup) and run again afterwards, healthy.
 func TestBackupWithStoppedServices(t *testing.T) {
-	if os.Getenv("DOCKER_HOST") == "" {
-		if os.Getenv("REWIND_REQUIRE_DOCKER") == "1" {
-			t.Fatal("REWIND_REQUIRE_DOCKER=1 but DOCKER_HOST is not set: the engine start failed")
-		}
-		t.Skip("DOCKER_HOST not set")
-	}
+	e := enginetest.Engine(t, docker.WithSettleWindow(time.Second))
 	ctx := context.Background()
-	e, err := docker.New(ctx, docker.WithSettleWindow(time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
 	project := fmt.Sprintf("rwbackup%d", time.Now().UnixNano()%1e9)
 	root := filepath.Join(t.TempDir(), project)
 	os.MkdirAll(filepath.Join(root, "data"), 0o755)

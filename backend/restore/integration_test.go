@@ -15,38 +15,12 @@ import (
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/enginetest"
 	"rewind/backend/store"
 )
 
-// engine connects to the private engine the test run started; it fails
-// instead of skipping when REWIND_REQUIRE_DOCKER=1 promised one.
 func engine(t *testing.T) *docker.Engine {
-	t.Helper()
-	if os.Getenv("DOCKER_HOST") == "" {
-		if os.Getenv("REWIND_REQUIRE_DOCKER") == "1" {
-			t.Fatal("REWIND_REQUIRE_DOCKER=1 but DOCKER_HOST is not set: the engine start failed")
-		}
-		t.Skip("DOCKER_HOST not set; start a private engine with .ci/dockerd start DIR")
-	}
-	e, err := docker.New(context.Background(), docker.WithSettleWindow(time.Second))
-	if err != nil {
-		t.Fatalf("DOCKER_HOST is set but: %v", err)
-	}
-	t.Cleanup(func() { e.Close() })
-	return e
-}
-
-func byService(t *testing.T, e *docker.Engine, project string) map[string]docker.Container {
-	t.Helper()
-	cs, err := e.ProjectContainers(context.Background(), project)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]docker.Container{}
-	for _, c := range cs {
-		out[c.Service] = c
-	}
-	return out
+	return enginetest.Engine(t, docker.WithSettleWindow(time.Second))
 }
 
 func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
@@ -82,11 +56,11 @@ func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
 	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
 		t.Fatalf("deployment did not come up: %v", err)
 	}
-	idle := byService(t, e, project)["idle"]
+	idle := enginetest.ByService(t, e, project)["idle"]
 	if err := cli.Run(ctx, root, project, nil, "stop", "-t", "1", "idle"); err != nil {
 		t.Fatal(err)
 	}
-	before := byService(t, e, project)
+	before := enginetest.ByService(t, e, project)
 	if before["idle"].Running || !before["web"].Running || !before["stubborn"].Running {
 		t.Fatalf("set-up: %+v", before)
 	}
@@ -115,7 +89,7 @@ func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
 	var duringSwap map[string]docker.Container
 	r.Fault = func(step string) error {
 		if step == "R8.carried" {
-			duringSwap = byService(t, e, project)
+			duringSwap = enginetest.ByService(t, e, project)
 		}
 		return nil
 	}
@@ -131,7 +105,7 @@ func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
 	if got := f(t, root, "data/state.txt"); got != "as backed up\n" {
 		t.Errorf("data/state.txt: got %q", got)
 	}
-	after := byService(t, e, project)
+	after := enginetest.ByService(t, e, project)
 	for svc, b := range before {
 		a := after[svc]
 		if a.ID != b.ID {

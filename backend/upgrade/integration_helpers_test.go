@@ -20,6 +20,7 @@ import (
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/enginetest"
 	"rewind/backend/progress"
 	"rewind/backend/restore"
 	"rewind/backend/store"
@@ -34,40 +35,8 @@ import (
 // engine was promised: then they fail. Each test has its own Compose
 // project, directory and state, so they run in parallel on one engine.
 
-var (
-	imagesOnce sync.Once
-	imagesErr  error
-)
-
 func requireDocker(t *testing.T) *docker.Engine {
-	t.Helper()
-	if os.Getenv("DOCKER_HOST") == "" {
-		if os.Getenv("REWIND_REQUIRE_DOCKER") == "1" {
-			t.Fatal("REWIND_REQUIRE_DOCKER=1 but DOCKER_HOST is not set: the engine start failed")
-		}
-		t.Skip("DOCKER_HOST not set; start a private engine with .ci/dockerd start DIR")
-	}
-	ctx := context.Background()
-	e, err := docker.New(ctx)
-	if err != nil {
-		t.Fatalf("DOCKER_HOST=%s is set but: %v", os.Getenv("DOCKER_HOST"), err)
-	}
-	t.Cleanup(func() { e.Close() })
-	imagesOnce.Do(func() {
-		for _, v := range []string{"1", "2", "3", "4"} {
-			if ok, _ := e.ImageExists(ctx, "rewind-svc:"+v); !ok {
-				out, err := exec.Command(filepath.Join("..", "..", ".ci", "build-test-images")).CombinedOutput()
-				if err != nil {
-					imagesErr = fmt.Errorf("build test images: %v\n%s", err, out)
-				}
-				return
-			}
-		}
-	})
-	if imagesErr != nil {
-		t.Fatal(imagesErr)
-	}
-	return e
+	return enginetest.Engine(t)
 }
 
 // fixture is one deployment under test with its own catalog.
