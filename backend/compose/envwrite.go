@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"rewind/backend/durable"
 )
 
 // ErrEnvValue: a key or value that SetEnvValue cannot write safely.
@@ -32,20 +34,11 @@ func SetEnvValue(path, key, value string) error {
 		target = real
 	}
 	content, err := os.ReadFile(target)
-	var mode fs.FileMode = 0o644
-	var owner *fileOwner
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		content = nil
 	case err != nil:
 		return err
-	default:
-		st, err := os.Stat(target)
-		if err != nil {
-			return err
-		}
-		mode = st.Mode().Perm()
-		owner = ownerOf(st)
 	}
 	entries, err := parseEnv(content)
 	if err != nil {
@@ -55,7 +48,7 @@ func SetEnvValue(path, key, value string) error {
 	if content != nil && slices.Equal(updated, content) {
 		return nil
 	}
-	return replaceFile(target, updated, mode, owner)
+	return durable.WriteFile(target, updated, 0o644)
 }
 
 // rewriteEnv returns content with key's values replaced, or the assignment
@@ -101,49 +94,4 @@ func encodeEnvValue(value string, quote byte) string {
 		return "'" + value + "'"
 	}
 	return encodeEnvValue(value, '"')
-}
-
-// replaceFile atomically replaces path with data.
-func replaceFile(path string, data []byte, mode fs.FileMode, owner *fileOwner) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if owner != nil {
-		// best effort: only root may give a file away
-		if cerr := tmp.Chown(owner.uid, owner.gid); cerr != nil && !errors.Is(cerr, fs.ErrPermission) {
-			return cerr
-		}
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }

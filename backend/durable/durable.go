@@ -3,7 +3,9 @@
 package durable
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -37,10 +39,13 @@ func Rename(oldpath, newpath string) error {
 
 // WriteFile atomically replaces path with data: write a temporary file in the
 // same directory, fsync it, rename it over path and fsync the directory.
-// The file keeps path's current mode when it exists, else perm.
+// When path exists the file keeps its mode and, where permitted (only root
+// may give a file away), its owner; a new file gets perm.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
+	var owner *fileOwner
 	if st, err := os.Stat(path); err == nil {
 		perm = st.Mode().Perm()
+		owner = ownerOf(st)
 	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
@@ -60,6 +65,11 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	}
 	if err := tmp.Chmod(perm); err != nil {
 		return err
+	}
+	if owner != nil {
+		if err := tmp.Chown(owner.uid, owner.gid); err != nil && !errors.Is(err, fs.ErrPermission) {
+			return err
+		}
 	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("sync %s: %w", path, err)

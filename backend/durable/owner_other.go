@@ -1,6 +1,6 @@
 //go:build !unix
 
-package compose
+package durable
 
 import "io/fs"
 
