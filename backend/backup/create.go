@@ -207,7 +207,12 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.StartTimeout+time.Minute)
 			defer cancel()
 			if rerr := eng.Start(rctx, snap, m.StartTimeout); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("restart services: %w", rerr))
+				if recorded && err == nil {
+					rerr = fmt.Errorf("backup %s is complete, but the services did not start again: %w; start them with `docker compose up -d`", name, rerr)
+				} else {
+					rerr = fmt.Errorf("restart services: %w", rerr)
+				}
+				err = errors.Join(err, rerr)
 			}
 		}()
 		if serr != nil {
