@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/enginetest"
+	"rewind/backend/progress"
 	"rewind/backend/store"
 )
 
@@ -78,5 +80,69 @@ func TestBackupWithStoppedServices(t *testing.T) {
 	}
 	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
 		t.Errorf("not healthy after the backup: %v", err)
+	}
+}
+
+// When the services cannot be started again after a backup that completed
+// (here the container is removed while it is stopped, during the archive),
+// the backup stays a completed one and the error says so and what to do.
+func TestBackupCompleteButServicesDoNotStart(t *testing.T) {
+	e := enginetest.Engine(t, docker.WithSettleWindow(time.Second))
+	ctx := context.Background()
+	project := fmt.Sprintf("rwbackupgone%d", time.Now().UnixNano()%1e9)
+	root := filepath.Join(t.TempDir(), project)
+	os.MkdirAll(filepath.Join(root, "data"), 0o755)
+	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte(`services:
+  web:
+    image: rewind-svc:1
+    network_mode: none
+    volumes: ["./data:/data"]
+`), 0o644)
+	cli, err := compose.CLI(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Up(ctx, root, project, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Run(context.Background(), root, project, nil, "down", "-t", "1") })
+	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := backup.New(st, t.TempDir(), func(context.Context) (backup.Engine, error) { return e, nil })
+	m.StartTimeout = 20 * time.Second
+	removed := false
+	res, err := m.Create(ctx, dep, backup.CreateRequest{StopServices: true}, func(p progress.Progress) {
+		if p.Phase == progress.Archiving && !removed {
+			removed = true
+			for _, c := range enginetest.ByService(t, e, project) {
+				if out, err := exec.Command("docker", "rm", c.ID).CombinedOutput(); err != nil {
+					t.Errorf("docker rm: %v: %s", err, out)
+				}
+			}
+		}
+	})
+	if err == nil || !strings.Contains(err.Error(), "is complete, but the services did not start again") ||
+		!strings.Contains(err.Error(), "docker compose up -d") {
+		t.Fatalf("err = %v; want it to say the backup is complete and how to start the services", err)
+	}
+	list, lerr := m.List(ctx, dep)
+	if lerr != nil || len(list) != 1 || list[0].Status != backup.StatusCompleted || !list[0].FileExists {
+		t.Fatalf("backups after the failed restart: %+v %v; want one completed backup with its file", list, lerr)
+	}
+	if res.Record.ID != 0 && res.Record.ID != list[0].ID {
+		t.Errorf("result names backup %d, the catalog %d", res.Record.ID, list[0].ID)
+	}
+	if _, verr := m.Verify(ctx, dep, list[0].ID, nil); verr != nil {
+		t.Errorf("the kept backup does not verify: %v", verr)
 	}
 }
