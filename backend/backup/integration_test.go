@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"rewind/backend/backup"
-	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/enginetest"
@@ -25,39 +24,8 @@ import (
 // during the archive (they write to their data as they shut down, which
 // must not fail the backup) and run again afterwards, healthy.
 func TestBackupWithStoppedServices(t *testing.T) {
-	e := enginetest.Engine(t, docker.WithSettleWindow(time.Second))
 	ctx := context.Background()
-	project := fmt.Sprintf("rwbackup%d", time.Now().UnixNano()%1e9)
-	root := filepath.Join(t.TempDir(), project)
-	os.MkdirAll(filepath.Join(root, "data"), 0o755)
-	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte(`services:
-  web:
-    image: rewind-svc:1
-    network_mode: none
-    restart: always
-    volumes: ["./data:/data"]
-`), 0o644)
-	cli, err := compose.CLI(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cli.Up(ctx, root, project, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Run(context.Background(), root, project, nil, "down", "-t", "1") })
-	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := backup.New(st, t.TempDir(), func(context.Context) (backup.Engine, error) { return e, nil })
+	e, project, root, m, dep := runningDeployment(t, "always")
 	m.StartTimeout = time.Minute
 	res, err := m.Create(ctx, dep, backup.CreateRequest{StopServices: true}, nil)
 	if err != nil {
@@ -87,38 +55,8 @@ func TestBackupWithStoppedServices(t *testing.T) {
 // (here the container is removed while it is stopped, during the archive),
 // the backup stays a completed one and the error says so and what to do.
 func TestBackupCompleteButServicesDoNotStart(t *testing.T) {
-	e := enginetest.Engine(t, docker.WithSettleWindow(time.Second))
 	ctx := context.Background()
-	project := fmt.Sprintf("rwbackupgone%d", time.Now().UnixNano()%1e9)
-	root := filepath.Join(t.TempDir(), project)
-	os.MkdirAll(filepath.Join(root, "data"), 0o755)
-	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte(`services:
-  web:
-    image: rewind-svc:1
-    network_mode: none
-    volumes: ["./data:/data"]
-`), 0o644)
-	cli, err := compose.CLI(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cli.Up(ctx, root, project, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Run(context.Background(), root, project, nil, "down", "-t", "1") })
-	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := backup.New(st, t.TempDir(), func(context.Context) (backup.Engine, error) { return e, nil })
+	e, project, _, m, dep := runningDeployment(t, "no")
 	m.StartTimeout = 20 * time.Second
 	removed := false
 	res, err := m.Create(ctx, dep, backup.CreateRequest{StopServices: true}, func(p progress.Progress) {
@@ -145,4 +83,39 @@ func TestBackupCompleteButServicesDoNotStart(t *testing.T) {
 	if _, verr := m.Verify(ctx, dep, list[0].ID, nil); verr != nil {
 		t.Errorf("the kept backup does not verify: %v", verr)
 	}
+}
+
+// runningDeployment starts a one-service deployment (rewind-svc:1, ./data
+// mounted, the given restart policy) on the real engine and returns it
+// registered in an in-memory catalog with a backup manager.
+func runningDeployment(t *testing.T, restart string) (*docker.Engine, string, string, *backup.Manager, store.Deployment) {
+	t.Helper()
+	e := enginetest.Engine(t, docker.WithSettleWindow(time.Second))
+	project := fmt.Sprintf("rwbackup%d", time.Now().UnixNano()%1e9)
+	root := filepath.Join(t.TempDir(), project)
+	if err := os.MkdirAll(filepath.Join(root, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	compose := fmt.Sprintf(`services:
+  web:
+    image: rewind-svc:1
+    network_mode: none
+    restart: %q
+    volumes: ["./data:/data"]
+`, restart)
+	if err := os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	enginetest.Up(t, e, root, project)
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	dep, err := deployment.Init(context.Background(), st, t.TempDir(), deployment.InitOptions{Path: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := backup.New(st, t.TempDir(), func(context.Context) (backup.Engine, error) { return e, nil })
+	return e, project, root, m, dep
 }

@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
+	"rewind/backend/compose"
 	"rewind/backend/docker"
 )
 
@@ -72,4 +74,23 @@ func ByService(t testing.TB, e *docker.Engine, project string) map[string]docker
 		out[c.Service] = c
 	}
 	return out
+}
+
+// Up starts the Compose project in dir with the real Compose CLI, waits until
+// its services are healthy and takes it down when the test ends.
+func Up(t testing.TB, e *docker.Engine, dir, project string) *compose.Runner {
+	t.Helper()
+	ctx := context.Background()
+	cli, err := compose.CLI(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Up(ctx, dir, project, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Run(context.Background(), dir, project, nil, "down", "-t", "1") })
+	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
+		t.Fatalf("deployment did not come up: %v", err)
+	}
+	return cli
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"rewind/backend/backup"
-	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/enginetest"
@@ -45,17 +44,7 @@ func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
 `)
 	write(t, root, ".env", "APP_VERSION=1\n")
 	write(t, root, "data/state.txt", "as backed up\n")
-	cli, err := compose.CLI(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cli.Up(ctx, root, project, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Run(context.Background(), root, project, nil, "down", "-t", "1") })
-	if _, err := e.WaitHealthy(ctx, project, nil, time.Second, 60*time.Second); err != nil {
-		t.Fatalf("deployment did not come up: %v", err)
-	}
+	cli := enginetest.Up(t, e, root, project)
 	idle := enginetest.ByService(t, e, project)["idle"]
 	if err := cli.Run(ctx, root, project, nil, "stop", "-t", "1", "idle"); err != nil {
 		t.Fatal(err)
