@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"time"
@@ -335,13 +336,14 @@ func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
+	// Everything is checked before anything is saved.
+	if s.Retention.KeepLast < 0 || s.Retention.KeepDays < 0 {
+		return Settings{}, fmt.Errorf("%w: retention values cannot be negative", deployment.ErrInvalidSetting)
+	}
 	ctx := context.Background()
 	if _, err := deployment.Init(ctx, a.store, a.stateDir, deployment.InitOptions{Path: d.Path, Name: d.Name,
 		DataPaths: s.DataPaths, Excludes: s.Excludes, VersionKey: s.VersionKey}); err != nil {
 		return Settings{}, err
-	}
-	if s.Retention.KeepLast < 0 || s.Retention.KeepDays < 0 {
-		return Settings{}, errors.New("retention values cannot be negative")
 	}
 	if err := a.store.SetConfig(ctx, backup.PolicyKey(d), s.Retention); err != nil {
 		return Settings{}, err

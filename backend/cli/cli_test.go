@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,6 +113,7 @@ func TestErrorsAreOneLineAndChangeNothing(t *testing.T) {
 		{"prune without policy", []string{"--project", proj, "backup", "prune", "--yes"}, "--keep-last"},
 		{"unknown compression", []string{"--project", proj, "backup", "create", "--compression", "lz4"}, "unknown compression"},
 		{"import garbage", []string{"--project", proj, "backup", "import", filepath.Join(proj, "app", "config.toml")}, "not a gzip or zstd stream"},
+		{"data path outside", []string{"init", "--project", proj, "--data", "../etc"}, `data path "../etc": it must be a path inside the project directory`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -130,6 +132,15 @@ func TestErrorsAreOneLineAndChangeNothing(t *testing.T) {
 				t.Errorf("json error: got %v", doc)
 			}
 		})
+	}
+	depBefore := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "status").stdout)["deployment"]
+	bad := decode[map[string]map[string]any](t, rewind(t, state, "--json", "init", "--project", proj, "--data", "other", "--data", "../etc").stdout)
+	if bad["error"]["code"] != "invalid_setting" {
+		t.Errorf("bad data path: code %v, want invalid_setting", bad["error"]["code"])
+	}
+	depAfter := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "status").stdout)["deployment"]
+	if fmt.Sprint(depAfter.(map[string]any)["dataPaths"]) != fmt.Sprint(depBefore.(map[string]any)["dataPaths"]) {
+		t.Errorf("a refused init changed the data paths: %v, was %v", depAfter, depBefore)
 	}
 	list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout)
 	if len(list) != 0 {

@@ -17,10 +17,11 @@ import (
 
 // Errors callers match.
 var (
-	ErrNoProject     = errors.New("project directory not found")
-	ErrNoCompose     = errors.New("no compose file")
-	ErrNotConfigured = errors.New("no deployment configured")
-	ErrUnknown       = errors.New("deployment not initialised")
+	ErrNoProject      = errors.New("project directory not found")
+	ErrNoCompose      = errors.New("no compose file")
+	ErrNotConfigured  = errors.New("no deployment configured")
+	ErrUnknown        = errors.New("deployment not initialised")
+	ErrInvalidSetting = errors.New("invalid setting")
 )
 
 // Defaults for a new deployment.
@@ -59,7 +60,7 @@ func Init(ctx context.Context, st *store.Store, stateDir string, opts InitOption
 		name = project
 	}
 	if !validName.MatchString(name) {
-		return store.Deployment{}, fmt.Errorf("invalid deployment name %q: use letters, digits, '.', '_' or '-'", name)
+		return store.Deployment{}, fmt.Errorf("%w: deployment name %q: use letters, digits, '.', '_' or '-'", ErrInvalidSetting, name)
 	}
 	data, err := cleanRelPaths(opts.DataPaths, "data path")
 	if err != nil {
@@ -207,7 +208,7 @@ func cleanRelPaths(in []string, what string) ([]string, error) {
 	for _, p := range in {
 		p = strings.TrimSuffix(filepath.ToSlash(filepath.Clean(p)), "/")
 		if !filepath.IsLocal(p) || p == "." {
-			return nil, fmt.Errorf("invalid %s %q: it must be a path inside the project directory", what, p)
+			return nil, fmt.Errorf("%w: %s %q: it must be a path inside the project directory", ErrInvalidSetting, what, p)
 		}
 		out = append(out, p)
 	}

@@ -230,6 +230,7 @@ export const en = {
   'errorCode.retention_policy_missing': 'No retention policy is set.',
   'errorCode.duplicate_name': 'That name is already in use.',
   'errorCode.duplicate_path': 'That path is already registered.',
+  'errorCode.invalid_setting': 'A setting is not valid.',
   'errorCode.invalid': 'The value is not valid.',
   'errorCode.catalog_too_new': 'The catalog was written by a newer version of Rewind.',
   'errorCode.archive_invalid': 'The file is not a Rewind archive.',

@@ -224,6 +224,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'errorCode.retention_policy_missing': '未设置保留策略。',
   'errorCode.duplicate_name': '该名称已被使用。',
   'errorCode.duplicate_path': '该路径已登记。',
+  'errorCode.invalid_setting': '设置无效。',
   'errorCode.invalid': '值无效。',
   'errorCode.catalog_too_new': '目录数据库由更新版本的 Rewind 写入。',
   'errorCode.archive_invalid': '该文件不是 Rewind 归档。',

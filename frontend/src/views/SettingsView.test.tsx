@@ -86,11 +86,14 @@ describe('SettingsView', () => {
   })
 
   it('shows a refused save', async () => {
-    m.saveSettings.mockRejectedValueOnce({ code: 'internal', message: 'invalid data path "x": it must be a path inside the project directory', detail: '' })
+    const message = 'invalid setting: data path "../x": it must be a path inside the project directory'
+    m.saveSettings.mockRejectedValueOnce({ code: 'invalid_setting', message, detail: '' })
     const { user } = setup()
     await user.type(await screen.findByRole('textbox', { name: 'Keep the last' }), '0')
     await user.click(screen.getByRole('button', { name: 'Save' }))
-    expect(await screen.findByRole('alert')).toHaveTextContent('The settings could not be saved')
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('The settings could not be saved')
+    expect(alert).toHaveTextContent(message)
   })
 
   it('previews a prune and prunes after a confirmation', async () => {
