@@ -13,7 +13,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"slices"
 	"time"
 )
 
@@ -40,8 +39,11 @@ const copyBufSize = 512 << 10
 // Write streams root as a compressed PAX tar to w: the manifest first, then
 // every entry of plan, then the index. m's FormatVersion, Compression and
 // Totals are set from the build, opts and plan; a zero CreatedAt becomes now.
-// A file that vanished or changed type or size since the scan fails the
-// write with an error naming it (errors.Is ErrChanged). On cancellation Write
+// Write fills in the SHA256 of plan's file entries as it goes (their only
+// copy: WriteResult.Entries is plan.Entries); VerifyWriting, reading the
+// plan at the same time, leaves that field alone. A file that vanished or
+// changed type or size since the scan fails the write with an error naming
+// it (errors.Is ErrChanged). On cancellation Write
 // returns ctx.Err(). On any error the bytes already written to w are garbage.
 func Write(ctx context.Context, w io.Writer, root string, plan *Plan, m Manifest, opts WriteOptions) (WriteResult, error) {
 	if opts.Compression == "" {
@@ -61,7 +63,7 @@ func Write(ctx context.Context, w io.Writer, root string, plan *Plan, m Manifest
 		tw:      tar.NewWriter(enc),
 		src:     &sourceOpener{top: top, dir: "."},
 		plan:    plan,
-		entries: slices.Clone(plan.Entries),
+		entries: plan.Entries, // Write fills in each file's SHA256
 		buf:     make([]byte, copyBufSize),
 		fileSum: sha256.New(),
 		ticker:  newProgressTicker(opts.Report, plan.Totals.Bytes, plan.Totals.Files),

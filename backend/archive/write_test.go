@@ -124,8 +124,15 @@ func TestWriteReportsProgressAndCounts(t *testing.T) {
 	if plan.Totals.Bytes < total {
 		t.Errorf("plan bytes = %d, want at least the bulk tree's %d", plan.Totals.Bytes, total)
 	}
-	if plan.Entries[1].SHA256 != "" {
-		t.Error("Write filled the plan's entries; want it to leave the plan unchanged")
+	// The plan's entries are the result's, each file with its hash: the
+	// index is not held twice.
+	if &res.Entries[0] != &plan.Entries[0] {
+		t.Error("WriteResult.Entries is a copy of the plan's entries")
+	}
+	for _, e := range plan.Entries {
+		if (e.Type == TypeFile) != (len(e.SHA256) == 64) {
+			t.Fatalf("%s (%s): sha256 %q", e.Path, e.Type, e.SHA256)
+		}
 	}
 }
 
