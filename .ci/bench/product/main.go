@@ -32,6 +32,7 @@ type config struct {
 	runs               int
 	keep, strict, lib  bool
 	bin, project, work string
+	many               int
 }
 
 func main() {
@@ -44,9 +45,10 @@ func main() {
 	flag.StringVar(&c.bin, "rewind", "", "rewind binary (default: go build into the work directory)")
 	flag.StringVar(&c.project, "project", "", "existing corpus to use as the project (default: generate one)")
 	flag.StringVar(&c.work, "work", "", "work directory on a disk, not a tmpfs (default: a new temp dir)")
+	flag.IntVar(&c.many, "many", 100_000, "small files in the memory check (0 skips it)")
 	flag.Parse()
-	if c.runs < 1 || c.scale <= 0 {
-		fmt.Fprintln(os.Stderr, "usage: product [-scale S>0] [-runs N>=1] [-keep] [-strict] [-library] [-rewind BIN] [-project DIR] [-work DIR]")
+	if c.runs < 1 || c.scale <= 0 || c.many < 0 {
+		fmt.Fprintln(os.Stderr, "usage: product [-scale S>0] [-runs N>=1] [-many N>=0] [-keep] [-strict] [-library] [-rewind BIN] [-project DIR] [-work DIR]")
 		os.Exit(2)
 	}
 	if p := os.Getenv("REWIND_CPUPROFILE"); p != "" {
@@ -153,6 +155,16 @@ func runBench(c config) (ok bool, err error) {
 	}
 	if err != nil {
 		return false, err
+	}
+	if c.many > 0 {
+		dir := filepath.Join(c.work, "many")
+		created = append(created, dir)
+		logf("memory check: backup and restore of %d small files", c.many)
+		m, err := manySmallFiles(c.bin, dir, c.many)
+		if err != nil {
+			return false, fmt.Errorf("memory check: %w", err)
+		}
+		b.many = &m
 	}
 	ok = b.report(os.Stdout, c.scale)
 	if c.lib {

@@ -85,6 +85,9 @@ func (b *bench) report(w io.Writer, scale float64) bool {
 		{fmt.Sprintf("restore zstd >= %.0fx tar -xzf", goalRestoreZstd), tx.timed/xz.timed >= goalRestoreZstd},
 		{fmt.Sprintf("peak RSS < %d MB (largest Rewind run)", goalPeakRSS>>20), rss < goalPeakRSS},
 	}
+	if b.many != nil {
+		goals = append(goals, goal{fmt.Sprintf("peak RSS < %d MB with %d small files", goalPeakRSS>>20, b.many.files), b.many.report(w)})
+	}
 	fmt.Fprintln(w)
 	var missed []string
 	for _, g := range goals {

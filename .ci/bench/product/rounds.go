@@ -34,6 +34,7 @@ type bench struct {
 	noPigz     bool
 	loadStart  string   // load average when the first round began
 	extracted  []string // tar -xzf trees, removed after the restore rounds
+	many       *manyResult
 }
 
 type step struct {
