@@ -8,11 +8,10 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"testing"
+
+	"rewind/backend/proctest"
 )
 
 // project writes a small deployment: compose file, .env, app files and data.
@@ -100,44 +99,7 @@ func fileSHA(t *testing.T, path string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-var (
-	binOnce sync.Map // tags -> *binResult
-)
-
-type binResult struct {
-	once sync.Once
-	path string
-	err  error
-}
-
 // binary builds the rewind binary (with build tags) once per test run.
-func binary(t *testing.T, tags string) string {
-	t.Helper()
-	v, _ := binOnce.LoadOrStore(tags, &binResult{})
-	b := v.(*binResult)
-	b.once.Do(func() {
-		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(file), "..", "..")
-		dir, err := os.MkdirTemp("", "rewind-bin-")
-		if err != nil {
-			b.err = err
-			return
-		}
-		os.Chmod(dir, 0o755) // runnable by the unprivileged user of some tests
-		b.path = filepath.Join(dir, "rewind")
-		args := []string{"build", "-o", b.path}
-		if tags != "" {
-			args = append(args, "-tags", tags)
-		}
-		cmd := exec.Command("go", append(args, ".")...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.err = err
-			t.Logf("go build: %s", out)
-		}
-	})
-	if b.err != nil {
-		t.Fatalf("build rewind: %v", b.err)
-	}
-	return b.path
-}
+func binary(t *testing.T, tags string) string { return proctest.Build(t, tags) }
+
+func TestMain(m *testing.M) { proctest.Main(m) }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -12,27 +11,15 @@ import (
 	"syscall"
 	"testing"
 
+	"rewind/backend/proctest"
 	"rewind/backend/store"
 )
 
-// run executes the built binary.
+// runBin executes the built binary.
 func runBin(t *testing.T, bin string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			code = -int(ws.Signal())
-		}
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	r := proctest.Run(t, bin, env, args...)
+	return result{r.Stdout, r.Stderr, r.Code}
 }
 
 func TestSecondProcessGetsInUse(t *testing.T) {
@@ -129,16 +116,8 @@ func TestUnreadableFileFailsClearly(t *testing.T) {
 		cmd := exec.Command(bin, append([]string{"--state", state, "--project", proj}, args...)...)
 		cmd.Env = append(os.Environ(), env...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatalf("run %s: %v", bin, err)
-		}
-		return result{out.String(), errb.String(), code}
+		r := proctest.RunCmd(t, cmd)
+		return result{r.Stdout, r.Stderr, r.Code}
 	}
 	if r := exe("init"); r.code != 0 {
 		t.Fatalf("init: %s", r.stderr)

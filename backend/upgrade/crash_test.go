@@ -3,54 +3,22 @@
 package upgrade
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
+	"rewind/backend/proctest"
 	"rewind/backend/store"
 )
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binPath string
-	binErr  error
-	binOut  []byte
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 // crashBinary builds rewind with the crashtest tag once per test run.
-func crashBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "rewind-upg-bin-")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "rewind")
-		cmd := exec.Command("go", "build", "-tags", "crashtest", "-o", binPath, ".")
-		cmd.Dir = filepath.Join("..", "..")
-		binOut, binErr = cmd.CombinedOutput()
-	})
-	if binErr != nil {
-		t.Fatalf("build rewind: %v\n%s", binErr, binOut)
-	}
-	return binPath
-}
+func crashBinary(t *testing.T) string { return proctest.Build(t, "crashtest") }
 
 type binResult struct {
 	stdout, stderr string
@@ -59,21 +27,8 @@ type binResult struct {
 
 func runBinary(t *testing.T, bin string, env []string, args ...string) binResult {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			code = -int(ws.Signal())
-		}
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return binResult{out.String(), errb.String(), code}
+	r := proctest.Run(t, bin, env, args...)
+	return binResult{r.Stdout, r.Stderr, r.Code}
 }
 
 // TestKillDuringUpgrade kills rewind (SIGKILL at a crash point) during an
