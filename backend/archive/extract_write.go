@@ -35,9 +35,8 @@ type exWriter struct {
 	parents []*exParent // most recently used first
 	chown   bool        // apply uid/gid (only when running as root)
 	sync    bool        // the tree must be durable: see exSyncPerFile
-
-	buf  []byte
-	hash hash.Hash
+	buf     []byte
+	hash    hash.Hash
 }
 
 func newExWriter(root *os.Root, chown, sync bool) (*exWriter, error) {

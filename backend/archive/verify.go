@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"strings"
 )
@@ -89,7 +90,7 @@ func verify(ctx context.Context, r io.Reader, report Report, plan *Plan) (Verify
 		return VerifyResult{}, err
 	}
 	if writing {
-		if err := v.compareTotals(v.want, m.Totals); err != nil {
+		if err := v.compareWritten(plan.Totals, m.Totals); err != nil {
 			return VerifyResult{}, err
 		}
 		return VerifyResult{Size: raw.Size(), Manifest: m}, nil
@@ -209,19 +210,19 @@ func (v *verifier) entry(ctx context.Context, hdr *tar.Header) error {
 		e.Type = TypeSymlink
 	case tar.TypeLink:
 		e.Type = TypeHardlink
-		if first, ok := v.seen[e.Link]; v.want == nil && (!ok || first.Type != TypeFile) {
-			return fmt.Errorf("%w: %s: hard link to %q, not an earlier file", ErrIndexMismatch, e.Path, e.Link)
-		}
 	default:
 		return fmt.Errorf("%w: %s: unsupported entry type %q", ErrCorrupt, hdr.Name, hdr.Typeflag)
 	}
 	if v.want != nil {
 		if e.Type == TypeFile {
-			if err := v.skipContent(ctx, e.Path); err != nil {
+			if err := v.content(ctx, e.Path, nil); err != nil {
 				return err
 			}
 		}
 		return v.written(e)
+	}
+	if first, ok := v.seen[e.Link]; e.Type == TypeHardlink && (!ok || first.Type != TypeFile) {
+		return fmt.Errorf("%w: %s: hard link to %q, not an earlier file", ErrIndexMismatch, e.Path, e.Link)
 	}
 	if _, dup := v.seen[e.Path]; dup {
 		return fmt.Errorf("%w: %s: duplicate entry", ErrIndexMismatch, e.Path)
@@ -231,44 +232,27 @@ func (v *verifier) entry(ctx context.Context, hdr *tar.Header) error {
 			ErrIndexMismatch, e.Path, v.maxEntries, maxVerifyEntries)
 	}
 	if e.Type == TypeFile {
-		sum, err := v.hashContent(ctx, e.Path)
-		if err != nil {
+		h := sha256.New()
+		if err := v.content(ctx, e.Path, h); err != nil {
 			return err
 		}
-		e.SHA256 = sum
+		e.SHA256 = hex.EncodeToString(h.Sum(nil))
 	}
 	v.seen[e.Path] = e
 	return nil
 }
 
-// hashContent hashes the current entry's content.
-func (v *verifier) hashContent(ctx context.Context, name string) (string, error) {
-	h := sha256.New()
-	for {
-		if err := ctx.Err(); err != nil {
-			return "", err
-		}
-		n, err := v.tr.Read(v.buf)
-		h.Write(v.buf[:n])
-		v.ticker.add(int64(n), 0, name)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", classifyReadError(err)
-		}
-	}
-	v.ticker.add(0, 1, name)
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// skipContent decodes the current entry's content without hashing it.
-func (v *verifier) skipContent(ctx context.Context, name string) error {
+// content reads the current entry's content to its end, into h unless h
+// is nil, counting it as progress.
+func (v *verifier) content(ctx context.Context, name string, h hash.Hash) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		n, err := v.tr.Read(v.buf)
+		if h != nil {
+			h.Write(v.buf[:n])
+		}
 		v.ticker.add(int64(n), 0, name)
 		if err == io.EOF {
 			break
@@ -332,28 +316,20 @@ func (v *verifier) compare(index []Entry, totals Totals) error {
 			bytes += got.Size
 		}
 	}
-	return checkTotals(int64(len(index)), files, bytes, totals)
-}
-
-// compareTotals checks, for VerifyWriting, that every entry written was in
-// the archive and in the index, and that the manifest counts them all.
-func (v *verifier) compareTotals(want []Entry, totals Totals) error {
-	if v.next != len(want) || v.indexLines != len(want) {
-		return fmt.Errorf("%w: %d entries written, %d in the archive, %d in the index", ErrIndexMismatch, len(want), v.next, v.indexLines)
-	}
-	var files, bytes int64
-	for _, e := range want {
-		if e.Type == TypeFile {
-			files++
-			bytes += e.Size
-		}
-	}
-	return checkTotals(int64(len(want)), files, bytes, totals)
-}
-
-func checkTotals(entries, files, bytes int64, totals Totals) error {
-	if got := (Totals{Entries: entries, Files: files, Bytes: bytes}); got != totals {
+	if got := (Totals{Entries: int64(len(index)), Files: files, Bytes: bytes}); got != totals {
 		return fmt.Errorf("%w: archive holds %+v, manifest says %+v", ErrIndexMismatch, got, totals)
+	}
+	return nil
+}
+
+// compareWritten checks, for VerifyWriting, that every entry written was in
+// the archive and in the index, and that the manifest's totals are plan's.
+func (v *verifier) compareWritten(plan Totals, manifest Totals) error {
+	if n := len(v.want); v.next != n || v.indexLines != n {
+		return fmt.Errorf("%w: %d entries written, %d in the archive, %d in the index", ErrIndexMismatch, n, v.next, v.indexLines)
+	}
+	if manifest != plan {
+		return fmt.Errorf("%w: %+v written, manifest says %+v", ErrIndexMismatch, plan, manifest)
 	}
 	return nil
 }

@@ -181,7 +181,7 @@ func TestVerifyDetectsLies(t *testing.T) {
 // writtenPlan is the plan an archive was written from, as VerifyWriting
 // gets it: the entries without their content hashes.
 func writtenPlan(res WriteResult) *Plan {
-	p := &Plan{Entries: slices.Clone(res.Entries)}
+	p := &Plan{Entries: slices.Clone(res.Entries), Totals: res.totals()}
 	for i := range p.Entries {
 		p.Entries[i].SHA256 = ""
 	}

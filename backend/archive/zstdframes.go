@@ -31,7 +31,7 @@ type frameWriter struct {
 	max     int           // frames in flight
 	bufCap  int           // room for a frame's input or its output
 	free    [][]byte      // buffers to reuse
-	wrote   bool          // a frame was written
+	started bool          // a frame was started
 	err     error         // sticky: the first write error
 }
 
@@ -93,6 +93,7 @@ func (fw *frameWriter) startFrame() error {
 	}
 	f := &zframe{src: fw.cur, dst: fw.buffer(), done: make(chan struct{})}
 	fw.cur = fw.buffer()
+	fw.started = true
 	go func() {
 		defer close(f.done)
 		f.dst = fw.enc.EncodeAll(f.src, f.dst)
@@ -109,7 +110,6 @@ func (fw *frameWriter) writeOldest() error {
 		if _, err := fw.w.Write(f.dst); err != nil {
 			fw.err = err
 		}
-		fw.wrote = true
 	}
 	fw.free = append(fw.free, f.src, f.dst)
 	return fw.err
@@ -118,7 +118,7 @@ func (fw *frameWriter) writeOldest() error {
 // Close compresses what is left and writes every frame. It always waits for
 // the compressing goroutines, also after an error.
 func (fw *frameWriter) Close() error {
-	if fw.err == nil && (len(fw.cur) > 0 || !fw.wrote && len(fw.pending) == 0) {
+	if fw.err == nil && (len(fw.cur) > 0 || !fw.started) {
 		fw.startFrame() // an empty stream still gets one (empty) frame
 	}
 	for len(fw.pending) > 0 {

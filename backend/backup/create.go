@@ -154,19 +154,21 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 		return res, err
 	}
 	crashpoint.Hit("backup.B2")
-	// recorded: B8 committed the record; what fails after it (restarting the
+	// recorded: B8 committed the record. What fails after it (restarting the
 	// services) is reported but does not make the backup a failed one.
-	// finished: B8 also closed the operation (nothing was stopped).
-	var recorded, finished bool
+	var recorded bool
 	defer func() {
 		cctx := context.WithoutCancel(ctx)
-		if err != nil && recorded {
-			if !finished {
-				m.Store.FinishOperation(cctx, opID, "failed", err.Error())
+		switch {
+		case recorded && !req.StopServices:
+			// B8 closed the operation in the record's own commit.
+		case recorded:
+			state, reason := "succeeded", ""
+			if err != nil {
+				state, reason = "failed", err.Error()
 			}
-			return
-		}
-		if err != nil {
+			m.Store.FinishOperation(cctx, opID, state, reason)
+		case err != nil:
 			os.Remove(facts.Partial)
 			reason := err.Error()
 			if errors.Is(err, context.Canceled) {
@@ -178,10 +180,6 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 				state = "canceled"
 			}
 			m.Store.FinishOperation(cctx, opID, state, reason)
-			return
-		}
-		if !finished {
-			m.Store.FinishOperation(cctx, opID, "succeeded", "")
 		}
 	}()
 
@@ -269,7 +267,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 		// The archive is complete and durable; recovery completes the record.
 		return res, fmt.Errorf("record backup: %w", err)
 	}
-	recorded, finished = true, closeOp != 0
+	recorded = true
 	crashpoint.Hit("backup.B8")
 	b, err := m.Store.GetBackup(ctx, rec.ID)
 	if err != nil {

@@ -86,9 +86,11 @@ func (s *spool) check(ctx context.Context, path string) error {
 		}
 		h.Reset()
 		h.Write(buf[:n])
-		want := s.h.Sum64() // the last, partial chunk
+		var want uint64
 		if i < len(s.sums) {
 			want = s.sums[i]
+		} else {
+			want = s.h.Sum64() // the last, partial chunk
 		}
 		if h.Sum64() != want {
 			return fmt.Errorf("re-read archive: %w (bytes %d to %d differ from what was written)", ErrChecksum, off, off+n)

@@ -4,6 +4,7 @@ import { formatCount, formatDuration, formatRate, formatSize } from '../format'
 import { useI18n } from '../i18n'
 import { ErrorBox } from './ErrorBox'
 import { jobStateLabel, phaseLabel } from './labels'
+import { describeJob } from './upgradeOutcome'
 
 export interface ProgressPanelProps {
   jobs: readonly Job[]
@@ -27,8 +28,8 @@ function percent(done: number, total: number): number | null {
  */
 function rolledBack(job: Job): boolean {
   if (job.state !== 'failed' || (job.kind !== 'upgrade' && job.kind !== 'rollback')) return false
-  const res = job.result
-  return typeof res === 'object' && res !== null && (res as { outcome?: unknown }).outcome === 'rolled_back'
+  const { verdict } = describeJob(job, '')
+  return verdict === 'rolledBack' || verdict === 'rollbackDone'
 }
 
 function JobRow({ job, onCancel, onDismiss, canceling }: { job: Job } & Omit<ProgressPanelProps, 'jobs' | 'title'>) {
