@@ -1,0 +1,5 @@
+//go:build !linux
+
+package mounts
+
+func read() ([]Mount, error) { return nil, ErrUnsupported }
