@@ -13,6 +13,7 @@ import (
 
 	"rewind/backend/durable"
 	"rewind/backend/progress"
+	"rewind/backend/realpath"
 	"rewind/backend/store"
 )
 
@@ -31,9 +32,9 @@ type MoveResult struct {
 // interrupted move can simply be run again.
 func (m *Manager) MoveStorage(ctx context.Context, dep store.Deployment, dir string, report progress.Report) (MoveResult, error) {
 	report = progress.Or(report)
-	dir, err := filepath.Abs(dir)
+	dir, err := m.checkDestination(ctx, dep, dir)
 	if err != nil {
-		return MoveResult{}, err
+		return MoveResult{From: dep.StorageDir}, err
 	}
 	res := MoveResult{From: dep.StorageDir, To: dir}
 	lock, err := LockDeployment(dep, "storage move")
@@ -60,8 +61,8 @@ func (m *Manager) MoveStorage(ctx context.Context, dep store.Deployment, dir str
 			continue
 		}
 		dst := filepath.Join(dir, filepath.Base(b.Path))
-		if dst == b.Path {
-			continue
+		if dst == b.Path || realpath.Same(dst, b.Path) {
+			continue // already there (perhaps under another name): removing "the source" would remove it
 		}
 		report(progress.Progress{Phase: progress.Moving, BytesDone: res.Bytes, BytesTotal: total,
 			FilesDone: int64(res.Moved), FilesTotal: int64(len(bs)), Message: b.Name})

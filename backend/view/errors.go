@@ -57,6 +57,8 @@ var errorTable = []errorRow{
 	{backup.ErrFileMissing, "backup_file_missing"},
 	{backup.ErrChecksum, "checksum_mismatch"},
 	{backup.ErrNoSpace, "no_space"},
+	{backup.ErrBadStorage, "storage_refused"},
+	{backup.ErrNothingToMove, "storage_unchanged"},
 	{backup.ErrInUse, "backup_in_use"},
 	{backup.ErrWrongProject, "wrong_deployment"},
 	{backup.ErrNotCompleted, "backup_not_completed"},
