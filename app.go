@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"strconv"
 	"time"
@@ -337,8 +336,8 @@ func (a *App) SaveSettings(s Settings) (Settings, error) {
 		return Settings{}, err
 	}
 	// Everything is checked before anything is saved.
-	if s.Retention.KeepLast < 0 || s.Retention.KeepDays < 0 {
-		return Settings{}, fmt.Errorf("%w: retention values cannot be negative", deployment.ErrInvalidSetting)
+	if err := s.Retention.Validate(); err != nil {
+		return Settings{}, err
 	}
 	ctx := context.Background()
 	if _, err := deployment.Init(ctx, a.store, a.stateDir, deployment.InitOptions{Path: d.Path, Name: d.Name,

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
-
+	"rewind/backend/deployment"
 	"rewind/backend/store"
 )
 
@@ -16,6 +15,25 @@ var ErrNoPolicy = errors.New("no retention policy")
 type Policy struct {
 	KeepLast int `json:"keepLast"` // the newest N completed backups
 	KeepDays int `json:"keepDays"` // everything younger than D days
+}
+
+// Bounds of a policy's values: a hundred years of days, and far more backups
+// than a storage directory holds.
+const (
+	MaxKeepDays = 36500
+	MaxKeepLast = 1000000
+)
+
+// Validate refuses values outside the bounds (a policy of zeros is valid: no
+// retention).
+func (p Policy) Validate() error {
+	if p.KeepDays < 0 || p.KeepDays > MaxKeepDays {
+		return fmt.Errorf("%w: retention keep-days %d is out of range: use 0 to %d", deployment.ErrInvalidSetting, p.KeepDays, MaxKeepDays)
+	}
+	if p.KeepLast < 0 || p.KeepLast > MaxKeepLast {
+		return fmt.Errorf("%w: retention keep-last %d is out of range: use 0 to %d", deployment.ErrInvalidSetting, p.KeepLast, MaxKeepLast)
+	}
+	return nil
 }
 
 // PruneResult lists what retention kept and removed (or would remove).
@@ -33,7 +51,10 @@ type PruneResult struct {
 // nothing is deleted.
 func (m *Manager) Prune(ctx context.Context, dep store.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
 	res := PruneResult{DryRun: dryRun, Removed: []Record{}, Kept: []Record{}}
-	if pol.KeepLast <= 0 && pol.KeepDays <= 0 {
+	if err := pol.Validate(); err != nil {
+		return res, err
+	}
+	if pol.KeepLast == 0 && pol.KeepDays == 0 {
 		return res, fmt.Errorf("%w: give --keep-last N and/or --keep-days D", ErrNoPolicy)
 	}
 	lock, err := LockDeployment(dep, "backup prune")
@@ -46,11 +67,14 @@ func (m *Manager) Prune(ctx context.Context, dep store.Deployment, pol Policy, d
 
 func (m *Manager) pruneLocked(ctx context.Context, dep store.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
 	res := PruneResult{DryRun: dryRun, Removed: []Record{}, Kept: []Record{}}
+	if err := pol.Validate(); err != nil { // a saved policy is checked again before it deletes
+		return res, err
+	}
 	recs, err := m.List(ctx, dep)
 	if err != nil {
 		return res, err
 	}
-	cutoff := m.Now().Add(-time.Duration(pol.KeepDays) * 24 * time.Hour)
+	cutoff := m.Now().AddDate(0, 0, -pol.KeepDays)
 	completed, newestPreUpgrade := 0, false
 	for _, r := range recs { // newest first
 		keep := false
