@@ -18,11 +18,20 @@ import (
 
 var unsafeVersionChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 
-// SanitizeVersion keeps a version usable in a file name.
+// maxNameVersion bounds the version part of an archive's name, so that the
+// name (with its partial suffix) stays far below the 255 bytes a file name
+// may have. The full version is in the record and the manifest.
+const maxNameVersion = 64
+
+// SanitizeVersion keeps a version usable in a file name: safe characters
+// only, at most maxNameVersion of them.
 func SanitizeVersion(v string) string {
 	v = unsafeVersionChars.ReplaceAllString(v, "_")
 	if v == "" {
 		return "unknown"
+	}
+	if len(v) > maxNameVersion {
+		v = v[:maxNameVersion] // ASCII only after the replacement
 	}
 	return v
 }
