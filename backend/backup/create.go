@@ -170,15 +170,12 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 			m.Store.FinishOperation(cctx, opID, state, reason)
 		case err != nil:
 			os.Remove(facts.Partial)
-			reason := err.Error()
+			reason, state := err.Error(), "failed"
 			if errors.Is(err, context.Canceled) {
-				reason = "canceled"
+				reason, state = CancelledReason, "canceled"
+				err = Cancelled(err, fmt.Sprintf("backup %s was cancelled: its partial file was removed and the record marked failed", name))
 			}
 			err = errors.Join(err, m.Store.FailBackup(cctx, rec.ID, reason))
-			state := "failed"
-			if errors.Is(err, context.Canceled) {
-				state = "canceled"
-			}
 			m.Store.FinishOperation(cctx, opID, state, reason)
 		}
 	}()

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"rewind/backend/archive"
-	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/store"
 )
@@ -34,11 +33,7 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 		return Plan{}, store.Backup{}, scope{}, err
 	}
 	if !rec.Restorable() {
-		why := rec.Status
-		if rec.Status == backup.StatusCompleted {
-			why = "its file is missing: " + rec.Path
-		}
-		return Plan{}, store.Backup{}, scope{}, fmt.Errorf("%w: backup #%d is %s", ErrNotRestorable, id, why)
+		return Plan{}, store.Backup{}, scope{}, notRestorable(rec)
 	}
 	b, err := r.Store.GetBackup(ctx, id)
 	if err != nil {

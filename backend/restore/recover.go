@@ -86,7 +86,7 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 	}
 	os.RemoveAll(f.Work)
 	r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "interrupted; undone at start")
-	return fmt.Sprintf("a restore of backup #%d was interrupted: the previous files were put back and the containers that ran were started again", f.BackupID), nil
+	return fmt.Sprintf("a restore of backup #%d was interrupted: the previous files were put back; %s", f.BackupID, containersText(&f)), nil
 }
 
 // restartAfterUndo starts the containers once more after an undo that was
@@ -107,5 +107,5 @@ func (r *Restorer) restartAfterUndo(ctx context.Context, f facts) (string, error
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("a failed restore of backup #%d had put the previous files back; the containers that ran were started again", f.BackupID), nil
+	return fmt.Sprintf("a failed restore of backup #%d had put the previous files back; %s", f.BackupID, containersText(&f)), nil
 }

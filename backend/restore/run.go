@@ -192,6 +192,9 @@ func (r *Restorer) stage(ctx context.Context, dep store.Deployment, b store.Back
 			}
 		},
 	})
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", b.ID))
+	}
 	if err != nil {
 		return fmt.Errorf("backup #%d cannot be extracted, nothing was changed: %w", b.ID, err)
 	}

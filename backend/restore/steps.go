@@ -159,7 +159,7 @@ func (r *Restorer) undo(ctx context.Context, f *facts, eng Engine, report progre
 		}
 	}
 	if len(errs) == 0 {
-		res.Warnings = append(res.Warnings, "the restore was undone: the previous files are back and the containers that ran were started again")
+		res.Warnings = append(res.Warnings, "the restore was undone: the previous files are back; "+containersText(f))
 	}
 	return errors.Join(errs...)
 }

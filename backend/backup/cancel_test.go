@@ -1,0 +1,59 @@
+package backup_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rewind/backend/backup"
+	"rewind/backend/deployment"
+	"rewind/backend/progress"
+	"rewind/backend/store"
+)
+
+// A backup cancelled while it writes is recorded as failed with the reason
+// the admin understands, not the Go context's error text.
+func TestCancelledBackupSaysCancelled(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "shop")
+	if err := os.MkdirAll(filepath.Join(root, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte("services:\n  web:\n    image: x\n"), 0o644)
+	big := make([]byte, 8<<20)
+	rand.Read(big)
+	os.WriteFile(filepath.Join(root, "data", "big.bin"), big, 0o644)
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := backup.New(st, t.TempDir(), nil)
+	_, err = m.Create(ctx, dep, backup.CreateRequest{}, func(p progress.Progress) {
+		if p.Phase == progress.Archiving && p.BytesDone > 0 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the cancellation", err)
+	}
+	if got := err.Error(); strings.Contains(got, "context canceled") || !strings.Contains(got, "cancelled") {
+		t.Errorf("error %q: want it to say the backup was cancelled, not %q", got, "context canceled")
+	}
+	recs, err := m.List(context.Background(), dep)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("records: %+v %v", recs, err)
+	}
+	if r := recs[0]; r.Status != backup.StatusFailed || r.Error != "cancelled by the admin" {
+		t.Errorf("record: status %q error %q; want failed, %q", r.Status, r.Error, "cancelled by the admin")
+	}
+}
