@@ -98,4 +98,3 @@ func TestWithinMissingDirIsAnError(t *testing.T) {
 		t.Fatal("Within(missing) succeeded")
 	}
 }
-

@@ -56,6 +56,9 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 	if p.Targets, err = sc.targets(dep.Path, entries); err != nil {
 		return p, b, sc, err
 	}
+	if err := CheckMounts(dep.Path, p.Targets); err != nil {
+		return p, b, sc, err
+	}
 	if err := preview(ctx, dep, sc, entries, b.CreatedAt, &p); err != nil {
 		return p, b, sc, err
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"rewind/backend/progress"
 	"rewind/backend/store"
@@ -67,7 +66,7 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 		return line, nil
 	case "", phaseStaging, "undone":
 		if f.Work != "" {
-			os.RemoveAll(f.Work)
+			removeTree(f.Work)
 		}
 		r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "interrupted before any live file changed")
 		if f.Phase == "undone" {
@@ -84,7 +83,7 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 	if err := r.undo(ctx, &f, eng, progress.Nop, res); err != nil {
 		return "", err
 	}
-	os.RemoveAll(f.Work)
+	removeTree(f.Work)
 	r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "interrupted; undone at start")
 	return fmt.Sprintf("a restore of backup #%d was interrupted: the previous files were put back; %s", f.BackupID, containersText(&f)), nil
 }

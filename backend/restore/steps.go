@@ -19,6 +19,11 @@ import (
 // swaps every target, journaling each move before making it.
 func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *facts) error {
 	f.Phase = phaseSwapping
+	// Checked again now that the containers are stopped: nothing may have
+	// been mounted inside a target since the preview.
+	if err := CheckMounts(f.Root, targets); err != nil {
+		return err
+	}
 	carries, err := sc.carries(f.Root, targets)
 	if err != nil {
 		return err
@@ -214,7 +219,7 @@ func (r *Restorer) finish(ctx context.Context, f *facts, err error) {
 		}
 		r.Store.FinishOperation(ctx, f.OpID, state, err.Error())
 		if f.Work != "" && f.Phase != phaseCommitted {
-			os.RemoveAll(f.Work) // only the staged copy of the archive and the journal
+			removeTree(f.Work) // only the staged copy of the archive and the journal
 		}
 	}
 }
@@ -246,7 +251,9 @@ func (r *Restorer) keepOld(ctx context.Context, dep store.Deployment, f *facts, 
 		}
 		res.SafetyCopy = &cr.Record
 	}
-	os.RemoveAll(f.Work)
+	if err := removeTree(f.Work); err != nil {
+		res.Warnings = append(res.Warnings, err.Error())
+	}
 }
 
 func (r *Restorer) engine(ctx context.Context) (Engine, error) {
