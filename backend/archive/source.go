@@ -7,6 +7,22 @@ import (
 	"path/filepath"
 )
 
+// fileStamp is a file's size, mtime and ctime (nanoseconds; ctime is zero
+// where the platform has none). A read between two equal stamps saw one
+// version of the file.
+type fileStamp struct {
+	size, mtime, ctime int64
+}
+
+// readTries is how many times Write reads a file that fits its buffer
+// before it gives up on a stable read and reports the file as changed.
+const readTries = 3
+
+// testHookRead runs after each read of a file's content, before the stat
+// that checks the file did not change meanwhile. Tests replace it to
+// change a file at that exact moment; it does nothing otherwise.
+var testHookRead = func(rel string) {}
+
 // sourceOpener opens the files of a scanned tree through os.Root, so a
 // directory swapped for a symlink after the scan cannot lead outside the tree.
 // It keeps the current parent directory open: files come in directory order,

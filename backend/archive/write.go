@@ -31,6 +31,11 @@ type WriteResult struct {
 	Files    int64   // regular files written (hard links excluded)
 	Bytes    int64   // regular file content bytes written
 	TreeHash string  // TreeHash(Entries)
+	// Changed lists the files whose size, mtime or ctime moved while they
+	// were read, even after reading them again: their copies may mix old
+	// and new content (GNU tar's "file changed as we read it"). The caller
+	// must say so; such a backup is not a clean copy.
+	Changed []string
 }
 
 // copyBufSize is the chunk in which file content is read, hashed and written.
@@ -43,7 +48,8 @@ const copyBufSize = 512 << 10
 // copy: WriteResult.Entries is plan.Entries); VerifyWriting, reading the
 // plan at the same time, leaves that field alone. A file that vanished or
 // changed type or size since the scan fails the write with an error naming
-// it (errors.Is ErrChanged). On cancellation Write
+// it (errors.Is ErrChanged); one that changes while it is read is read
+// again or listed in WriteResult.Changed. On cancellation Write
 // returns ctx.Err(). On any error the bytes already written to w are garbage.
 func Write(ctx context.Context, w io.Writer, root string, plan *Plan, m Manifest, opts WriteOptions) (WriteResult, error) {
 	if opts.Compression == "" {
@@ -94,6 +100,7 @@ func Write(ctx context.Context, w io.Writer, root string, plan *Plan, m Manifest
 		Files:    aw.ticker.p.FilesDone,
 		Bytes:    aw.ticker.p.BytesDone,
 		TreeHash: TreeHash(aw.entries),
+		Changed:  aw.changed,
 	}, nil
 }
 
@@ -105,6 +112,7 @@ type archiveWriter struct {
 	buf     []byte
 	fileSum hash.Hash
 	ticker  *progressTicker
+	changed []string // see WriteResult.Changed
 }
 
 func (aw *archiveWriter) run(ctx context.Context, m Manifest) error {
@@ -224,33 +232,99 @@ func (aw *archiveWriter) writeFile(ctx context.Context, e *Entry, want fileID) e
 	if err := sameFile(e, want, fi); err != nil {
 		return err
 	}
-	if err := aw.tw.WriteHeader(entryHeader(e)); err != nil {
-		return fmt.Errorf("write archive: %s: %w", e.Path, err)
-	}
 	aw.fileSum.Reset()
-	for left := e.Size; left > 0; {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		chunk := aw.buf[:min(left, int64(len(aw.buf)))]
-		n, err := io.ReadFull(f, chunk)
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return fmt.Errorf("%s: %w: shrank to %d bytes while being read, scanned %d",
-				e.Path, ErrChanged, e.Size-left+int64(n), e.Size)
-		}
-		if err != nil {
-			return relPathError(err, e.Path)
-		}
-		aw.fileSum.Write(chunk)
-		if _, err := aw.tw.Write(chunk); err != nil {
-			return fmt.Errorf("write archive: %s: %w", e.Path, err)
-		}
-		left -= int64(n)
-		aw.ticker.add(int64(n), 0, e.Path)
+	var changed bool
+	if e.Size <= int64(len(aw.buf)) {
+		changed, err = aw.copyWhole(f, fi, e)
+	} else {
+		changed, err = aw.copyStream(ctx, f, fi, e)
+	}
+	if err != nil {
+		return err
+	}
+	if changed {
+		aw.changed = append(aw.changed, e.Path)
 	}
 	e.SHA256 = hex.EncodeToString(aw.fileSum.Sum(nil))
 	aw.ticker.add(0, 1, e.Path)
 	return nil
+}
+
+// copyWhole copies a file that fits the buffer. It is read whole before any
+// of it enters the stream, so a file that changed while it was read is read
+// again, up to readTries times; changed reports that the last read was
+// still not a stable one.
+func (aw *archiveWriter) copyWhole(f *os.File, fi fs.FileInfo, e *Entry) (changed bool, err error) {
+	data := aw.buf[:e.Size]
+	before := stampOf(fi)
+	for try := 1; ; try++ {
+		n, err := f.ReadAt(data, 0)
+		if n == len(data) {
+			err = nil
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return false, relPathError(err, e.Path)
+		}
+		testHookRead(e.Path)
+		now, serr := f.Stat()
+		if serr != nil {
+			return false, relPathError(serr, e.Path)
+		}
+		changed = stampOf(now) != before || now.Size() != e.Size
+		if err != nil && try == readTries { // short read: it shrank
+			return false, fmt.Errorf("%s: %w: shrank to %d bytes while being read, scanned %d",
+				e.Path, ErrChanged, n, e.Size)
+		}
+		if (err == nil && !changed) || try == readTries {
+			break
+		}
+		before = stampOf(now)
+	}
+	if err := aw.tw.WriteHeader(entryHeader(e)); err != nil {
+		return false, fmt.Errorf("write archive: %s: %w", e.Path, err)
+	}
+	aw.fileSum.Write(data)
+	if _, err := aw.tw.Write(data); err != nil {
+		return false, fmt.Errorf("write archive: %s: %w", e.Path, err)
+	}
+	aw.ticker.add(e.Size, 0, e.Path)
+	return changed, nil
+}
+
+// copyStream copies a file larger than the buffer chunk by chunk into the
+// stream. Its entry is in the stream by the time a change shows, so it is
+// not read again: changed reports that the file's size, mtime or ctime
+// moved while it was read, and its copy may mix old and new content.
+func (aw *archiveWriter) copyStream(ctx context.Context, f *os.File, fi fs.FileInfo, e *Entry) (changed bool, err error) {
+	if err := aw.tw.WriteHeader(entryHeader(e)); err != nil {
+		return false, fmt.Errorf("write archive: %s: %w", e.Path, err)
+	}
+	for left := e.Size; left > 0; {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		chunk := aw.buf[:min(left, int64(len(aw.buf)))]
+		n, err := io.ReadFull(f, chunk)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return false, fmt.Errorf("%s: %w: shrank to %d bytes while being read, scanned %d",
+				e.Path, ErrChanged, e.Size-left+int64(n), e.Size)
+		}
+		if err != nil {
+			return false, relPathError(err, e.Path)
+		}
+		aw.fileSum.Write(chunk)
+		if _, err := aw.tw.Write(chunk); err != nil {
+			return false, fmt.Errorf("write archive: %s: %w", e.Path, err)
+		}
+		left -= int64(n)
+		aw.ticker.add(int64(n), 0, e.Path)
+	}
+	testHookRead(e.Path)
+	now, err := f.Stat()
+	if err != nil {
+		return false, relPathError(err, e.Path)
+	}
+	return stampOf(now) != stampOf(fi), nil
 }
 
 // sameFile checks that the opened file is still the regular file of the scan.

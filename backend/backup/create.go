@@ -238,6 +238,9 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 		return res, err
 	}
 	crashpoint.Hit("backup.B5")
+	for _, p := range wres.Changed {
+		res.Warnings = append(res.Warnings, changedWarning(p))
+	}
 
 	// B6: read the file back: the bytes on disk must be the bytes written.
 	report(progress.Progress{Phase: progress.Verifying, BytesTotal: wres.Size})
@@ -275,6 +278,12 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 }
 
 const partialSuffix = ".partial"
+
+// changedWarning tells the admin that a file's copy in the backup may be
+// torn: it changed while it was read, even after reading it again.
+func changedWarning(path string) string {
+	return fmt.Sprintf("%s changed while it was being read: its copy in this backup may be inconsistent; stop the services during the backup for a consistent copy", path)
+}
 
 func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.Plan, man archive.Manifest, partial string, comp archive.Compression, report progress.Report) (archive.WriteResult, *spool, error) {
 	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

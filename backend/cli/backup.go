@@ -37,9 +37,19 @@ func (e *env) backupCreate() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return e.emit(res.Record, func(w io.Writer) {
+			// The warnings travel with the record: a backup that completed
+			// with one (a file changed while it was read) is not a clean copy.
+			out := struct {
+				backup.Record
+				Warnings []string `json:"warnings"`
+			}{res.Record, res.Warnings}
+			return e.emit(out, func(w io.Writer) {
 				r := res.Record
-				fmt.Fprintf(w, "Backup #%d created: %s\n  %s, %d files, sha256 %s\n", r.ID, r.Path, humanBytes(r.Size), r.FileCount, r.SHA256)
+				with := ""
+				if n := len(res.Warnings); n > 0 {
+					with = fmt.Sprintf(" with %d warning(s), see above", n)
+				}
+				fmt.Fprintf(w, "Backup #%d created%s: %s\n  %s, %d files, sha256 %s\n", r.ID, with, r.Path, humanBytes(r.Size), r.FileCount, r.SHA256)
 			})
 		},
 	}
