@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"rewind/backend/crashpoint"
 	"rewind/backend/durable"
 	"rewind/backend/progress"
 	"rewind/backend/realpath"
@@ -27,9 +28,12 @@ type MoveResult struct {
 
 // MoveStorage moves every archive of the deployment to dir (rename within a
 // file system; copy, fsync, hash check and delete across file systems) and
-// updates the catalog. Each archive is published at the destination before
-// the catalog points at it and before the source is removed, so an
-// interrupted move can simply be run again.
+// updates the catalog. The free space at dir is checked first. Each archive
+// is published at the destination before the catalog points at it and
+// before the source is removed, so every archive stays findable whatever
+// happens, and an interrupted move can simply be run again. A move that
+// stops part way returns a *MoveStoppedError saying where each archive is;
+// the storage directory then stays the old one, where new backups have room.
 func (m *Manager) MoveStorage(ctx context.Context, dep store.Deployment, dir string, report progress.Report) (MoveResult, error) {
 	report = progress.Or(report)
 	dir, err := m.checkDestination(ctx, dep, dir)
@@ -42,6 +46,7 @@ func (m *Manager) MoveStorage(ctx context.Context, dep store.Deployment, dir str
 		return res, err
 	}
 	defer lock.Release()
+	created := !exists(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return res, fmt.Errorf("create %s: %w", dir, err)
 	}
@@ -49,35 +54,41 @@ func (m *Manager) MoveStorage(ctx context.Context, dep store.Deployment, dir str
 	if err != nil {
 		return res, err
 	}
+	var todo []store.Backup
 	var total int64
 	for _, b := range bs {
-		total += b.Size
-	}
-	for _, b := range bs {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if b.Status == StatusInProgress {
-			continue
-		}
 		dst := filepath.Join(dir, filepath.Base(b.Path))
-		if dst == b.Path || realpath.Same(dst, b.Path) {
+		if b.Status == StatusInProgress || dst == b.Path || realpath.Same(dst, b.Path) {
 			continue // already there (perhaps under another name): removing "the source" would remove it
 		}
+		todo = append(todo, b)
+		total += b.Size
+	}
+	if err := checkMoveSpace(dir, todo); err != nil && !crashpoint.Skip("storage.move.space") {
+		if created {
+			os.Remove(dir)
+		}
+		return res, err
+	}
+	for _, b := range todo {
+		if err := ctx.Err(); err != nil {
+			return res, m.moveStopped(ctx, dep, b, err)
+		}
+		dst := filepath.Join(dir, filepath.Base(b.Path))
 		report(progress.Progress{Phase: progress.Moving, BytesDone: res.Bytes, BytesTotal: total,
-			FilesDone: int64(res.Moved), FilesTotal: int64(len(bs)), Message: b.Name})
+			FilesDone: int64(res.Moved), FilesTotal: int64(len(todo)), Message: b.Name})
 		moved, err := moveFile(ctx, b.Path, dst, b.SHA256)
 		if err != nil {
-			return res, fmt.Errorf("move backup #%d: %w", b.ID, err)
+			return res, m.moveStopped(ctx, dep, b, err)
 		}
 		if !moved {
 			continue // neither source nor destination exists: the record stays "missing"
 		}
 		if err := m.Store.SetBackupPath(ctx, b.ID, dst); err != nil {
-			return res, err
+			return res, m.moveStopped(ctx, dep, b, err)
 		}
 		if err := removeIfExists(b.Path); err != nil {
-			return res, fmt.Errorf("backup #%d moved, but the old copy could not be removed: %w", b.ID, err)
+			return res, m.moveStopped(ctx, dep, b, fmt.Errorf("moved, but the old copy %s could not be removed: %w", b.Path, err))
 		}
 		res.Moved++
 		res.Bytes += b.Size
@@ -110,9 +121,12 @@ func moveFile(ctx context.Context, src, dst, wantHash string) (bool, error) {
 		return false, err
 	}
 	partial := dst + partialSuffix
-	if err := copyFile(ctx, src, partial); err != nil {
+	if err := copyData(ctx, src, partial); err != nil {
 		os.Remove(partial)
-		return false, err
+		if isNoSpace(err) {
+			return false, fmt.Errorf("%w in %s while copying %s there (%v)", ErrNoSpace, filepath.Dir(dst), filepath.Base(src), err)
+		}
+		return false, fmt.Errorf("copy %s to %s: %w", filepath.Base(src), filepath.Dir(dst), err)
 	}
 	if err := checkHash(partial, wantHash); err != nil {
 		os.Remove(partial)
@@ -121,7 +135,16 @@ func moveFile(ctx context.Context, src, dst, wantHash string) (bool, error) {
 	return true, durable.Rename(partial, dst)
 }
 
+// copyFile copies src to dst durably, for an archive being written into the
+// storage directory.
 func copyFile(ctx context.Context, src, dst string) error {
+	if err := copyData(ctx, src, dst); err != nil {
+		return writeError(dst, err)
+	}
+	return nil
+}
+
+func copyData(ctx context.Context, src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -133,10 +156,10 @@ func copyFile(ctx context.Context, src, dst string) error {
 	}
 	defer out.Close()
 	if _, err := io.Copy(out, ctxReader{ctx, in}); err != nil {
-		return writeError(dst, err)
+		return err
 	}
 	if err := out.Sync(); err != nil {
-		return writeError(dst, err)
+		return err
 	}
 	return out.Close()
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -66,6 +69,9 @@ type BackupSummary struct {
 	Failed     int    `json:"failed"`
 	Bytes      int64  `json:"bytes"`
 	Last       string `json:"last"` // name of the newest completed backup
+	// Elsewhere counts archives outside the storage directory, by directory
+	// (a storage move that stopped part way).
+	Elsewhere map[string]int `json:"elsewhere"`
 }
 
 func (e *env) statusCommand() *cobra.Command {
@@ -90,7 +96,11 @@ func (e *env) statusCommand() *cobra.Command {
 			} else if len(ups) > 0 {
 				s.LastUpgrade = &ups[0]
 			}
+			s.Backups.Elsewhere = map[string]int{}
 			for _, r := range recs {
+				if dir := filepath.Dir(r.Path); r.FileExists && dir != filepath.Clean(d.StorageDir) {
+					s.Backups.Elsewhere[dir]++
+				}
 				s.Backups.Total++
 				s.Backups.Bytes += r.Size
 				switch {
@@ -107,6 +117,9 @@ func (e *env) statusCommand() *cobra.Command {
 			}
 			return e.emit(s, func(w io.Writer) {
 				fmt.Fprintf(w, "Deployment  %s (%s)\nVersion     %s\nStorage     %s\n", d.Name, d.Path, orDash(s.Version), d.StorageDir)
+				for _, dir := range slices.Sorted(maps.Keys(s.Backups.Elsewhere)) {
+					fmt.Fprintf(w, "            %d archive(s) in %s, outside the storage directory (a storage move did not finish)\n", s.Backups.Elsewhere[dir], dir)
+				}
 				if s.Docker.Reachable {
 					fmt.Fprintf(w, "Docker      reachable, %d container(s)\n", len(s.Services))
 					for _, c := range s.Services {

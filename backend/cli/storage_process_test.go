@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"crypto/rand"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,4 +102,109 @@ func TestStorageMoveRefusesDangerousDestinations(t *testing.T) {
 	if fileSHA(t, filepath.Join(want, rec["name"].(string))) != rec["sha256"] {
 		t.Error("moved archive differs")
 	}
+}
+
+// backupsOf creates n backups of incompressible data of size bytes each and
+// returns their records.
+func backupsOf(t *testing.T, state, proj string, n, size int) []map[string]any {
+	t.Helper()
+	var recs []map[string]any
+	for i := 0; i < n; i++ {
+		blob := make([]byte, size)
+		rand.Read(blob)
+		if err := os.WriteFile(filepath.Join(proj, "data", "blob.bin"), blob, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "create").stdout))
+	}
+	return recs
+}
+
+// TestStorageMoveOutOfSpace: four archives of 2.5 MiB do not fit an 8 MiB
+// file system. The move is refused before anything moves; and when the check
+// is forced past (a seam of the crashtest build, the only way to run out of
+// space after a check passed), the failure says where each archive is,
+// `backup list` finds every one, and `status` names the split.
+func TestStorageMoveOutOfSpace(t *testing.T) {
+	full := tmpfs(t, "8m")
+	state, proj := t.TempDir(), project(t)
+	ok(t, state, "init", "--project", proj)
+	recs := backupsOf(t, state, proj, 4, 5<<19)
+	storage := storageOf(t, state, proj)
+	dest := filepath.Join(full, "archives")
+
+	checkAll := func(t *testing.T) map[string][]string {
+		t.Helper()
+		list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout)
+		if len(list) != len(recs) {
+			t.Fatalf("backup list shows %d backups, want %d", len(list), len(recs))
+		}
+		byDir := map[string][]string{}
+		slices.SortFunc(list, func(a, b map[string]any) int { return int(a["id"].(float64) - b["id"].(float64)) })
+		for _, rec := range list {
+			p := rec["path"].(string)
+			if rec["fileExists"] != true || rec["status"] != "completed" || fileSHA(t, p) != rec["sha256"] {
+				t.Errorf("backup #%v at %s: not a restorable copy: %v", rec["id"], p, rec)
+			}
+			byDir[filepath.Dir(p)] = append(byDir[filepath.Dir(p)], fmt.Sprintf("#%v", rec["id"]))
+		}
+		return byDir
+	}
+
+	t.Run("refused up front", func(t *testing.T) {
+		r := rewind(t, state, "--project", proj, "storage", "move", dest)
+		if r.code == 0 || !strings.Contains(r.stderr, "not enough free space") || !strings.Contains(r.stderr, "nothing was moved") {
+			t.Fatalf("exit %d, stderr %q; want a refusal for space saying nothing was moved", r.code, r.stderr)
+		}
+		t.Log(r.stderr)
+		if ents, _ := os.ReadDir(full); len(ents) != 0 {
+			t.Errorf("the refused move left %v on the destination", ents)
+		}
+		if byDir := checkAll(t); len(byDir[storage]) != len(recs) {
+			t.Errorf("archives by directory: %v; want all in %s", byDir, storage)
+		}
+	})
+
+	t.Run("out of space part way", func(t *testing.T) {
+		bin := binary(t, "crashtest")
+		r := runBin(t, bin, []string{"REWIND_SKIP=storage.move.space"}, "--state", state, "--project", proj, "storage", "move", dest)
+		if r.code == 0 || !strings.Contains(r.stderr, "not enough free space") {
+			t.Fatalf("exit %d, stderr %q; want a failure for space", r.code, r.stderr)
+		}
+		t.Log(r.stderr)
+		byDir := checkAll(t)
+		if len(byDir[dest]) == 0 || len(byDir[storage]) == 0 {
+			t.Fatalf("archives by directory: %v; want them split between %s and %s", byDir, dest, storage)
+		}
+		for dir, ids := range byDir {
+			want := dir + " (" + strings.Join(ids, ", ") + ")"
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("the failure does not say %q: %s", want, r.stderr)
+			}
+		}
+		ents, _ := os.ReadDir(dest)
+		for _, e := range ents {
+			if strings.HasSuffix(e.Name(), ".partial") {
+				t.Errorf("partial file left: %s", e.Name())
+			}
+		}
+		if got := storageOf(t, state, proj); got != storage {
+			t.Errorf("storage is %s, want %s: new backups must go where there is space", got, storage)
+		}
+		st := ok(t, state, "--project", proj, "status").stdout
+		want := fmt.Sprintf("%d archive(s) in %s", len(byDir[dest]), dest)
+		if !strings.Contains(st, want) {
+			t.Errorf("status does not say %q:\n%s", want, st)
+		}
+
+		// Moving again to a directory with room finishes the job.
+		roomy := filepath.Join(t.TempDir(), "archives")
+		ok(t, state, "--project", proj, "storage", "move", roomy)
+		if byDir := checkAll(t); len(byDir[roomy]) != len(recs) {
+			t.Errorf("after the second move: %v; want all in %s", byDir, roomy)
+		}
+		if st := ok(t, state, "--project", proj, "status").stdout; strings.Contains(st, "archive(s) in") {
+			t.Errorf("status still reports a split:\n%s", st)
+		}
+	})
 }
