@@ -39,6 +39,8 @@ type facts struct {
 	Carried    []string         `json:"carried"`
 	Swaps      []swap           `json:"swaps"`
 	OldVersion string           `json:"oldVersion"`
+	// Leftover: nothing in Work is needed any more; it is being removed.
+	Leftover bool `json:"leftover,omitempty"`
 }
 
 // swap is one top-level entry being exchanged. Inode numbers identify the

@@ -34,7 +34,8 @@ func (r *Restorer) Recover(ctx context.Context) ([]string, error) {
 			errs = append(errs, fmt.Errorf("interrupted restore (operation #%d): %w", op.ID, err))
 		}
 	}
-	return lines, errors.Join(errs...)
+	l, err := r.sweep(ctx)
+	return append(lines, l...), errors.Join(append(errs, err)...)
 }
 
 func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, error) {
@@ -55,6 +56,10 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 	res := &Result{Warnings: []string{}, Started: []string{}}
 	switch f.Phase {
 	case phaseCommitted:
+		if f.Leftover { // the safety copy was made: only its work directory is left, for sweep
+			r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "committed; the safety copy was already made")
+			return "", nil
+		}
 		r.keepOld(ctx, dep, &f, progress.Nop, res)
 		r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "committed; safety copy finished at start")
 		line := fmt.Sprintf("a restore of backup #%d had completed before the interruption", f.BackupID)
@@ -65,9 +70,7 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 		}
 		return line, nil
 	case "", phaseStaging, "undone":
-		if f.Work != "" {
-			removeTree(f.Work)
-		}
+		r.discard(ctx, &f) // swept at the next start if it stays
 		r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "interrupted before any live file changed")
 		if f.Phase == "undone" {
 			return r.restartAfterUndo(ctx, f)
@@ -83,7 +86,7 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 	if err := r.undo(ctx, &f, eng, progress.Nop, res); err != nil {
 		return "", err
 	}
-	removeTree(f.Work)
+	r.discard(ctx, &f) // swept at the next start if it stays
 	r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "interrupted; undone at start")
 	return fmt.Sprintf("a restore of backup #%d was interrupted: the previous files were put back; %s", f.BackupID, containersText(&f)), nil
 }

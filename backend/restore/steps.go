@@ -217,10 +217,10 @@ func (r *Restorer) finish(ctx context.Context, f *facts, err error) {
 		if errors.Is(err, context.Canceled) {
 			state = store.OpCanceled
 		}
-		r.Store.FinishOperation(ctx, f.OpID, state, err.Error())
-		if f.Work != "" && f.Phase != phaseCommitted {
-			removeTree(f.Work) // only the staged copy of the archive and the journal
+		if f.Phase != phaseCommitted {
+			r.discard(ctx, f) // only the staged copy of the archive: swept at the next start if it stays
 		}
+		r.Store.FinishOperation(ctx, f.OpID, state, err.Error())
 	}
 }
 
@@ -251,8 +251,12 @@ func (r *Restorer) keepOld(ctx context.Context, dep store.Deployment, f *facts, 
 		}
 		res.SafetyCopy = &cr.Record
 	}
-	if err := removeTree(f.Work); err != nil {
-		res.Warnings = append(res.Warnings, err.Error())
+	if err := r.discard(ctx, f); err != nil {
+		what := "the replaced files' work directory "
+		if res.SafetyCopy != nil {
+			what = fmt.Sprintf("the replaced files are kept as backup #%d, but their copy in ", res.SafetyCopy.ID)
+		}
+		res.Warnings = append(res.Warnings, what+err.Error())
 	}
 }
 
