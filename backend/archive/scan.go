@@ -37,7 +37,8 @@ type Plan struct {
 
 // Scan walks root with Lstat, never following symlinks below it, and returns
 // the ordered plan of what to archive. excludes are slash paths relative to
-// root, each excluding that path and everything below it; .rewind at the root
+// root, each excluding the paths it matches and everything below them (glob
+// patterns: exclude.go); .rewind at the root
 // is always excluded. Sockets, devices and FIFOs are listed in Plan.Skipped.
 // An unreadable directory or file fails the scan with an error naming it.
 func Scan(ctx context.Context, root string, excludes []string) (*Plan, error) {
@@ -75,10 +76,10 @@ func (p *Plan) idOf(i int) fileID {
 func normaliseExcludes(excludes []string) ([]string, error) {
 	out := []string{MetaDir}
 	for _, e := range excludes {
-		c := path.Clean(strings.TrimSuffix(e, "/"))
-		if c == "." || !fs.ValidPath(c) {
-			return nil, fmt.Errorf("invalid exclude %q: want a slash path inside the root", e)
+		if err := CheckPattern(e); err != nil {
+			return nil, err
 		}
+		c := path.Clean(strings.TrimSuffix(e, "/"))
 		if c != MetaDir {
 			out = append(out, c)
 		}
@@ -86,15 +87,9 @@ func normaliseExcludes(excludes []string) ([]string, error) {
 	return out, nil
 }
 
-// excluded reports whether rel is an exclude or lies below one.
-func excluded(excludes []string, rel string) bool {
-	for _, e := range excludes {
-		if rel == e || (strings.HasPrefix(rel, e) && rel[len(e)] == '/') {
-			return true
-		}
-	}
-	return false
-}
+// excluded reports whether rel matches an exclude pattern or lies below one
+// (exclude.go).
+func excluded(excludes []string, rel string) bool { return Excluded(excludes, rel) }
 
 type scanner struct {
 	ctx       context.Context

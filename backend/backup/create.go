@@ -106,9 +106,14 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	// B1: pre-scan, space.
 	crashpoint.Hit("backup.B1")
 	report.Phase(progress.Preparing, "scanning files")
-	root, paths, excludes := dep.Path, []string{"."}, deployment.Excludes(dep, m.StateDir)
+	root, paths, excludes := dep.Path, []string{"."}, []string{}
 	if src.Root != "" {
-		root, paths, excludes = src.Root, src.Paths, []string{}
+		root, paths = src.Root, src.Paths
+	} else {
+		if excludes, err = deployment.Excludes(dep, m.StateDir); err != nil {
+			return res, err
+		}
+		res.Warnings = append(res.Warnings, deployment.LinkWarnings(dep)...)
 	}
 	plan, err := archive.Scan(ctx, root, excludes)
 	if err != nil {

@@ -30,6 +30,9 @@ func (e *env) initCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, w := range deployment.Warnings(d) {
+				e.warn(w)
+			}
 			return e.emit(d, func(w io.Writer) {
 				fmt.Fprintf(w, "Deployment %s at %s\n", d.Name, d.Path)
 				fmt.Fprintf(w, "  compose project  %s\n  data paths       %v\n  excludes         %v\n  version key      %s\n  storage          %s\n",
@@ -39,7 +42,7 @@ func (e *env) initCommand() *cobra.Command {
 	}
 	c.Flags().StringVar(&o.Name, "name", "", "deployment name (default: the Compose project name)")
 	c.Flags().StringArrayVar(&o.DataPaths, "data", nil, "path holding the service's data, relative to the project (repeatable; default data)")
-	c.Flags().StringArrayVar(&o.Excludes, "exclude", nil, "path never archived, relative to the project (repeatable)")
+	c.Flags().StringArrayVar(&o.Excludes, "exclude", nil, "path or glob never archived, relative to the project (repeatable): '*.log' matches at the top, '**/*.log' at any depth")
 	c.Flags().StringVar(&o.StorageDir, "storage", "", "directory for the archives (default <state>/backups/<name>)")
 	c.Flags().StringVar(&o.VersionKey, "version-key", "", "the .env key holding the running version (default APP_VERSION)")
 	return c

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"rewind/backend/archive"
 	"rewind/backend/compose"
 	"rewind/backend/store"
 )
@@ -69,9 +70,17 @@ func Init(ctx context.Context, st *store.Store, stateDir string, opts InitOption
 	if len(data) == 0 {
 		data = []string{DefaultDataPath}
 	}
+	if err := checkDataPaths(path, data); err != nil {
+		return store.Deployment{}, err
+	}
 	excl, err := cleanRelPaths(opts.Excludes, "exclude")
 	if err != nil {
 		return store.Deployment{}, err
+	}
+	for _, e := range excl {
+		if err := archive.CheckPattern(e); err != nil {
+			return store.Deployment{}, fmt.Errorf("%w: %w", ErrInvalidSetting, err)
+		}
 	}
 	storage := opts.StorageDir
 	if storage == "" {
@@ -88,12 +97,15 @@ func Init(ctx context.Context, st *store.Store, stateDir string, opts InitOption
 		VersionKey: key, StorageDir: storage, ComposeProject: project}
 
 	existing, err := st.DeploymentByPath(ctx, path)
+	if err == nil && opts.StorageDir == "" {
+		d.StorageDir = existing.StorageDir // moving storage is `storage move`, not init
+	}
+	if err := checkLocations(path, d.StorageDir, stateDir); err != nil {
+		return store.Deployment{}, fmt.Errorf("%w: %w", ErrInvalidSetting, err)
+	}
 	switch {
 	case err == nil:
 		d.ID = existing.ID
-		if opts.StorageDir == "" {
-			d.StorageDir = existing.StorageDir // moving storage is `storage move`, not init
-		}
 		if err := st.UpdateDeployment(ctx, d); err != nil {
 			return store.Deployment{}, err
 		}
@@ -172,33 +184,6 @@ func Version(d store.Deployment) string {
 		return ""
 	}
 	return env[d.VersionKey]
-}
-
-// Excludes returns the deployment's excluded paths plus the storage and state
-// directories when they lie inside the deployment.
-func Excludes(d store.Deployment, stateDir string) []string {
-	out := append([]string{}, d.Excludes...)
-	for _, p := range []string{d.StorageDir, stateDir} {
-		if rel, ok := inside(d.Path, p); ok {
-			out = append(out, rel)
-		}
-	}
-	return out
-}
-
-func inside(root, p string) (string, bool) {
-	if p == "" {
-		return "", false
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", false
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == "." || !filepath.IsLocal(rel) {
-		return "", false
-	}
-	return filepath.ToSlash(rel), true
 }
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)

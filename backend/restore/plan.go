@@ -43,7 +43,11 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 	if err := jsonUnmarshal(b.Metadata, &man); err != nil {
 		return Plan{}, b, scope{}, fmt.Errorf("backup #%d has no readable manifest in the catalog: %w", id, err)
 	}
-	sc := scope{mode: mode, data: dep.DataPaths, keep: deployment.Excludes(dep, r.Backups.StateDir), paths: man.Paths}
+	keep, err := deployment.KeptPaths(dep, r.Backups.StateDir)
+	if err != nil {
+		return Plan{}, b, scope{}, err
+	}
+	sc := scope{mode: mode, data: dep.DataPaths, keep: keep, paths: man.Paths}
 	if len(sc.paths) == 0 {
 		sc.paths = []string{"."}
 	}

@@ -175,7 +175,12 @@ func sameImages(a, b []compose.Service) bool {
 // and, beside the deployment, for the rollback's staging copy (a full
 // restore stages everything before swapping), with the reserve left free.
 func (u *Upgrader) checkSpace(ctx context.Context, dep store.Deployment, pf *Preflight) {
-	plan, err := archive.Scan(ctx, dep.Path, deployment.Excludes(dep, u.Backups.StateDir))
+	excludes, err := deployment.Excludes(dep, u.Backups.StateDir)
+	if err != nil {
+		pf.Problems = append(pf.Problems, err.Error())
+		return
+	}
+	plan, err := archive.Scan(ctx, dep.Path, excludes)
 	if err != nil {
 		pf.Problems = append(pf.Problems, fmt.Sprintf("scan %s: %v", dep.Path, err))
 		return

@@ -52,6 +52,7 @@ var errorTable = []errorRow{
 	{deployment.ErrNoCompose, "compose_missing"},
 	{deployment.ErrNotConfigured, "not_configured"},
 	{deployment.ErrUnknown, "deployment_unknown"},
+	{deployment.ErrLocation, "storage_contains_project"},
 	{deployment.ErrInvalidSetting, "invalid_setting"},
 	{backup.ErrNotFound, "backup_not_found"},
 	{backup.ErrFileMissing, "backup_file_missing"},

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// okBin runs the binary with --state and fails the test unless it exits 0.
+func okBin(t *testing.T, bin, state string, args ...string) result {
+	t.Helper()
+	r := runBin(t, bin, nil, append([]string{"--state", state}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("rewind %v: exit %d\nstdout: %s\nstderr: %s", args, r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+type backupRecord struct {
+	ID         int64  `json:"id"`
+	Size       int64  `json:"size"`
+	Path       string `json:"path"`
+	FileExists bool   `json:"fileExists"`
+}
+
+type entry struct {
+	Path string `json:"path"`
+}
+
+func archivedPaths(t *testing.T, bin, state, proj string, id int64) string {
+	t.Helper()
+	det := decode[struct {
+		Entries []entry `json:"entries"`
+	}](t, okBin(t, bin, state, "--json", "--project", proj, "backup", "show", strconv.FormatInt(id, 10)).stdout)
+	var b strings.Builder
+	for _, e := range det.Entries {
+		b.WriteString(e.Path + "\n")
+	}
+	return b.String()
+}
+
+// A project named through a symlink, with its storage (and Rewind's state)
+// inside it, keeps both out of its archives: the second backup is not the
+// first one plus a copy of the first, and a full restore leaves every
+// archive in place.
+func TestSymlinkedProjectKeepsStorageOutOfArchives(t *testing.T) {
+	bin := binary(t, "")
+	proj := project(t)
+	blob := make([]byte, 1<<20)
+	rand.Read(blob)
+	os.WriteFile(filepath.Join(proj, "data", "blob.bin"), blob, 0o644)
+	link := filepath.Join(t.TempDir(), "shop-link")
+	if err := os.Symlink(proj, link); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(link, "rewind-state")
+	okBin(t, bin, state, "init", "--project", link, "--storage", filepath.Join(link, "backups"))
+	first := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "create").stdout)
+	second := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "create").stdout)
+	if second.Size > first.Size+first.Size/2 {
+		t.Errorf("second backup %d bytes, first %d: the second holds the first", second.Size, first.Size)
+	}
+	if got := archivedPaths(t, bin, state, link, second.ID); strings.Contains(got, "backups/") || strings.Contains(got, "rewind-state/") {
+		t.Errorf("archive holds the storage or state directory:\n%s", got)
+	}
+	r := runBin(t, bin, nil, "--state", state, "--project", link, "backup", "restore", strconv.FormatInt(first.ID, 10), "--mode", "full", "--yes")
+	if r.code != 0 {
+		t.Fatalf("full restore: exit %d: %s", r.code, r.stderr)
+	}
+	recs := decode[[]backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "list").stdout)
+	for _, rec := range recs {
+		if !rec.FileExists {
+			t.Errorf("after a full restore, backup #%d's file is missing: %s", rec.ID, rec.Path)
+		}
+	}
+}
+
+// A storage directory that is the project, or holds it, is refused at init
+// and nothing is saved.
+func TestInitRefusesStorageThatHoldsTheProject(t *testing.T) {
+	bin := binary(t, "")
+	proj := project(t)
+	link := filepath.Join(t.TempDir(), "shop-link")
+	if err := os.Symlink(proj, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, storage := range []string{proj, link, filepath.Dir(proj)} {
+		state := t.TempDir()
+		r := runBin(t, bin, nil, "--state", state, "init", "--project", link, "--storage", storage)
+		if r.code == 0 || !strings.Contains(r.stderr, "is the project directory or contains it") {
+			t.Errorf("init --storage %s: exit %d, stderr %q; want a refusal naming the reason", storage, r.code, r.stderr)
+		}
+		if r := runBin(t, bin, nil, "--state", state, "--project", link, "status"); r.code == 0 {
+			t.Errorf("init --storage %s was refused but the deployment was saved", storage)
+		}
+	}
+}
+
+// `--exclude '**/*.log'` is a glob: every .log file stays out of the archive.
+// Excludes and data paths that match nothing are accepted with a warning.
+func TestExcludeGlobsAndWarnings(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	for _, f := range []string{"app/server.log", "data/db/query.log", "top.log"} {
+		os.WriteFile(filepath.Join(proj, filepath.FromSlash(f)), []byte("log\n"), 0o644)
+	}
+	r := okBin(t, bin, state, "init", "--project", proj, "--exclude", "**/*.log", "--exclude", "*.tmp", "--data", "data", "--data", "uploads")
+	for _, want := range []string{`exclude "*.tmp" matches nothing`, `data path "uploads" does not exist`} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("init stderr %q: missing warning %q", r.stderr, want)
+		}
+	}
+	rec := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", proj, "backup", "create").stdout)
+	got := archivedPaths(t, bin, state, proj, rec.ID)
+	if strings.Contains(got, ".log\n") {
+		t.Errorf("archive holds .log files despite --exclude '**/*.log':\n%s", got)
+	}
+	if !strings.Contains(got, "data/db/users.json\n") || !strings.Contains(got, "data/log.txt\n") {
+		t.Errorf("archive lacks files no exclude matches:\n%s", got)
+	}
+}
+
+// A data path that is a symlink to a directory outside the project is
+// refused at init, and when it becomes one later every backup says so.
+func TestDataPathLinkedOutsideIsReported(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "pg.dat"), []byte("rows"), 0o644)
+	os.Symlink(outside, filepath.Join(proj, "pgdata"))
+	r := runBin(t, bin, nil, "--state", state, "init", "--project", proj, "--data", "pgdata")
+	if r.code == 0 || !strings.Contains(r.stderr, "outside the project") {
+		t.Errorf("init --data pgdata (a link outside): exit %d, stderr %q; want a refusal saying so", r.code, r.stderr)
+	}
+	okBin(t, bin, state, "init", "--project", proj)
+	os.RemoveAll(filepath.Join(proj, "data"))
+	os.Symlink(outside, filepath.Join(proj, "data"))
+	r = okBin(t, bin, state, "--project", proj, "backup", "create")
+	if !strings.Contains(r.stderr, `data path "data" is a symlink to `+outside) {
+		t.Errorf("backup stderr %q: want a warning that the data path is a link to %s", r.stderr, outside)
+	}
+}

@@ -1,0 +1,168 @@
+package deployment
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"rewind/backend/store"
+)
+
+// fixture is a deployment directory with a compose file and a data directory,
+// reached through a symlink as well (link), and an open catalog.
+type fixture struct {
+	real, link, state string
+	st                *store.Store
+}
+
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	base := t.TempDir()
+	real := filepath.Join(base, "srv", "shop")
+	for _, d := range []string{filepath.Join(real, "data", "db"), filepath.Join(real, "app")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, filepath.Join(real, "compose.yaml"), "services:\n  web:\n    image: shop:${APP_VERSION}\n")
+	write(t, filepath.Join(real, ".env"), "APP_VERSION=1.0\n")
+	write(t, filepath.Join(real, "app", "server.log"), "x\n")
+	link := filepath.Join(base, "shop-link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(base, "state")
+	st, err := store.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return fixture{real: real, link: link, state: state, st: st}
+}
+
+func write(t *testing.T, p, body string) {
+	t.Helper()
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Storage and state inside the project, named through a symlink to it, are
+// still excluded: otherwise each archive holds the earlier ones.
+func TestExcludesResolveSymlinkedLocations(t *testing.T) {
+	f := newFixture(t)
+	d, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link,
+		StorageDir: filepath.Join(f.link, "backups")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateInside := filepath.Join(f.link, "app", "rewind-state")
+	got, err := Excludes(d, stateInside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"backups", "app/rewind-state"}; !slices.Equal(got, want) {
+		t.Errorf("excludes %q, want %q", got, want)
+	}
+	// The stored paths themselves are plain: resolved relative to the real directory too.
+	d.Path = f.link
+	if got, _ := Excludes(d, ""); !slices.Equal(got, []string{"backups"}) {
+		t.Errorf("project named through its link: excludes %q, want [backups]", got)
+	}
+}
+
+func TestInitRefusesStorageOrStateHoldingTheProject(t *testing.T) {
+	f := newFixture(t)
+	for name, tc := range map[string]struct{ storage, state string }{
+		"storage is the project":         {storage: f.real},
+		"storage is the project by link": {storage: f.link},
+		"storage is an ancestor":         {storage: filepath.Dir(f.real)},
+		"state is the project":           {state: f.link},
+	} {
+		t.Run(name, func(t *testing.T) {
+			state := f.state
+			if tc.state != "" {
+				state = tc.state
+			}
+			_, err := Init(context.Background(), f.st, state, InitOptions{Path: f.link, StorageDir: tc.storage})
+			if !errors.Is(err, ErrLocation) || !errors.Is(err, ErrInvalidSetting) {
+				t.Fatalf("init: %v, want an ErrLocation invalid setting", err)
+			}
+			if _, err := f.st.DeploymentByPath(context.Background(), f.real); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("refused init saved the deployment anyway (%v)", err)
+			}
+		})
+	}
+	// A deployment saved before the check (or edited since) is refused at every backup.
+	d := store.Deployment{Path: f.real, StorageDir: f.link}
+	if _, err := Excludes(d, f.state); !errors.Is(err, ErrLocation) {
+		t.Errorf("Excludes with storage = project: %v, want ErrLocation", err)
+	}
+	if _, err := KeptPaths(d, f.state); !errors.Is(err, ErrLocation) {
+		t.Errorf("KeptPaths with storage = project: %v, want ErrLocation", err)
+	}
+}
+
+func TestInitRefusesLinkedDataPath(t *testing.T) {
+	f := newFixture(t)
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(f.real, "pgdata")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("data/db", filepath.Join(f.real, "db")); err != nil {
+		t.Fatal(err)
+	}
+	for data, want := range map[string]string{"pgdata": "outside the project", "db": `name "data/db"`} {
+		_, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link, DataPaths: []string{data}})
+		if !errors.Is(err, ErrInvalidSetting) || !strings.Contains(err.Error(), want) {
+			t.Errorf("init --data %s: %v, want an invalid setting saying %q", data, err, want)
+		}
+	}
+	// The link appears after init: every backup says so.
+	d, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link, DataPaths: []string{"data"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(filepath.Join(f.real, "data"))
+	if err := os.Symlink(outside, filepath.Join(f.real, "data")); err != nil {
+		t.Fatal(err)
+	}
+	w := LinkWarnings(d)
+	if len(w) != 1 || !strings.Contains(w[0], "symlink to "+outside) || !strings.Contains(w[0], "not the data") {
+		t.Errorf("warnings %q, want one naming the link to %s", w, outside)
+	}
+}
+
+func TestWarningsForPathsThatMatchNothing(t *testing.T) {
+	f := newFixture(t)
+	d, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link,
+		DataPaths: []string{"data", "uploads"}, Excludes: []string{"*.log", "**/*.log", "app/cache", "app"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(Warnings(d), "\n")
+	for _, want := range []string{`data path "uploads" does not exist`, `exclude "*.log" matches nothing`,
+		"**/*.log matches at any depth", `exclude "app/cache" matches nothing`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings %q: missing %q", got, want)
+		}
+	}
+	for _, quiet := range []string{`"data"`, `"**/*.log"`, `"app" `} {
+		if strings.Contains(got, quiet) {
+			t.Errorf("warnings %q: %s exists and needs no warning", got, quiet)
+		}
+	}
+}
+
+func TestInitRefusesBadPatterns(t *testing.T) {
+	f := newFixture(t)
+	for _, ex := range []string{"[", "app/[a-", "**", "**/**"} {
+		if _, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link, Excludes: []string{ex}}); !errors.Is(err, ErrInvalidSetting) {
+			t.Errorf("exclude %q: %v, want an invalid setting", ex, err)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package deployment
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"rewind/backend/archive"
+	"rewind/backend/store"
+)
+
+// ErrLocation: the storage or state directory is the project directory or
+// contains it, so the backups cannot leave Rewind's own files out.
+var ErrLocation = errors.New("cannot keep Rewind's files out of the backups")
+
+// Resolved returns p made absolute with every symlink resolved. A path that
+// does not exist yet (a storage directory before its first backup) is
+// resolved through its deepest existing ancestor.
+func Resolved(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	var rest []string
+	for dir := abs; ; {
+		real, err := filepath.EvalSymlinks(dir)
+		if err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return abs, nil
+		}
+		rest = append([]string{filepath.Base(dir)}, rest...)
+		dir = parent
+	}
+}
+
+// Excludes returns the deployment's exclude patterns plus the storage and
+// state directories when they lie inside the deployment. Locations are
+// compared resolved, so a project or storage directory named through a
+// symlink is still recognised. A storage or state directory that is the
+// project directory or one of its ancestors cannot be excluded: that is an
+// ErrLocation, and nothing may be archived or restored until it is moved.
+func Excludes(d store.Deployment, stateDir string) ([]string, error) {
+	out := append([]string{}, d.Excludes...)
+	rels, err := innerLocations(d, stateDir)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, rels...), nil
+}
+
+// KeptPaths are the live paths a restore leaves alone: every path of the
+// live tree an exclude pattern matches, and the storage and state
+// directories inside the deployment. Literal excludes are kept whether or
+// not they exist; patterns are expanded against the live tree, which is
+// walked without following symlinks.
+func KeptPaths(d store.Deployment, stateDir string) ([]string, error) {
+	out, err := innerLocations(d, stateDir)
+	if err != nil {
+		return nil, err
+	}
+	var globs []string
+	for _, e := range d.Excludes {
+		if archive.IsPattern(e) {
+			globs = append(globs, e)
+		} else {
+			out = append(out, e)
+		}
+	}
+	if len(globs) == 0 {
+		return out, nil
+	}
+	matched, err := archive.MatchTree(d.Path, globs)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, matched...), nil
+}
+
+// innerLocations are the storage and state directories that lie inside the
+// deployment, as slash paths relative to it.
+func innerLocations(d store.Deployment, stateDir string) ([]string, error) {
+	root, err := Resolved(d.Path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, loc := range []struct{ what, dir string }{{"storage directory", d.StorageDir}, {"state directory", stateDir}} {
+		if loc.dir == "" {
+			continue
+		}
+		rel, err := relativeTo(root, loc.what, loc.dir)
+		if err != nil {
+			return nil, err
+		}
+		if rel != "" {
+			out = append(out, rel)
+		}
+	}
+	return out, nil
+}
+
+// relativeTo returns dir relative to the resolved root when it lies strictly
+// inside it, "" when it lies outside, and an ErrLocation when dir is root or
+// an ancestor of it.
+func relativeTo(root, what, dir string) (string, error) {
+	real, err := Resolved(dir)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s %s: %w", what, dir, err)
+	}
+	if up, err := filepath.Rel(real, root); err == nil && filepath.IsLocal(up) { // "." too
+		return "", fmt.Errorf("%w: the %s %s is the project directory or contains it (each backup would hold "+
+			"the earlier ones, and a full restore would swap them out); use a directory outside the project, or below it",
+			ErrLocation, what, dir)
+	}
+	rel, err := filepath.Rel(root, real)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", nil
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// checkLocations refuses storage and state directories the deployment
+// cannot exclude.
+func checkLocations(path, storage, stateDir string) error {
+	_, err := innerLocations(store.Deployment{Path: path, StorageDir: storage}, stateDir)
+	return err
+}
