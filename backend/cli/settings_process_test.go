@@ -3,10 +3,15 @@ package cli
 import (
 	"crypto/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"rewind/backend/proctest"
 )
 
 // okBin runs the binary with --state and fails the test unless it exits 0.
@@ -141,5 +146,57 @@ func TestDataPathLinkedOutsideIsReported(t *testing.T) {
 	r = okBin(t, bin, state, "--project", proj, "backup", "create")
 	if !strings.Contains(r.stderr, `data path "data" is a symlink to `+outside) {
 		t.Errorf("backup stderr %q: want a warning that the data path is a link to %s", r.stderr, outside)
+	}
+}
+
+// runWithin runs the binary and fails the test if it has not exited after d
+// (the process is then killed).
+func runWithin(t *testing.T, d time.Duration, bin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	timer := time.AfterFunc(d, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	start := time.Now()
+	r := proctest.RunCmd(t, cmd)
+	if time.Since(start) >= d {
+		t.Fatalf("rewind %v still running after %s (killed)", args, d)
+	}
+	return result{r.Stdout, r.Stderr, r.Code}
+}
+
+// A .env starting with a UTF-8 byte-order mark is what Compose accepts, and
+// so does init.
+func TestInitAcceptsEnvWithByteOrderMark(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	os.WriteFile(filepath.Join(proj, ".env"), []byte("\xEF\xBB\xBFAPP_VERSION=1.2.3\n"), 0o644)
+	okBin(t, bin, state, "init", "--project", proj)
+	if r := okBin(t, bin, state, "--project", proj, "status"); !strings.Contains(r.stdout, "Version     1.2.3") {
+		t.Errorf("status with a BOM .env:\n%s", r.stdout)
+	}
+}
+
+// A .env that is a named pipe nobody writes would block open(2) forever with
+// the catalog locked. init refuses it at once; a backup does not hang.
+func TestNamedPipeEnvDoesNotHang(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	env := filepath.Join(proj, ".env")
+	os.Remove(env)
+	if err := syscall.Mkfifo(env, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runWithin(t, 20*time.Second, bin, "--state", state, "init", "--project", proj)
+	if r.code == 0 || !strings.Contains(r.stderr, "not a regular file (it is a named pipe)") {
+		t.Errorf("init with a named-pipe .env: exit %d, stderr %q; want a refusal naming the pipe", r.code, r.stderr)
+	}
+	os.Remove(env)
+	os.WriteFile(env, []byte("APP_VERSION=1\n"), 0o644)
+	okBin(t, bin, state, "init", "--project", proj)
+	os.Remove(env)
+	syscall.Mkfifo(env, 0o600)
+	r = runWithin(t, 20*time.Second, bin, "--state", state, "--project", proj, "backup", "create")
+	if r.code != 0 || !strings.Contains(r.stderr, ".env") {
+		t.Errorf("backup with a named-pipe .env: exit %d, stderr %q; want a backup that says it skipped .env", r.code, r.stderr)
 	}
 }

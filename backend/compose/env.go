@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
+
+	"rewind/backend/durable"
 )
 
 // ErrEnvSyntax: a .env file cannot be parsed.
@@ -24,9 +25,12 @@ type envEntry struct {
 // "export " prefix, # comments (inline only after whitespace in unquoted
 // values), 'literal' and "escaped" values (which may span lines), and
 // ${VAR} expansion from earlier keys (not in single quotes). A later
-// assignment wins. A missing file yields an error matching fs.ErrNotExist.
+// assignment wins. A leading UTF-8 byte-order mark is skipped, as Compose
+// skips it. A missing file yields an error matching fs.ErrNotExist; a named
+// pipe or device is refused (durable.ErrNotRegular) rather than read, since
+// opening one can block forever.
 func ReadEnv(path string) (map[string]string, error) {
-	content, err := os.ReadFile(path)
+	content, err := durable.ReadRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +49,11 @@ func parseEnv(s []byte) ([]envEntry, error) {
 	var entries []envEntry
 	vars := map[string]string{}
 	line := 0
-	for pos := 0; pos < len(s); {
+	pos := 0
+	if bytes.HasPrefix(s, utf8BOM) {
+		pos = len(utf8BOM) // offsets stay those of the file: a rewrite keeps the mark
+	}
+	for pos < len(s) {
 		line++
 		end := lineEnd(s, pos)
 		text := string(s[pos:end])
@@ -109,6 +117,8 @@ func parseEnv(s []byte) ([]envEntry, error) {
 	}
 	return entries, nil
 }
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 func lineEnd(s []byte, from int) int {
 	if i := bytes.IndexByte(s[from:], '\n'); i >= 0 {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,7 +32,7 @@ func SetEnvValue(path, key, value string) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		target = real
 	}
-	content, err := os.ReadFile(target)
+	content, err := durable.ReadRegular(target) // never blocks on a named pipe
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		content = nil

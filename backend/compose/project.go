@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"rewind/backend/durable"
 )
 
 // FileNames are the compose file names Compose looks for, in its order.
@@ -109,7 +111,7 @@ func checkProjectName(s, from string) (string, error) {
 }
 
 func readYAML(path string, v any) error {
-	data, err := os.ReadFile(path)
+	data, err := durable.ReadRegular(path) // never blocks on a named pipe
 	if err != nil {
 		return err
 	}

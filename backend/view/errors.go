@@ -12,6 +12,7 @@ import (
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/durable"
 	"rewind/backend/journal"
 	"rewind/backend/restore"
 	"rewind/backend/store"
@@ -74,6 +75,7 @@ var errorTable = []errorRow{
 	{compose.ErrNoComposeFile, "compose_file_missing"},
 	{compose.ErrInvalidProjectName, "compose_project_invalid"},
 	{compose.ErrEnvSyntax, "env_syntax"},
+	{durable.ErrNotRegular, "not_regular_file"},
 	{compose.ErrEnvValue, "env_value"},
 	{restore.ErrBadMode, "restore_bad_mode"},
 	{restore.ErrNotRestorable, "backup_not_restorable"},
