@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"rewind/backend/archive"
+	"rewind/backend/realpath"
 	"rewind/backend/store"
 )
 
@@ -16,7 +17,7 @@ import (
 // the link, never what it points to, so a data restore would change nothing.
 func dataLink(root, rel string) (string, error) {
 	full := filepath.Join(root, filepath.FromSlash(rel))
-	real, err := Resolved(full)
+	real, err := realpath.Resolve(full)
 	if err != nil || real == full {
 		return "", err
 	}

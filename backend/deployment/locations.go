@@ -3,42 +3,16 @@ package deployment
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 
 	"rewind/backend/archive"
+	"rewind/backend/realpath"
 	"rewind/backend/store"
 )
 
 // ErrLocation: the storage or state directory is the project directory or
 // contains it, so the backups cannot leave Rewind's own files out.
 var ErrLocation = errors.New("cannot keep Rewind's files out of the backups")
-
-// Resolved returns p made absolute with every symlink resolved. A path that
-// does not exist yet (a storage directory before its first backup) is
-// resolved through its deepest existing ancestor.
-func Resolved(p string) (string, error) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", err
-	}
-	var rest []string
-	for dir := abs; ; {
-		real, err := filepath.EvalSymlinks(dir)
-		if err == nil {
-			return filepath.Join(append([]string{real}, rest...)...), nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return "", err
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return abs, nil
-		}
-		rest = append([]string{filepath.Base(dir)}, rest...)
-		dir = parent
-	}
-}
 
 // Excludes returns the deployment's exclude patterns plus the storage and
 // state directories when they lie inside the deployment. Locations are
@@ -86,7 +60,7 @@ func KeptPaths(d store.Deployment, stateDir string) ([]string, error) {
 // innerLocations are the storage and state directories that lie inside the
 // deployment, as slash paths relative to it.
 func innerLocations(d store.Deployment, stateDir string) ([]string, error) {
-	root, err := Resolved(d.Path)
+	root, err := realpath.Resolve(d.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +84,7 @@ func innerLocations(d store.Deployment, stateDir string) ([]string, error) {
 // inside it, "" when it lies outside, and an ErrLocation when dir is root or
 // an ancestor of it.
 func relativeTo(root, what, dir string) (string, error) {
-	real, err := Resolved(dir)
+	real, err := realpath.Resolve(dir)
 	if err != nil {
 		return "", fmt.Errorf("resolve %s %s: %w", what, dir, err)
 	}
