@@ -122,6 +122,12 @@ func fill(t *testing.T, root string) {
 
 func newFixtureIn(t *testing.T, parent string) *fixture {
 	t.Helper()
+	return newFixtureWith(t, parent, deployment.InitOptions{Excludes: []string{"data/cache"}})
+}
+
+// newFixtureWith is newFixtureIn with other settings (opts.Path is set here).
+func newFixtureWith(t *testing.T, parent string, opts deployment.InitOptions) *fixture {
+	t.Helper()
 	root := filepath.Join(parent, "shop")
 	for rel, body := range map[string]string{
 		"docker-compose.yml": "services:\n  web:\n    image: rewind-svc:${APP_VERSION}\n",
@@ -142,7 +148,8 @@ func newFixtureIn(t *testing.T, parent string) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	ctx := context.Background()
-	dep, err := deployment.Init(ctx, st, state, deployment.InitOptions{Path: root, Excludes: []string{"data/cache"}})
+	opts.Path = root
+	dep, err := deployment.Init(ctx, st, state, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

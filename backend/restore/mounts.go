@@ -63,6 +63,22 @@ func CheckMounts(root string, entries []string) error {
 	return nil
 }
 
+// checkLive is what the preview and the restore both check in the live
+// tree before anything changes: no mount point inside an entry to swap, and
+// no kept path behind a symbolic link.
+func checkLive(root string, sc scope, targets []string) error {
+	if err := CheckMounts(root, targets); err != nil {
+		return err
+	}
+	t, err := openTree(root)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	_, err = sc.carries(t, targets)
+	return err
+}
+
 // realDir joins rel to base when every component of it exists and none is
 // a symbolic link (a swap moves a link itself, not what it points to).
 func realDir(base, rel string) (string, bool) {

@@ -3,9 +3,10 @@ package restore
 import (
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"rewind/backend/archive"
 )
@@ -125,12 +126,31 @@ func (s scope) targets(root string, entries []archive.Entry) ([]string, error) {
 
 // carries lists the live paths under the targets that are outside the
 // scope: they are moved into the staged tree before the swap so that the
-// restore leaves them exactly as they are.
-func (s scope) carries(root string, targets []string) ([]string, error) {
+// restore leaves them exactly as they are. The live tree is read through
+// root, never through a link: an out-of-scope entry that is a link is
+// carried as the link itself, and a kept path that lies behind a link (a
+// directory above it replaced by one) is a *LinkError, because moving it
+// by name would move whatever the link points to.
+func (s scope) carries(root *tree, targets []string) ([]string, error) {
 	var out []string
+	keptBelow := func(p string) error {
+		for _, r := range s.outside() {
+			if !strings.HasPrefix(r, p+"/") || s.nestedKeep(r) {
+				continue
+			}
+			live, err := root.present(r, r)
+			if err != nil {
+				return err
+			}
+			if live {
+				out = append(out, r)
+			}
+		}
+		return nil
+	}
 	var walk func(dir string) error
 	walk = func(dir string) error {
-		ents, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(dir)))
+		ents, err := root.readDir(dir)
 		if err != nil {
 			return err
 		}
@@ -138,10 +158,8 @@ func (s scope) carries(root string, targets []string) ([]string, error) {
 			p := path.Join(dir, e.Name())
 			switch {
 			case s.in(p):
-				for _, r := range s.outside() {
-					if strings.HasPrefix(r, p+"/") && exists(filepath.Join(root, filepath.FromSlash(r))) {
-						out = append(out, r)
-					}
+				if err := keptBelow(p); err != nil {
+					return err
 				}
 			case above(p, s.roots()) && e.IsDir():
 				if err := walk(p); err != nil {
@@ -154,28 +172,30 @@ func (s scope) carries(root string, targets []string) ([]string, error) {
 		return nil
 	}
 	for _, t := range targets {
-		full := filepath.Join(root, t)
-		st, err := os.Lstat(full)
+		st, err := root.lstat(t)
 		if err != nil {
 			continue // not live: nothing to carry
 		}
 		if s.in(t) {
-			for _, r := range s.outside() {
-				if strings.HasPrefix(r, t+"/") && exists(filepath.Join(root, filepath.FromSlash(r))) {
-					out = append(out, r)
-				}
-			}
-		} else if st.IsDir() {
-			if err := walk(t); err != nil {
-				return nil, err
-			}
+			err = keptBelow(t)
+		} else if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			err = walk(t)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
 }
 
-func exists(p string) bool {
-	_, err := os.Lstat(p)
-	return err == nil
+// nestedKeep reports whether r lies below another path that is kept:
+// that one is carried whole (a link as the link), r with it.
+func (s scope) nestedKeep(r string) bool {
+	for _, o := range s.outside() {
+		if o != r && strings.HasPrefix(r, o+"/") {
+			return true
+		}
+	}
+	return false
 }

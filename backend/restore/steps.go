@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 )
 
 // swapIn carries the out-of-scope live paths into the staged tree, then
-// swaps every target, journaling each move before making it.
+// swaps every target, journaling each move before making it. Every move
+// goes through the handles of the deployment and the staging directory.
 func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *facts) error {
 	f.Phase = phaseSwapping
 	// Checked again now that the containers are stopped: nothing may have
@@ -24,7 +26,13 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 	if err := CheckMounts(f.Root, targets); err != nil {
 		return err
 	}
-	carries, err := sc.carries(f.Root, targets)
+	root, stage, err := openTrees(f)
+	if err != nil {
+		return err
+	}
+	defer root.close()
+	defer stage.close()
+	carries, err := sc.carries(root, targets)
 	if err != nil {
 		return err
 	}
@@ -33,9 +41,9 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 		if err := r.save(ctx, f, "R8"); err != nil {
 			return err
 		}
-		live, staged := filepath.Join(f.Root, filepath.FromSlash(c)), filepath.Join(f.Stage, filepath.FromSlash(c))
-		if err := mkParents(f.Root, f.Stage, c); err != nil {
-			return err
+		live, staged := at{root, c}, at{stage, c}
+		if err := mkParents(root, stage, c); err != nil {
+			return fmt.Errorf("keep %s: %w", c, err)
 		}
 		if err := moveNew(live, staged); err != nil {
 			return fmt.Errorf("keep %s: %w", c, err)
@@ -48,8 +56,8 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 		return err
 	}
 	for _, t := range targets {
-		live, staged := filepath.Join(f.Root, t), filepath.Join(f.Stage, t)
-		s := swap{Target: t, StagedIno: ino(staged), LiveIno: ino(live)}
+		live, staged := at{root, t}, at{stage, t}
+		s := swap{Target: t, StagedIno: staged.ino(), LiveIno: live.ino()}
 		if s.StagedIno == 0 && s.LiveIno == 0 {
 			continue
 		}
@@ -80,27 +88,42 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 	return r.step("R8.done")
 }
 
+// openTrees opens the deployment and, below it, the staging directory.
+func openTrees(f *facts) (root, stage *tree, err error) {
+	rel, err := filepath.Rel(f.Root, f.Stage)
+	if err != nil {
+		return nil, nil, err
+	}
+	if root, err = openTree(f.Root); err != nil {
+		return nil, nil, err
+	}
+	if stage, err = root.sub(filepath.ToSlash(rel)); err != nil {
+		root.close()
+		return nil, nil, fmt.Errorf("open the staging directory: %w", err)
+	}
+	return root, stage, nil
+}
+
 // mkParents creates in stage the directories above rel that exist live,
 // with the live directories' modes.
-func mkParents(root, stage, rel string) error {
-	dir := filepath.Dir(filepath.FromSlash(rel))
+func mkParents(root, stage *tree, rel string) error {
+	dir := path.Dir(rel)
 	if dir == "." {
 		return nil
 	}
 	var chain []string
-	for d := dir; d != "."; d = filepath.Dir(d) {
+	for d := dir; d != "."; d = path.Dir(d) {
 		chain = append([]string{d}, chain...)
 	}
 	for _, d := range chain {
-		p := filepath.Join(stage, d)
-		if exists(p) {
+		if stage.exists(d) {
 			continue
 		}
 		mode := os.FileMode(0o755)
-		if st, err := os.Stat(filepath.Join(root, d)); err == nil {
-			mode = st.Mode().Perm()
+		if st, err := root.lstat(d); err == nil {
+			mode = os.FileMode(st.Mode & 0o777)
 		}
-		if err := os.Mkdir(p, mode); err != nil {
+		if err := stage.mkdir(d, mode); err != nil {
 			return err
 		}
 	}
@@ -171,16 +194,24 @@ func (r *Restorer) undo(ctx context.Context, f *facts, eng Engine, report progre
 
 // unswap settles every swap and carry back, newest first.
 func unswap(f *facts) error {
+	if len(f.Swaps) == 0 && len(f.Carried) == 0 {
+		return nil
+	}
+	root, stage, err := openTrees(f)
+	if err != nil {
+		return err
+	}
+	defer root.close()
+	defer stage.close()
 	for i := len(f.Swaps) - 1; i >= 0; i-- {
 		s := f.Swaps[i]
-		if err := settle(filepath.Join(f.Root, s.Target), filepath.Join(f.Stage, s.Target), s); err != nil {
+		if err := settle(at{root, s.Target}, at{stage, s.Target}, s); err != nil {
 			return err
 		}
 	}
 	for i := len(f.Carried) - 1; i >= 0; i-- {
-		c := filepath.FromSlash(f.Carried[i])
-		live, staged := filepath.Join(f.Root, c), filepath.Join(f.Stage, c)
-		if exists(staged) && !exists(live) {
+		live, staged := at{root, f.Carried[i]}, at{stage, f.Carried[i]}
+		if staged.exists() && !live.exists() {
 			if err := moveNew(staged, live); err != nil {
 				return fmt.Errorf("put %s back: %w", f.Carried[i], err)
 			}

@@ -3,60 +3,72 @@ package restore
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
-
-	"rewind/backend/durable"
 )
 
-// exchange atomically swaps two paths on one file system
+// at is a path below an opened tree. Every move of the restore names both
+// ends this way, so no move ever resolves a symbolic link or crosses a
+// mount point below the deployment or the staging directory.
+type at struct {
+	t   *tree
+	rel string
+}
+
+func (a at) String() string { return a.t.join(a.rel) }
+func (a at) ino() uint64    { return a.t.ino(a.rel) }
+func (a at) exists() bool   { return a.t.exists(a.rel) }
+func (a at) aside() at      { return at{a.t, a.rel + ".aside"} }
+
+func rename(a, b at, flags uint) error { return renameAt(a.t, a.rel, b.t, b.rel, flags) }
+
+// exchange atomically swaps two entries on one file system
 // (renameat2 RENAME_EXCHANGE). Where the file system cannot, it falls back
 // to three renames through an aside name; recovery resolves every
 // intermediate state by inode.
-func exchange(a, b string) error {
-	err := unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
+func exchange(a, b at) error {
+	err := rename(a, b, unix.RENAME_EXCHANGE)
 	if err == nil {
 		return nil
 	}
 	if !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EOPNOTSUPP) {
 		return fmt.Errorf("exchange %s and %s: %w", a, b, err)
 	}
-	aside := b + ".aside"
-	if err := os.Rename(b, aside); err != nil {
-		return err
+	aside := b.aside()
+	if err := rename(b, aside, 0); err != nil {
+		return fmt.Errorf("move %s aside: %w", b, err)
 	}
-	if err := os.Rename(a, b); err != nil {
-		return errors.Join(err, os.Rename(aside, b))
+	if err := rename(a, b, 0); err != nil {
+		return errors.Join(fmt.Errorf("move %s to %s: %w", a, b, err), rename(aside, b, 0))
 	}
-	return os.Rename(aside, a)
+	return rename(aside, a, 0)
 }
 
 // moveNew renames src to dst, refusing to replace an existing dst.
-func moveNew(src, dst string) error {
-	if err := unix.Renameat2(unix.AT_FDCWD, src, unix.AT_FDCWD, dst, unix.RENAME_NOREPLACE); err != nil {
+func moveNew(src, dst at) error {
+	if err := rename(src, dst, unix.RENAME_NOREPLACE); err != nil {
 		if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) {
-			if exists(dst) {
+			if dst.exists() {
 				return fmt.Errorf("move %s: %s exists", src, dst)
 			}
-			return os.Rename(src, dst)
+			return rename(src, dst, 0)
 		}
 		return fmt.Errorf("move %s to %s: %w", src, dst, err)
 	}
 	return nil
 }
 
-// syncDirs fsyncs the parent directories of paths.
-func syncDirs(paths ...string) error {
+// syncDirs fsyncs the parent directories of the entries.
+func syncDirs(entries ...at) error {
 	seen := map[string]bool{}
-	for _, p := range paths {
-		d := filepath.Dir(p)
-		if seen[d] {
+	for _, e := range entries {
+		key := filepath.Dir(e.String())
+		if seen[key] {
 			continue
 		}
-		seen[d] = true
-		if err := durable.SyncDir(d); err != nil {
+		seen[key] = true
+		if err := e.t.syncParent(e.rel); err != nil {
 			return err
 		}
 	}
@@ -65,18 +77,18 @@ func syncDirs(paths ...string) error {
 
 // settle puts one swap back: the live path gets the live inode again (or
 // nothing when there was none) and the staging path the staged inode.
-func settle(live, staged string, s swap) error {
-	aside := live + ".aside"
-	li, si, ai := ino(live), ino(staged), ino(aside)
+func settle(live, staged at, s swap) error {
+	aside := live.aside()
+	li, si, ai := live.ino(), staged.ino(), aside.ino()
 	switch {
 	case s.LiveIno != 0 && ai == s.LiveIno: // interrupted fallback exchange
 		if li == s.StagedIno && si == 0 {
-			if err := os.Rename(live, staged); err != nil {
+			if err := moveNew(live, staged); err != nil {
 				return err
 			}
 		}
-		if ino(live) == 0 {
-			if err := os.Rename(aside, live); err != nil {
+		if live.ino() == 0 {
+			if err := moveNew(aside, live); err != nil {
 				return err
 			}
 		}
@@ -88,16 +100,16 @@ func settle(live, staged string, s swap) error {
 		if err := moveNew(live, staged); err != nil {
 			return err
 		}
-		if s.LiveIno != 0 && ino(live) == 0 && ai == s.LiveIno {
-			return os.Rename(aside, live)
+		if s.LiveIno != 0 && live.ino() == 0 && ai == s.LiveIno {
+			return moveNew(aside, live)
 		}
 	case li == 0 && s.LiveIno != 0 && si == s.LiveIno:
 		if err := moveNew(staged, live); err != nil {
 			return err
 		}
 	}
-	if s.LiveIno != 0 && ino(live) != s.LiveIno {
-		return fmt.Errorf("cannot put %s back: it is not where the journal expects it; the previous tree is kept under %s", live, filepath.Dir(staged))
+	if s.LiveIno != 0 && live.ino() != s.LiveIno {
+		return fmt.Errorf("cannot put %s back: it is not where the journal expects it; the previous tree is kept under %s", live, staged.t.path)
 	}
 	return syncDirs(live, staged)
 }

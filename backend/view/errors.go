@@ -80,6 +80,7 @@ var errorTable = []errorRow{
 	{restore.ErrBadMode, "restore_bad_mode"},
 	{restore.ErrNotRestorable, "backup_not_restorable"},
 	{restore.ErrMountPoint, "restore_mount_point"},
+	{restore.ErrLinkInPath, "restore_link_in_path"},
 	{restore.ErrConfirmation, "confirmation_required"},
 	{restore.ErrUnhealthy, "restore_unhealthy"},
 	{backup.ErrNoPolicy, "retention_policy_missing"},

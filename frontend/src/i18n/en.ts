@@ -225,6 +225,7 @@ export const en = {
   'errorCode.restore_bad_mode': 'Unknown restore mode.',
   'errorCode.backup_not_restorable': 'This backup cannot be restored.',
   'errorCode.restore_mount_point': 'A path to restore is a mount point and cannot be swapped.',
+  'errorCode.restore_link_in_path': 'A path the restore keeps lies behind a symbolic link; nothing was changed.',
   'errorCode.confirmation_required': 'Type the deployment name to confirm.',
   'errorCode.restore_unhealthy': 'The services were not healthy after the restore.',
   'errorCode.retention_policy_missing': 'No retention policy is set.',

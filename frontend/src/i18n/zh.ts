@@ -219,6 +219,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'errorCode.restore_bad_mode': '未知的恢复模式。',
   'errorCode.backup_not_restorable': '此备份无法恢复。',
   'errorCode.restore_mount_point': '要恢复的路径是挂载点，无法替换。',
+  'errorCode.restore_link_in_path': '恢复需保留的路径位于符号链接之后；未做任何更改。',
   'errorCode.confirmation_required': '请输入部署名称以确认。',
   'errorCode.restore_unhealthy': '恢复后服务不健康。',
   'errorCode.retention_policy_missing': '未设置保留策略。',
