@@ -14,7 +14,9 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -45,15 +47,61 @@ func main() {
 	}
 	args := os.Args[1:]
 	if hasCommand(args) {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Run(ctx, args, os.Stdout, os.Stderr)
-		stop()
-		os.Exit(code)
+		os.Exit(runCLI(args))
 	}
 	if err := runGUI(args); err != nil {
 		fmt.Fprintln(os.Stderr, "rewind: "+view.FromError(err).Message)
 		os.Exit(1)
 	}
+}
+
+// cancelGrace is how long a command may take to stop after SIGINT or
+// SIGTERM cancelled it. Cancellation acts at safe points; a call that cannot
+// be cancelled must not keep the catalog and deployment locks forever, so
+// after the grace (or at a second signal) the process exits. That is safe:
+// every operation is journaled, and the next command finishes or undoes it,
+// as after a crash (RELIABILITY §8).
+const cancelGrace = 5 * time.Second
+
+// runCLI runs a command with a context that SIGINT and SIGTERM cancel.
+func runCLI(args []string) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Value // the signal that cancelled the command
+	go func() {
+		sig := <-sigs
+		got.Store(sig)
+		fmt.Fprintf(os.Stderr, "rewind: %s: cancelling\n", signalName(sig))
+		cancel()
+		select {
+		case <-sigs:
+		case <-time.After(cancelGrace):
+		}
+		fmt.Fprintln(os.Stderr, "rewind: cancelled: the command did not stop in time, exiting now; "+
+			"the next rewind command finishes or undoes what was interrupted")
+		os.Exit(signalExit(sig))
+	}()
+	code := cli.Run(ctx, args, os.Stdout, os.Stderr)
+	if sig, ok := got.Load().(os.Signal); ok && code != cli.ExitOK {
+		return signalExit(sig)
+	}
+	return code
+}
+
+func signalName(sig os.Signal) string {
+	if sig == os.Interrupt {
+		return "interrupted (SIGINT)"
+	}
+	return "terminated (SIGTERM)"
+}
+
+// signalExit is the shell's exit status for a process ended by sig.
+func signalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 1
 }
 
 // hasCommand reports whether args name a CLI command (or ask for help)

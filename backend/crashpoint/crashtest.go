@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Enabled reports whether this build can crash on demand.
@@ -16,7 +17,8 @@ var (
 	seen = map[string]int{}
 )
 
-// Hit kills the process with SIGKILL when name equals REWIND_CRASH_AT.
+// Hit kills the process with SIGKILL when name equals REWIND_CRASH_AT, and
+// blocks forever when it equals REWIND_HANG_AT.
 // REWIND_CRASH_AT may carry "#n" to crash on the n-th hit (1-based).
 // With REWIND_CRASH_LIST set to a file, every name is appended to it so the
 // test harness can discover the points.
@@ -25,6 +27,13 @@ func Hit(name string) {
 		if fh, err := os.OpenFile(f, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
 			fh.WriteString(name + "\n")
 			fh.Close()
+		}
+	}
+	if h := os.Getenv("REWIND_HANG_AT"); h != "" && h == name {
+		// A call that ignores cancellation (an open(2) on a pipe with no
+		// writer): tests prove that SIGTERM still ends the process.
+		for {
+			time.Sleep(time.Hour)
 		}
 	}
 	at := os.Getenv("REWIND_CRASH_AT")

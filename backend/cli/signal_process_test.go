@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A command blocked in a call that ignores cancellation (the crashtest
+// build's hang point stands in for an open(2) on a pipe nobody writes) ends
+// within a few seconds of SIGTERM or SIGINT, says it was cancelled, and
+// leaves the catalog and deployment free: the next command recovers and
+// works.
+func TestSignalEndsABlockedCommand(t *testing.T) {
+	bin := binary(t, "crashtest")
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			state, proj := t.TempDir(), project(t)
+			ok(t, state, "init", "--project", proj)
+			cmd := exec.Command(bin, "--state", state, "--project", proj, "backup", "create")
+			cmd.Env = append(os.Environ(), "REWIND_HANG_AT=backup.B4")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			// The second command is refused while the first holds the catalog.
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				r := runBin(t, binary(t, ""), nil, "--state", state, "--project", proj, "backup", "list")
+				if r.code != 0 && strings.Contains(r.stderr, "catalog in use") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the hanging backup never held the catalog: %q", r.stderr)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			time.Sleep(300 * time.Millisecond) // let it reach the hang point
+			sent := time.Now()
+			cmd.Process.Signal(sig)
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("still running 15s after %s; stderr %q", sig, stderr.String())
+			}
+			if took := time.Since(sent); took > 10*time.Second {
+				t.Errorf("took %s to end after %s", took, sig)
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
+				t.Errorf("exit %d after %s, want %d", code, sig, 128+int(sig))
+			}
+			if !strings.Contains(stderr.String(), "cancelled") {
+				t.Errorf("stderr %q does not say the command was cancelled", stderr.String())
+			}
+			ok(t, state, "--project", proj, "backup", "create")
+			checkInvariants(t, state, proj)
+		})
+	}
+}
