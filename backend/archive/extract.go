@@ -40,6 +40,10 @@ type ExtractOptions struct {
 	// MaxEntries caps the entries; 0 means DefaultMaxEntries. The manifest's
 	// totals always apply as well.
 	MaxEntries int64 `json:"maxEntries,omitempty"`
+
+	// probe, when set, replaces probeFolding: tests use it to stand for a
+	// case-insensitive filesystem, which this system may not be able to mount.
+	probe func(*os.Root) (bool, error)
 }
 
 // ExtractResult describes a successful extraction.
@@ -55,11 +59,14 @@ type ExtractResult struct {
 // be an existing, empty directory (the fresh staging directory of a restore).
 //
 // Every entry is checked against the extraction policy (RELIABILITY §4)
-// before anything is created for it, and every filesystem operation goes
-// through an os.Root opened on dir (times are set with utimensat on a
-// directory handle opened through it, one name, never following a symlink). The manifest and index are read, never
-// extracted; when the stream ends the extracted entries must match the index
-// exactly (paths, types, sizes, modes, link targets, SHA-256).
+// before anything is created for it. On Linux a name may hold any byte but
+// NUL; names that differ only by case or Unicode normalisation are refused
+// only when a probe finds that dir's filesystem folds them. Every filesystem
+// operation goes through an os.Root opened on dir (times are set with
+// utimensat on a directory handle opened through it, one name, never
+// following a symlink). The manifest and index are read, never extracted;
+// when the stream ends the extracted entries must match the index exactly
+// (paths, types, sizes, modes, link targets, SHA-256).
 //
 // On error the staging directory holds a partial tree that the caller removes;
 // nothing is ever written outside dir.
@@ -69,6 +76,14 @@ func Extract(ctx context.Context, r io.Reader, dir string, opts ExtractOptions) 
 		return ExtractResult{}, err
 	}
 	defer root.Close()
+	probe := opts.probe
+	if probe == nil {
+		probe = probeFolding
+	}
+	names := exHostNames
+	if names.fold, err = probe(root); err != nil {
+		return ExtractResult{}, fmt.Errorf("staging %s: %w", dir, err)
+	}
 	rc, comp, err := Decompress(r)
 	if err != nil {
 		return ExtractResult{}, err
@@ -89,16 +104,17 @@ func Extract(ctx context.Context, r io.Reader, dir string, opts ExtractOptions) 
 	}
 	src := &exStream{ctx: ctx, r: rc, limit: exStreamSlack}
 	x := &extractor{
-		ctx:  ctx,
-		opts: opts,
-		comp: comp,
-		src:  src,
-		tr:   tar.NewReader(src),
-		w:    w,
-		pool: pool,
-		tree: newExTree(),
-		prog: newExProgress(opts.Report),
-		res:  ExtractResult{Entries: []Entry{}},
+		ctx:   ctx,
+		opts:  opts,
+		comp:  comp,
+		src:   src,
+		tr:    tar.NewReader(src),
+		w:     w,
+		pool:  pool,
+		names: names,
+		tree:  newExTree(names.fold),
+		prog:  newExProgress(opts.Report),
+		res:   ExtractResult{Entries: []Entry{}},
 	}
 	if err := x.run(); err != nil {
 		return ExtractResult{}, err
@@ -115,6 +131,7 @@ type extractor struct {
 	tr       *tar.Reader
 	w        *exWriter
 	pool     *exPool // nil: files are written inline
+	names    exNames
 	tree     *exTree
 	prog     *exProgress
 	res      ExtractResult
@@ -208,7 +225,7 @@ func (x *extractor) entry(hdr *tar.Header) error {
 	if reason := exCheckPAX(hdr); reason != "" {
 		return exUnsafe(hdr.Name, reason)
 	}
-	p, reason := exCleanName(hdr.Name)
+	p, reason := x.names.clean(hdr.Name)
 	if reason == "" && p == "." && kind != exDir {
 		reason = "root must be a directory"
 	}
@@ -232,7 +249,7 @@ func (x *extractor) entry(hdr *tar.Header) error {
 	n := &exNode{kind: kind, mode: uint32(hdr.Mode) & 0o7777, size: hdr.Size}
 	switch kind {
 	case exSymlink:
-		if reason := exCheckLinkTarget(hdr.Linkname); reason != "" {
+		if reason := x.names.checkLinkTarget(hdr.Linkname); reason != "" {
 			return exUnsafe(hdr.Name, "link target: "+reason)
 		}
 		n.link = hdr.Linkname
@@ -282,7 +299,7 @@ func (x *extractor) checkSize(hdr *tar.Header, kind exKind) error {
 // hardlinkTarget validates a hard link's target: a local path this archive
 // already extracted as a regular file.
 func (x *extractor) hardlinkTarget(hdr *tar.Header, selected bool) (string, error) {
-	target, reason := exCleanName(hdr.Linkname)
+	target, reason := x.names.clean(hdr.Linkname)
 	if reason != "" {
 		return "", exUnsafe(hdr.Name, "hard link target: "+reason)
 	}

@@ -139,7 +139,7 @@ func (x *extractor) readIndex(hdr *tar.Header) error {
 
 // matchIndex compares one index line with the entry the stream held.
 func (x *extractor) matchIndex(e Entry, line int) error {
-	p, reason := exCleanName(e.Path)
+	p, reason := x.names.clean(e.Path)
 	if reason != "" {
 		return exMismatch("index line %d: path %q: %s", line, e.Path, reason)
 	}
@@ -178,7 +178,7 @@ func (x *extractor) matchIndex(e Entry, line int) error {
 func (x *extractor) matchLink(p string, n *exNode, e Entry) error {
 	got := e.Link
 	if n.kind == exHardlink {
-		got, _ = exCleanName(e.Link)
+		got, _ = x.names.clean(e.Link)
 	}
 	if got != n.link {
 		return exMismatch("%s: archive links to %q, index says %q", p, n.link, e.Link)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"unicode"
@@ -104,11 +105,28 @@ func exCheckPAX(hdr *tar.Header) string {
 	return ""
 }
 
-// exCleanName validates an archive name and returns its canonical form: no
+// exNames are the name rules of the filesystem an archive is extracted to.
+// On Linux a name is any byte string without NUL or slash: newlines, control
+// characters, backslashes, drive-letter look-alikes and invalid UTF-8 are
+// ordinary bytes that os.Root creates exactly, inside the root, and a
+// backslash is no separator there (so `..\x` is one harmless name). Other
+// systems (strict) refuse them as before: Windows treats a backslash and a
+// drive letter as path syntax, and macOS and Windows filesystems refuse
+// names that are not valid Unicode.
+type exNames struct {
+	strict bool // refuse control characters, invalid UTF-8, backslashes, drive letters
+	fold   bool // the filesystem folds case or Unicode normalisation: refuse collisions
+}
+
+// exHostNames are the rules of this system for a filesystem that does not
+// fold names.
+var exHostNames = exNames{strict: runtime.GOOS != "linux"}
+
+// clean validates an archive name and returns its canonical form: no
 // "./" prefix, no trailing slash, no empty or "." components. The reason is
 // empty when the name is acceptable. "." (the root itself) is returned as is.
-func exCleanName(name string) (string, string) {
-	if reason := exCheckText(name); reason != "" {
+func (r exNames) clean(name string) (string, string) {
+	if reason := r.checkText(name); reason != "" {
 		return "", reason
 	}
 	if strings.HasPrefix(name, "/") {
@@ -126,7 +144,7 @@ func exCleanName(name string) (string, string) {
 	if !filepath.IsLocal(clean) {
 		return "", "not a local path"
 	}
-	if len(clean) >= 2 && clean[1] == ':' && isASCIILetter(clean[0]) {
+	if r.strict && len(clean) >= 2 && clean[1] == ':' && isASCIILetter(clean[0]) {
 		return "", "drive letter"
 	}
 	depth := 0
@@ -145,23 +163,28 @@ func exCleanName(name string) (string, string) {
 	return clean, ""
 }
 
-// exCheckLinkTarget validates a symlink target. Targets are created verbatim
+// checkLinkTarget validates a symlink target. Targets are created verbatim
 // and never followed, so only text problems are refused.
-func exCheckLinkTarget(target string) string {
+func (r exNames) checkLinkTarget(target string) string {
 	if target == "" {
 		return "empty link target"
 	}
-	return exCheckText(target)
+	return r.checkText(target)
 }
 
-// exCheckText refuses empty, overlong, non-UTF-8 text, control characters and
-// backslashes.
-func exCheckText(s string) string {
+// checkText refuses empty and overlong text and NUL bytes, which no system
+// can hold in a name; strict rules also refuse invalid UTF-8, control
+// characters and backslashes.
+func (r exNames) checkText(s string) string {
 	switch {
 	case s == "":
 		return "empty name"
 	case len(s) > maxExtractPath:
 		return fmt.Sprintf("longer than %d bytes", maxExtractPath)
+	case strings.IndexByte(s, 0) >= 0:
+		return "nul character"
+	case !r.strict:
+		return ""
 	case !utf8.ValidString(s):
 		return "invalid utf-8"
 	}

@@ -2,44 +2,55 @@ package archive
 
 import (
 	"archive/tar"
+	"strings"
 	"testing"
 )
 
 func TestExCleanName(t *testing.T) {
+	linux, strict := exNames{}, exNames{strict: true}
 	tests := []struct {
 		name, want string
 		ok         bool
+		strictOK   bool // under the rules of other systems
 	}{
-		{"a", "a", true},
-		{"./a/b/", "a/b", true},
-		{"a//b/./c", "a/b/c", true},
-		{".", ".", true},
-		{"./", ".", true},
-		{"données/résumé.txt", "données/résumé.txt", true},
-		{"NUL", "NUL", true}, // an ordinary name on Linux
-		{"ab:c", "ab:c", true},
-		{"x:y", "", false}, // drive-relative on Windows
-		{"", "", false},
-		{"../a", "", false},
-		{"a/../b", "", false},
-		{"a/..", "", false},
-		{"/a", "", false},
-		{`a\b`, "", false},
-		{"C:/a", "", false},
-		{"c:", "", false},
-		{"a\x00b", "", false},
-		{"a\tb", "", false},
-		{"a\u0085b", "", false},
-		{"a\xffb", "", false},
-		{".rewind", "", false},
-		{".rewind/x", "", false},
-		{"./.rewind/index.jsonl", "", false},
-		{string(make([]byte, 256)), "", false},
+		{"a", "a", true, true},
+		{"./a/b/", "a/b", true, true},
+		{"a//b/./c", "a/b/c", true, true},
+		{".", ".", true, true},
+		{"./", ".", true, true},
+		{"données/résumé.txt", "données/résumé.txt", true, true},
+		{"NUL", "NUL", true, true}, // an ordinary name on Linux
+		{"ab:c", "ab:c", true, true},
+		// Ordinary bytes on Linux, where os.Root creates them exactly as one
+		// name inside the root; path syntax or invalid names elsewhere.
+		{"x:y", "x:y", true, false},           // drive-relative on Windows
+		{"C:/a", "C:/a", true, false},         // a directory "C:" on Linux
+		{`a\b`, `a\b`, true, false},           // one name on Linux
+		{`..\x`, `..\x`, true, false},         // one name, not a parent reference, on Linux
+		{"a\tb", "a\tb", true, false},         // control character
+		{"a\nb", "a\nb", true, false},         // newline
+		{"a\u0085b", "a\u0085b", true, false}, // C1 control
+		{"a\xffb", "a\xffb", true, false},     // invalid UTF-8
+		{"", "", false, false},
+		{"../a", "", false, false},
+		{"a/../b", "", false, false},
+		{"a/..", "", false, false},
+		{"/a", "", false, false},
+		{"c:", "c:", true, false},
+		{"a\x00b", "", false, false},
+		{".rewind", "", false, false},
+		{".rewind/x", "", false, false},
+		{"./.rewind/index.jsonl", "", false, false},
+		{string(make([]byte, 256)), "", false, false},
+		{strings.Repeat("a/", 4096), "", false, false},
 	}
 	for _, tt := range tests {
-		got, reason := exCleanName(tt.name)
+		got, reason := linux.clean(tt.name)
 		if got != tt.want || (reason == "") != tt.ok {
-			t.Errorf("exCleanName(%q) got %q, %q; want %q, ok %v", tt.name, got, reason, tt.want, tt.ok)
+			t.Errorf("linux clean(%q) got %q, %q; want %q, ok %v", tt.name, got, reason, tt.want, tt.ok)
+		}
+		if _, reason := strict.clean(tt.name); (reason == "") != tt.strictOK {
+			t.Errorf("strict clean(%q) got reason %q, want ok %v", tt.name, reason, tt.strictOK)
 		}
 	}
 }

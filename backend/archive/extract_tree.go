@@ -20,22 +20,22 @@ type exNode struct {
 
 // exTree tracks every path of the archive so that policy is decided from the
 // archive's own contents, never from what the filesystem says: duplicates,
-// case/NFC collisions, parents that are not directories.
+// parents that are not directories and, on a filesystem that folds names,
+// case/NFC collisions.
 type exTree struct {
 	nodes  map[string]*exNode
-	keys   map[string]string // collision key → path
-	folder *exFolder
-	count  int // entries (explicit nodes)
+	keys   map[string]string // collision key → path; nil when names do not fold
+	folder *exFolder         // nil when names do not fold: a path is its own key
+	count  int               // entries (explicit nodes)
 }
 
-func newExTree() *exTree {
-	t := &exTree{
-		nodes:  make(map[string]*exNode),
-		keys:   make(map[string]string),
-		folder: newExFolder(),
+func newExTree(fold bool) *exTree {
+	t := &exTree{nodes: make(map[string]*exNode)}
+	if fold {
+		t.folder = newExFolder()
+		t.keys = map[string]string{".": "."}
 	}
 	t.nodes["."] = &exNode{kind: exDir, implicit: true, onDisk: true}
-	t.keys["."] = "."
 	return t
 }
 
@@ -44,7 +44,10 @@ func newExTree() *exTree {
 // implicit directory node when an explicit directory entry follows its
 // children.
 func (t *exTree) admit(p string, k exKind) (*exNode, string, string) {
-	key := t.folder.key(p)
+	key := p
+	if t.folder != nil {
+		key = t.folder.key(p)
+	}
 	if n, ok := t.nodes[p]; ok {
 		if k == exDir && n.kind == exDir && n.implicit {
 			return n, key, ""
@@ -88,13 +91,17 @@ func (t *exTree) checkParents(p, key string) string {
 func (t *exTree) add(p, key string, n *exNode) {
 	t.count++
 	t.nodes[p] = n
-	t.keys[key] = p
+	if t.keys != nil {
+		t.keys[key] = p
+	}
 	for d, dk := exDirOf(p), exDirOf(key); d != "."; d, dk = exDirOf(d), exDirOf(dk) {
 		if _, ok := t.nodes[d]; ok {
 			return
 		}
 		t.nodes[d] = &exNode{kind: exDir, implicit: true}
-		t.keys[dk] = d
+		if t.keys != nil {
+			t.keys[dk] = d
+		}
 	}
 }
 

@@ -4,7 +4,13 @@
 package archive
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // FormatVersion is the archive format written by this build.
@@ -100,3 +106,86 @@ type Progress struct {
 
 // Report receives progress. Implementations must be cheap; callers throttle.
 type Report func(Progress)
+
+// entryFields is Entry without its JSON methods.
+type entryFields Entry
+
+// entryJSON is an Entry as JSON spells it. A JSON string holds only valid
+// UTF-8 (encoding/json would replace other bytes with U+FFFD), so a path or
+// link target that is not valid UTF-8 travels as base64 beside the lossy
+// form, which stays readable.
+type entryJSON struct {
+	entryFields
+	PathBase64 string `json:"pathBase64,omitempty"`
+	LinkBase64 string `json:"linkBase64,omitempty"`
+}
+
+// MarshalJSON spells e faithfully whatever bytes its path and link hold.
+func (e Entry) MarshalJSON() ([]byte, error) {
+	j := entryJSON{entryFields: entryFields(e)}
+	if !utf8.ValidString(e.Path) {
+		j.PathBase64 = base64.StdEncoding.EncodeToString([]byte(e.Path))
+		j.Path = lossyUTF8(e.Path)
+	}
+	if !utf8.ValidString(e.Link) {
+		j.LinkBase64 = base64.StdEncoding.EncodeToString([]byte(e.Link))
+		j.Link = lossyUTF8(e.Link)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote. A base64 form must be the only
+// spelling of its name: invalid UTF-8 whose lossy form is the plain field.
+func (e *Entry) UnmarshalJSON(data []byte) error {
+	var j entryJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	var err error
+	if j.Path, err = rawName("path", j.Path, j.PathBase64); err != nil {
+		return err
+	}
+	if j.Link, err = rawName("link", j.Link, j.LinkBase64); err != nil {
+		return err
+	}
+	*e = Entry(j.entryFields)
+	return nil
+}
+
+func rawName(field, text, b64 string) (string, error) {
+	if b64 == "" {
+		return text, nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%sBase64: %w", field, err)
+	case utf8.Valid(raw):
+		return "", fmt.Errorf("%sBase64 holds valid utf-8: it belongs in %s", field, field)
+	case lossyUTF8(string(raw)) != text:
+		return "", fmt.Errorf("%s %q does not match %sBase64", field, text, field)
+	}
+	return string(raw), nil
+}
+
+// lossyUTF8 replaces each byte that is not valid UTF-8 with U+FFFD, as
+// encoding/json does.
+func lossyUTF8(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}

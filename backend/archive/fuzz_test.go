@@ -46,6 +46,9 @@ func FuzzExtract(f *testing.F) {
 			f.Add(data, false)
 		}
 	}
+	for _, c := range hostileNamesLinux() { // names only Linux accepts
+		f.Add((&hArchive{entries: c.entries}).tarBytes(f), true)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, gz bool) {
 		if gz {
 			data = hGzipFast(data)

@@ -20,8 +20,9 @@ func hStatic(es ...hEntry) func(testing.TB, hEnv) []byte {
 	return hEntries(func(hEnv) []hEntry { return es })
 }
 
-// Paths (§7 items 1–7). Windows reserved names (7) are ordinary on Linux and
-// accepted there: see TestExtractReservedNamesOnLinux.
+// Paths (§7 items 1–7). Windows reserved names (7), backslashes and drive
+// letters (5, 6) are ordinary bytes of one name on Linux and accepted there:
+// see TestExtractReservedNamesOnLinux and TestHostileNamesOnLinux.
 func hostilePaths() []hostileCase {
 	g := "paths"
 	return []hostileCase{
@@ -33,11 +34,6 @@ func hostilePaths() []hostileCase {
 		}), want: ErrUnsafeEntry},
 		{name: "absolute etc", group: g, data: hStatic(hFile(hProbe, "x")), want: ErrUnsafeEntry},
 		{name: "dot dotdot", group: g, data: hStatic(hFile("./../victim/pwned", "x")), want: ErrUnsafeEntry},
-		{name: "backslash dotdot", group: g, data: hStatic(hFile(`..\victim\pwned`, "x")), want: ErrUnsafeEntry},
-		{name: "drive slash", group: g, data: hStatic(hFile("C:/victim/pwned", "x")), want: ErrUnsafeEntry},
-		{name: "drive backslash", group: g, data: hStatic(hFile(`C:\pwned`, "x")), want: ErrUnsafeEntry},
-		{name: "drive relative", group: g, data: hStatic(hFile("c:pwned", "x")), want: ErrUnsafeEntry},
-		{name: "unc backslash", group: g, data: hStatic(hFile(`\\server\share\pwned`, "x")), want: ErrUnsafeEntry},
 		{name: "unc slash", group: g, data: hStatic(hFile("//server/share/pwned", "x")), want: ErrUnsafeEntry},
 		{name: "dotdot dir", group: g, data: hStatic(hDir("../victim/newdir")), want: ErrUnsafeEntry},
 		{name: "dotdot symlink name", group: g, data: hStatic(hSymlink("../victim/link", "x")), want: ErrUnsafeEntry},
@@ -80,7 +76,6 @@ func hostileLinks() []hostileCase {
 					t.Fatal(err)
 				}
 			}, want: ErrStagingNotEmpty},
-		{name: "symlink target with newline", group: g, data: hStatic(hSymlink("l", "a\nb")), want: ErrUnsafeEntry},
 		{name: "to dotdot", group: h, data: hStatic(hLink("h", "../victim/file")), want: ErrUnsafeEntry},
 		{name: "to etc passwd", group: h, data: hStatic(hLink("h", "/etc/passwd")), want: ErrUnsafeEntry},
 		{name: "to missing name", group: h, data: hStatic(hLink("h", "nothere")), want: ErrUnsafeEntry},

@@ -105,7 +105,9 @@ func hostileDamage() []hostileCase {
 	}
 }
 
-// Ambiguity (34–38).
+// Ambiguity (34–38). Case/NFC collisions (35) are refused only on a
+// filesystem that folds names, and newlines, control characters and invalid
+// UTF-8 (38) are ordinary bytes on Linux: see TestHostileNamesOnLinux.
 func hostileAmbiguity() []hostileCase {
 	g := "ambiguity"
 	smuggled := hRaw(nil, "../victim/pwned", tar.TypeReg, 1, "", []byte("x"))
@@ -114,19 +116,15 @@ func hostileAmbiguity() []hostileCase {
 		{name: "duplicate dir", group: g, data: hStatic(hDir("d"), hDir("d/")), want: ErrUnsafeEntry},
 		{name: "duplicate via dot slash", group: g, data: hStatic(hFile("f", "1"), hFile("./f", "2")), want: ErrUnsafeEntry},
 		{name: "duplicate via double slash", group: g, data: hStatic(hFile("d/f", "1"), hFile("d//f", "2")), want: ErrUnsafeEntry},
-		{name: "case collision", group: g, data: hStatic(hFile("README", "1"), hFile("readme", "2")), want: ErrUnsafeEntry},
-		{name: "case collision in parent", group: g, data: hStatic(hFile("A/x", "1"), hFile("a/y", "2")), want: ErrUnsafeEntry},
-		{name: "nfc collision", group: g, data: hStatic(hFile("caf\u00e9", "1"), hFile("cafe\u0301", "2")), want: ErrUnsafeEntry},
-		{name: "full case fold collision", group: g, data: hStatic(hFile("straße", "1"), hFile("STRASSE", "2")), want: ErrUnsafeEntry},
-		{name: "kelvin sign collision", group: g, data: hStatic(hFile("k", "1"), hFile("\u212a", "2")), want: ErrUnsafeEntry},
 		{name: "file as a parent", group: g, data: hStatic(hFile("f", "1"), hFile("f/x", "2")), want: ErrUnsafeEntry},
 		{name: "dir after its file child", group: g, data: hStatic(hFile("d/x", "1"), hFile("d", "2")), want: ErrUnsafeEntry},
 		{name: "pax ustar size desync", group: g, data: hStatic(hEntry{raw: hRaw(map[string]string{"size": "0"}, "cover", tar.TypeReg, int64(len(smuggled)), "", smuggled)}), want: ErrUnsafeEntry},
 		{name: "nul in name", group: g, data: hStatic(hEntry{raw: hRaw(map[string]string{"path": "a\x00b"}, "a", tar.TypeReg, 0, "", nil)}), want: ErrCorrupt},
-		{name: "newline in name", group: g, data: hStatic(hFile("a\nb", "x")), want: ErrUnsafeEntry},
-		{name: "escape sequence in name", group: g, data: hStatic(hFile("\x1b[31mred", "x")), want: ErrUnsafeEntry},
-		{name: "c1 control in name", group: g, data: hStatic(hFile("a\u0085b", "x")), want: ErrUnsafeEntry},
-		{name: "bad utf-8 name", group: g, data: hStatic(hEntry{raw: hRaw(nil, "a\xffb", tar.TypeReg, 0, "", nil)}), want: ErrUnsafeEntry},
+		// Odd bytes do not hide a parent reference or a duplicate.
+		{name: "dotdot after a newline", group: g, data: hStatic(hFile("a\n/../../victim/pwned", "x")), want: ErrUnsafeEntry},
+		{name: "dotdot after bad utf-8", group: g, data: hStatic(hFile("\xff/../../victim/pwned", "x")), want: ErrUnsafeEntry},
+		{name: "duplicate bad utf-8 name", group: g, data: hStatic(hFile("a\xff", "1"), hFile("a\xff", "2")), want: ErrUnsafeEntry},
+		{name: "nul in link target", group: g, data: hStatic(hEntry{raw: hRaw(map[string]string{"linkpath": "a\x00b"}, "l", tar.TypeSymlink, 0, "a", nil)})},
 		{name: "reserved .rewind entry", group: g, data: hStatic(hFile(".rewind/evil", "x")), want: ErrUnsafeEntry},
 		{name: "second manifest", group: g, data: hStatic(hFile(ManifestName, "{}")), want: ErrUnsafeEntry},
 	}

@@ -1,20 +1,40 @@
 package archive
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+)
 
 // CheckNames applies the extraction policy's name rules (RELIABILITY §4) to
-// the entries of a plan before anything is written, so that Rewind never
-// completes a backup that its own restore would refuse: names with control
-// characters or backslashes, names that collide by case or Unicode
-// normalisation, over-long or over-deep paths. The error names the path and
-// says what to do.
-func CheckNames(entries []Entry) error {
-	t := newExTree()
+// the entries of a plan before anything is written or stopped, so that
+// Rewind never completes a backup that its own restore would refuse. dir is
+// where a restore would stage the tree (the parent of the backed-up root):
+// names that differ only by case or Unicode normalisation are refused only
+// when its filesystem folds them. When dir cannot be probed, names are
+// checked as for a filesystem that does not fold (the tree itself holds
+// them); the restore probes its staging directory again. The error names the
+// path and says what to do.
+func CheckNames(entries []Entry, dir string) error {
+	names := exHostNames
+	if fold, err := probeDirFolding(dir); err == nil {
+		names.fold = fold
+	}
+	return checkNames(entries, names)
+}
+
+func checkNames(entries []Entry, names exNames) error {
+	t := newExTree(names.fold)
 	kinds := map[string]exKind{TypeFile: exFile, TypeDir: exDir, TypeSymlink: exSymlink, TypeHardlink: exHardlink}
 	for _, e := range entries {
-		clean, reason := exCleanName(e.Path)
+		clean, reason := names.clean(e.Path)
 		if reason == "" && e.Type == TypeSymlink {
-			reason = exCheckLinkTarget(e.Link)
+			reason = names.checkLinkTarget(e.Link)
 		}
 		if reason == "" {
 			var key string
@@ -28,4 +48,107 @@ func CheckNames(entries []Entry) error {
 		}
 	}
 	return nil
+}
+
+// Probe names. Staging directories are fresh and empty, and .rewind names
+// are never extracted, so the probe cannot meet an archive's file.
+const (
+	probeLower = ".rewind-probe-a"
+	probeUpper = ".REWIND-PROBE-A"
+	probeNFC   = ".rewind-probe-\u00e9"
+	probeNFD   = ".rewind-probe-e\u0301"
+)
+
+// probeFolding reports whether the directory open as root looks names up
+// case-insensitively or regardless of Unicode normalisation (a casefold ext4
+// or f2fs directory, vfat, exfat, APFS, HFS+, NTFS, SMB shares): it creates a
+// file under one spelling, looks for it under another and removes it.
+func probeFolding(root *os.Root) (bool, error) {
+	folds, err := probeSpelling(root, probeLower, probeUpper)
+	if err != nil || folds {
+		return folds, err
+	}
+	folds, err = probeSpelling(root, probeNFC, probeNFD)
+	if errors.Is(err, syscall.EILSEQ) || errors.Is(err, syscall.EINVAL) {
+		return false, nil // no non-ASCII names at all: extraction fails on the first, clearly
+	}
+	return folds, err
+}
+
+func probeSpelling(root *os.Root, name, other string) (folds bool, err error) {
+	f, err := root.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return false, fmt.Errorf("probe file names: %w", err)
+	}
+	defer func() {
+		err = errors.Join(err, f.Close(), root.Remove(name))
+	}()
+	_, err = root.Lstat(other)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("probe file names: %w", err)
+	}
+	return true, nil
+}
+
+// probeDirFolding probes a fresh directory made in dir, as a restore's
+// staging directory would be, and removes it.
+func probeDirFolding(dir string) (bool, error) {
+	tmp, err := os.MkdirTemp(dir, ".rewind-probe-*")
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(tmp)
+	root, err := os.OpenRoot(tmp)
+	if err != nil {
+		return false, err
+	}
+	defer root.Close()
+	return probeFolding(root)
+}
+
+// EscapeName returns a path in a form that is valid UTF-8 and safe to show:
+// a name of printable characters without a backslash is returned as it is;
+// any other is spelled as in a Go string literal (\n, \x1b, \xff, \\), so
+// that no name can inject terminal escapes or hide as another. UnescapeName
+// reverses it exactly: only escaped forms hold a backslash.
+func EscapeName(p string) string {
+	if nameIsPlain(p) {
+		return p
+	}
+	q := strconv.Quote(p)
+	return q[1 : len(q)-1]
+}
+
+// UnescapeName returns the path EscapeName spelled as s.
+func UnescapeName(s string) (string, error) {
+	if !strings.Contains(s, `\`) {
+		return s, nil
+	}
+	p, err := strconv.Unquote(`"` + s + `"`)
+	if err != nil || EscapeName(p) != s {
+		return "", fmt.Errorf("%q is not an escaped file name", s)
+	}
+	return p, nil
+}
+
+func nameIsPlain(p string) bool {
+	for i := 0; i < len(p); {
+		c := p[i]
+		if c < utf8.RuneSelf {
+			if c == '\\' || c < ' ' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(p[i:])
+		if r == utf8.RuneError && n == 1 || !strconv.IsPrint(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }

@@ -9,7 +9,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 )
 
 // Skipped is a directory entry that Scan leaves out of the archive, with the
@@ -130,9 +129,6 @@ func (s *scanner) dir(rel string) error {
 
 // entry appends one entry and reports whether it is a directory to descend into.
 func (s *scanner) entry(rel string, de fs.DirEntry) (bool, error) {
-	if !utf8.ValidString(rel) {
-		return false, fmt.Errorf("%q: name is not valid UTF-8 and cannot be archived", rel)
-	}
 	fi, err := de.Info() // Lstat
 	if err != nil {
 		return false, relPathError(err, rel)

@@ -119,7 +119,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	if err != nil {
 		return res, fmt.Errorf("scan %s: %w", root, err)
 	}
-	if err := archive.CheckNames(plan.Entries); err != nil {
+	if err := archive.CheckNames(plan.Entries, filepath.Dir(root)); err != nil {
 		return res, err
 	}
 	for _, s := range plan.Skipped {
@@ -224,7 +224,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 		if plan, err = archive.Scan(ctx, root, excludes); err != nil {
 			return res, fmt.Errorf("scan %s: %w", root, err)
 		}
-		if err = archive.CheckNames(plan.Entries); err != nil {
+		if err = archive.CheckNames(plan.Entries, filepath.Dir(root)); err != nil {
 			return res, err
 		}
 	}

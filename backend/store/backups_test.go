@@ -162,7 +162,7 @@ func TestInsertCompletedBackupIsAtomic(t *testing.T) {
 	ctx := context.Background()
 	s := newMemStore(t)
 	entries := sampleEntries(10)
-	entries[7].Path = "bad\xffutf8" // DuckDB refuses invalid UTF-8 mid-append
+	entries[7].Type = "bad\xffutf8" // DuckDB refuses invalid UTF-8 in a NOT NULL column mid-append (paths are escaped, types are not)
 	_, err := s.InsertCompletedBackup(ctx, sampleBackup(1, "adopt.tar.gz", fixedTime), entries)
 	if err == nil {
 		t.Skip("DuckDB accepted invalid UTF-8; no mid-append failure to test")

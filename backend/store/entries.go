@@ -20,7 +20,11 @@ type DirSize struct {
 }
 
 // appendEntries bulk-inserts entries with DuckDB's Appender on c, inside the
-// transaction open on c.
+// transaction open on c. A VARCHAR holds only valid UTF-8 while a file name
+// is any bytes, so paths and link targets are stored as archive.EscapeName
+// spells them: the name itself when it is printable UTF-8 without a
+// backslash (every name of earlier versions), otherwise an escaped form that
+// is safe to show and that BackupEntries turns back into the exact bytes.
 func appendEntries(c *sql.Conn, backupID int64, entries []archive.Entry) error {
 	if len(entries) == 0 {
 		return nil
@@ -45,8 +49,8 @@ func appendEntries(c *sql.Conn, backupID int64, entries []archive.Entry) error {
 			if !e.MTime.IsZero() {
 				mtime = e.MTime.UTC()
 			}
-			if err := a.AppendRow(id, int32(i), e.Path, e.Type, e.Size, int32(e.Mode), mtime,
-				int64(e.UID), int64(e.GID), nullString(e.Link), nullString(e.SHA256)); err != nil {
+			if err := a.AppendRow(id, int32(i), archive.EscapeName(e.Path), e.Type, e.Size, int32(e.Mode), mtime,
+				int64(e.UID), int64(e.GID), nullString(archive.EscapeName(e.Link)), nullString(e.SHA256)); err != nil {
 				return fmt.Errorf("append entry %q: %w", e.Path, err)
 			}
 		}
@@ -54,7 +58,8 @@ func appendEntries(c *sql.Conn, backupID int64, entries []archive.Entry) error {
 	})
 }
 
-// BackupEntries returns the backup's archived entries in archive order. Never nil.
+// BackupEntries returns the backup's archived entries in archive order, with
+// their exact paths. Never nil.
 func (s *Store) BackupEntries(ctx context.Context, backupID int64) ([]archive.Entry, error) {
 	if err := s.alive(); err != nil {
 		return nil, err
@@ -82,7 +87,13 @@ func (s *Store) BackupEntries(ctx context.Context, backupID int64) ([]archive.En
 			e.MTime = mtime.Time.UTC()
 		}
 		e.UID, e.GID = int(uid.Int64), int(gid.Int64)
-		e.Link, e.SHA256 = link.String, hash.String
+		e.SHA256 = hash.String
+		if e.Path, err = archive.UnescapeName(e.Path); err != nil {
+			return nil, fmt.Errorf("entry of backup %d: path: %w", backupID, err)
+		}
+		if e.Link, err = archive.UnescapeName(link.String); err != nil {
+			return nil, fmt.Errorf("entry of backup %d: link: %w", backupID, err)
+		}
 		list = append(list, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -92,7 +103,8 @@ func (s *Store) BackupEntries(ctx context.Context, backupID int64) ([]archive.En
 }
 
 // SizeBreakdown sums the backup's regular files by the first depth components
-// of their paths (depth < 1 counts as 1), largest first. A file shallower than
+// of their paths (depth < 1 counts as 1), largest first. Paths are spelled
+// as archive.EscapeName does, safe to show. A file shallower than
 // depth is its own row. Groups without files are left out. Never nil.
 func (s *Store) SizeBreakdown(ctx context.Context, backupID int64, depth int) ([]DirSize, error) {
 	if err := s.alive(); err != nil {

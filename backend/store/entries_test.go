@@ -68,6 +68,38 @@ func TestEntryFieldsRoundTrip(t *testing.T) {
 	}
 }
 
+// A VARCHAR holds only valid UTF-8; file names are any bytes. Every name
+// comes back exactly, and the breakdown shows the escaped form.
+func TestOddNamesRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := newMemStore(t)
+	entries := []archive.Entry{
+		{Path: "up\xffloads", Type: archive.TypeDir, Mode: 0o755},
+		{Path: "up\xffloads/two\nlines", Type: archive.TypeFile, Size: 3, Mode: 0o644, SHA256: "ff"},
+		{Path: "up\xffloads/\x1b[31mred", Type: archive.TypeSymlink, Link: "C:\\fake\xfe", Mode: 0o777},
+		{Path: "Photo.jpg", Type: archive.TypeFile, Size: 1, Mode: 0o644},
+		{Path: "photo.jpg", Type: archive.TypeHardlink, Link: "Photo.jpg", Mode: 0o644},
+	}
+	id, err := s.InsertCompletedBackup(ctx, sampleBackup(1, "odd.tar.gz", fixedTime), entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.BackupEntries(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, entries) {
+		t.Fatalf("\n got %+v\nwant %+v", got, entries)
+	}
+	sizes, err := s.SizeBreakdown(ctx, id, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []DirSize{{`up\xffloads/two\nlines`, 3, 1}, {"Photo.jpg", 1, 1}}; !reflect.DeepEqual(sizes, want) {
+		t.Errorf("breakdown: got %+v, want %+v", sizes, want)
+	}
+}
+
 func TestSizeBreakdown(t *testing.T) {
 	ctx := context.Background()
 	s := newMemStore(t)
