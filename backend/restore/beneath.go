@@ -28,9 +28,9 @@ type LinkError struct {
 }
 
 func (e *LinkError) Error() string {
-	return fmt.Sprintf("%s: %s is a symbolic link to %q and %s, which the restore keeps as it is, lies behind it; "+
-		"Rewind never moves files through a link, so nothing was changed. Replace the link with a directory (or remove it), then restore again",
-		ErrLinkInPath, e.Link, e.To, e.Kept)
+	return fmt.Sprintf("cannot keep %s as it is: %s is a symbolic link to %q, and Rewind never moves files through a link; nothing was changed. "+
+		"Replace the link with a directory (or remove it), then restore again",
+		e.Kept, e.Link, e.To)
 }
 
 func (e *LinkError) Unwrap() error { return ErrLinkInPath }

@@ -79,17 +79,6 @@ func loadFacts(work string) (facts, error) {
 	return f, json.Unmarshal(b, &f)
 }
 
-func ino(p string) uint64 {
-	st, err := os.Lstat(p)
-	if err != nil {
-		return 0
-	}
-	if s, ok := st.Sys().(*syscall.Stat_t); ok {
-		return s.Ino
-	}
-	return 0
-}
-
 func dev(p string) (uint64, error) {
 	st, err := os.Lstat(p)
 	if err != nil {

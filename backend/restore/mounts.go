@@ -26,8 +26,9 @@ func (e *MountError) Error() string {
 	if e.FSType != "" {
 		what += " (" + e.FSType + ")"
 	}
-	return fmt.Sprintf("%s: %s inside %s, which this restore replaces by rename; a rename would move the mount away, so nothing was changed. "+
-		"Restore with a mode that leaves %s alone, or copy the files out of the backup onto the mount yourself", ErrMountPoint, what, e.Entry, e.Entry)
+	return fmt.Sprintf("cannot restore %s: %s, and the restore replaces %s by rename, which would move the mount away; nothing was changed. "+
+		"Restore with a mode that leaves %s alone, or copy the files out of the backup's archive (a tar file, see `rewind backup show`) onto the mount yourself",
+		e.Entry, what, e.Entry, e.Entry)
 }
 
 func (e *MountError) Unwrap() error { return ErrMountPoint }
@@ -68,6 +69,9 @@ func CheckMounts(root string, entries []string) error {
 // no kept path behind a symbolic link.
 func checkLive(root string, sc scope, targets []string) error {
 	if err := CheckMounts(root, targets); err != nil {
+		return err
+	}
+	if err := checkSameFS(root, targets); err != nil {
 		return err
 	}
 	t, err := openTree(root)

@@ -60,9 +60,6 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 	if err := r.step("R1"); err != nil {
 		return res, err
 	}
-	if err := checkSameFS(dep.Path, plan.Targets); err != nil {
-		return res, err
-	}
 	if err := checkRoom(dep.Path, plan.NeedBytes); err != nil {
 		return res, err
 	}
