@@ -68,8 +68,9 @@ func (u *Upgrader) Check(ctx context.Context, dep store.Deployment, to string) (
 
 // preflight checks, changing nothing but pulling missing images when pull is
 // set: the Compose CLI works, Docker answers, every image the compose file
-// names for `to` is present or pullable, and there is room for the backup
-// and for the rollback's staging. On success the engine and CLI are returned.
+// names for `to` is present or pullable, every name in the tree can be
+// backed up and restored, and there is room for the backup and for the
+// rollback's staging. On success the engine and CLI are returned.
 func (u *Upgrader) preflight(ctx context.Context, dep store.Deployment, to string, pull bool, report progress.Report) (Preflight, Engine, Compose, error) {
 	report.Phase(progress.Preparing, "checking the upgrade")
 	pf := Preflight{From: deployment.Version(dep), To: to, Images: []ImageCheck{}, Problems: []string{}, Warnings: []string{}}
@@ -171,7 +172,11 @@ func sameImages(a, b []compose.Service) bool {
 	return true
 }
 
-// checkSpace wants room for the pre-upgrade backup in the storage directory
+// checkSpace scans the tree the pre-upgrade backup will archive. Every name
+// must be one that backup can store and a rollback restore (staging beside
+// the deployment) can create: the backup runs while the services are
+// stopped, so a name it would refuse must stop the upgrade here, before
+// anything stops. Then it wants room for the backup in the storage directory
 // and, beside the deployment, for the rollback's staging copy (a full
 // restore stages everything before swapping), with the reserve left free.
 func (u *Upgrader) checkSpace(ctx context.Context, dep store.Deployment, pf *Preflight) {
@@ -184,6 +189,9 @@ func (u *Upgrader) checkSpace(ctx context.Context, dep store.Deployment, pf *Pre
 	if err != nil {
 		pf.Problems = append(pf.Problems, fmt.Sprintf("scan %s: %v", dep.Path, err))
 		return
+	}
+	if err := archive.CheckNames(plan.Entries, filepath.Dir(dep.Path)); err != nil {
+		pf.Problems = append(pf.Problems, "the pre-upgrade backup could not store a name: "+err.Error())
 	}
 	raw := plan.Totals.Bytes
 	pf.RawBytes = raw

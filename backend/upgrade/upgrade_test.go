@@ -237,6 +237,11 @@ func TestPreflightRefusals(t *testing.T) {
 		{"image missing and not pullable", "9", nil, ErrPreflight, "shop:9"},
 		{"no compose cli", "2", func(f *unit) { f.noCompose = true }, ErrPreflight, "compose"},
 		{"docker unreachable", "2", func(f *unit) { f.dockerDown = true }, ErrPreflight, "unreachable"},
+		// A tree deeper than the extraction policy allows cannot be backed
+		// up: the refusal must come before the services stop.
+		{"a name that cannot be stored", "2", func(f *unit) {
+			writeFile(t, filepath.Join(f.dir, "data", strings.Repeat("d/", 512), "f"), "x")
+		}, ErrPreflight, "deeper than 512"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
