@@ -123,7 +123,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 		return res, err
 	}
 	for _, s := range plan.Skipped {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("skipped %s", s))
+		res.Warnings = append(res.Warnings, skippedWarning(s, src.Root == ""))
 	}
 	if err := os.MkdirAll(dep.StorageDir, 0o700); err != nil {
 		return res, fmt.Errorf("create storage directory: %w", err)

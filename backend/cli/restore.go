@@ -86,6 +86,9 @@ func printPlan(w io.Writer, p restore.Plan) {
 	if p.Lost.Files > 0 {
 		fmt.Fprintf(w, "  changed since the backup and discarded: %d files (%s); they are kept in a pre-restore backup\n", p.Lost.Files, humanBytes(p.Lost.Bytes))
 	}
+	if len(p.Kept) > 0 {
+		fmt.Fprintf(w, "  left in place (FIFOs, sockets and devices are never archived): %s\n", strings.Join(p.Kept, ", "))
+	}
 	if len(p.Containers) > 0 {
 		fmt.Fprintf(w, "  containers stopped and started again: %s\n", strings.Join(p.Containers, ", "))
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"rewind/backend/archive"
@@ -56,14 +57,14 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 		return Plan{}, b, sc, err
 	}
 	p := Plan{BackupID: id, BackupName: b.Name, Mode: mode, Version: b.Version, DeploymentName: dep.Name,
-		Containers: []string{}}
+		Containers: []string{}, Kept: []string{}}
 	if p.Targets, err = sc.targets(dep.Path, entries); err != nil {
 		return p, b, sc, err
 	}
 	if err := checkLive(dep.Path, sc, p.Targets); err != nil {
 		return p, b, sc, err
 	}
-	if err := preview(ctx, dep, sc, entries, b.CreatedAt, &p); err != nil {
+	if err := preview(ctx, dep, &sc, entries, b.CreatedAt, &p); err != nil {
 		return p, b, sc, err
 	}
 	if eng, err := r.engine(ctx); err != nil {
@@ -88,7 +89,10 @@ type liveFile struct {
 // preview compares the archive's in-scope entries with the live tree.
 // Files with the same size and mtime are taken as unchanged (as rsync and
 // restic do); anything changed after the backup was taken counts as lost.
-func preview(ctx context.Context, dep store.Deployment, sc scope, entries []archive.Entry, taken time.Time, p *Plan) error {
+// The live FIFOs, sockets and devices, which no archive holds, are listed in
+// p.Kept and added to the scope's kept paths: the restore leaves them in
+// place, as it does excluded paths.
+func preview(ctx context.Context, dep store.Deployment, sc *scope, entries []archive.Entry, taken time.Time, p *Plan) error {
 	live := map[string]liveFile{}
 	err := filepath.WalkDir(dep.Path, func(full string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -125,7 +129,8 @@ func preview(ctx context.Context, dep store.Deployment, sc scope, entries []arch
 			lf.typ = archive.TypeSymlink
 			lf.link, _ = os.Readlink(full)
 		default:
-			lf.typ = "other"
+			p.Kept = append(p.Kept, rel)
+			return nil
 		}
 		live[rel] = lf
 		return nil
@@ -133,6 +138,8 @@ func preview(ctx context.Context, dep store.Deployment, sc scope, entries []arch
 	if err != nil {
 		return err
 	}
+	slices.Sort(p.Kept)
+	sc.keep = append(slices.Clip(sc.keep), p.Kept...)
 	lostData := false
 	inData := func(path string) bool { return under(path, dep.DataPaths) }
 	for _, e := range entries {

@@ -95,6 +95,9 @@ type Plan struct {
 	DiscardsData   bool     `json:"discardsData"`
 	DeploymentName string   `json:"deploymentName"`
 	NeedBytes      int64    `json:"needBytes"`
+	// Kept are the live FIFOs, sockets and device nodes in scope: never
+	// archived, they are left in place.
+	Kept []string `json:"kept"`
 }
 
 // Options change how Run behaves.

@@ -281,6 +281,9 @@ func (r *Restorer) keepOld(ctx context.Context, dep store.Deployment, f *facts, 
 			return
 		}
 		res.SafetyCopy = &cr.Record
+		for _, w := range cr.Warnings { // special files that appeared after the preview, say
+			res.Warnings = append(res.Warnings, fmt.Sprintf("pre-restore backup #%d: %s", cr.Record.ID, w))
+		}
 	}
 	if err := r.discard(ctx, f); err != nil {
 		what := "the replaced files' work directory "
