@@ -19,7 +19,8 @@ import (
 // failed; an archive that was published but not recorded is re-verified and
 // its record completed (or the file quarantined); containers a backup stopped
 // get their restart policies back and are started again; interrupted deletes
-// are finished. It returns one line per action taken.
+// are finished; a catalog recreated after damage gets its backups back from
+// the archives. It returns one line per action taken.
 func (m *Manager) Recover(ctx context.Context) ([]string, error) {
 	var done []string
 	var errs []error
@@ -40,6 +41,11 @@ func (m *Manager) Recover(ctx context.Context) ([]string, error) {
 	deps, err := m.Store.ListDeployments(ctx)
 	if err != nil {
 		return done, errors.Join(append(errs, err)...)
+	}
+	lines, err := m.rebuildRecreated(ctx, deps)
+	done = append(done, lines...)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	for _, dep := range deps {
 		lines, err := m.recoverStorage(ctx, dep)
@@ -186,4 +192,32 @@ func (m *Manager) recoverStorage(ctx context.Context, dep store.Deployment) ([]s
 		}
 	}
 	return lines, nil
+}
+
+// rebuildRecreated rebuilds every deployment's backups from its archives
+// when the catalog was recreated after damage (store.Open), and clears the
+// mark once every rebuild succeeded, so an interrupted rebuild runs again.
+func (m *Manager) rebuildRecreated(ctx context.Context, deps []store.Deployment) ([]string, error) {
+	pending, err := m.Store.PendingRebuild(ctx)
+	if err != nil || !pending {
+		return nil, err
+	}
+	var lines []string
+	var errs []error
+	for _, dep := range deps {
+		res, err := m.Rebuild(ctx, dep, nil)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("rebuild the backups of %s from %s: %w", dep.Name, dep.StorageDir, err))
+			continue
+		}
+		line := fmt.Sprintf("rebuilt the backups of %s from the archives in %s: %d adopted", dep.Name, dep.StorageDir, len(res.Adopted))
+		if len(res.Rejected) > 0 {
+			line += fmt.Sprintf(", %d not adopted (%s)", len(res.Rejected), strings.Join(res.Rejected, "; "))
+		}
+		lines = append(lines, line)
+	}
+	if len(errs) > 0 {
+		return lines, errors.Join(errs...)
+	}
+	return lines, m.Store.RebuildDone(ctx)
 }

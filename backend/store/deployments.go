@@ -55,8 +55,16 @@ func deploymentDuplicate(err error, d Deployment) error {
 }
 
 // CreateDeployment inserts d and returns its ID. CreatedAt and LastUsedAt
-// default to now.
+// default to now. The settings file is brought up to date.
 func (s *Store) CreateDeployment(ctx context.Context, d Deployment) (int64, error) {
+	id, err := s.createDeployment(ctx, d)
+	if err != nil {
+		return 0, err
+	}
+	return id, settingsSaved(s.saveSettings(ctx))
+}
+
+func (s *Store) createDeployment(ctx context.Context, d Deployment) (int64, error) {
 	if err := d.validate(); err != nil {
 		return 0, err
 	}
@@ -87,8 +95,16 @@ func (s *Store) CreateDeployment(ctx context.Context, d Deployment) (int64, erro
 	return id, nil
 }
 
-// UpdateDeployment rewrites d's name, path and settings (by d.ID).
+// UpdateDeployment rewrites d's name, path and settings (by d.ID), and the
+// settings file.
 func (s *Store) UpdateDeployment(ctx context.Context, d Deployment) error {
+	if err := s.updateDeployment(ctx, d); err != nil {
+		return err
+	}
+	return settingsSaved(s.saveSettings(ctx))
+}
+
+func (s *Store) updateDeployment(ctx context.Context, d Deployment) error {
 	if err := d.validate(); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"rewind/backend/durable"
 )
 
 // dsnOptions caps DuckDB's buffer memory: the catalog is small, and the
@@ -36,6 +39,65 @@ func connect(dbPath string) (*sql.DB, error) {
 	return db, nil
 }
 
+// openCatalog opens, checks and migrates the catalog file. A damaged file is
+// set aside and a new catalog made in its place. When the catalog lost
+// something (the file, or a WAL that could not be replayed), the
+// deployments are restored from the settings file and their backups marked
+// for a rebuild from the archives; otherwise the settings file is brought
+// up to date.
+func openCatalog(ctx context.Context, dbPath string) (*Store, error) {
+	s, err := openChecked(ctx, dbPath)
+	if err != nil {
+		if !isBroken(err) {
+			return nil, err
+		}
+		cause := err
+		aside, err := setAside(dbPath)
+		if err != nil {
+			return nil, errors.Join(cause, err)
+		}
+		if s, err = openChecked(ctx, dbPath); err != nil {
+			return nil, errors.Join(fmt.Errorf("create a new catalog after keeping the damaged one as %s: %w", filepath.Base(aside), err), cause)
+		}
+		s.warnings = append(s.warnings, fmt.Sprintf("the catalog %s could not be read (%s); it was kept as %s and a new catalog was created",
+			DBFileName, firstLine(cause), filepath.Base(aside)))
+	}
+	if len(s.warnings) == 0 {
+		if err := s.saveSettings(ctx); err != nil {
+			return nil, errors.Join(err, s.db.Close())
+		}
+		return s, nil
+	}
+	done, err := s.restoreSettings(ctx)
+	if err != nil {
+		return nil, errors.Join(err, s.db.Close())
+	}
+	s.warnings = append(s.warnings, done)
+	return s, nil
+}
+
+// openChecked opens the catalog file, checks that it is whole and applies
+// pending migrations.
+func openChecked(ctx context.Context, dbPath string) (*Store, error) {
+	db, warnings, err := openFile(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, path: dbPath, warnings: warnings}
+	if err := s.probe(ctx); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	if err := s.migrate(ctx); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return s, nil
+}
+
+func firstLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
+}
+
 // openFile opens the catalog file. If DuckDB refuses it and a WAL exists, the
 // WAL is moved aside and the open retried once; if the retry fails too, the
 // WAL is put back, so that nothing is lost to a fault that was not the WAL's.
@@ -55,26 +117,34 @@ func openFile(dbPath string) (*sql.DB, []string, error) {
 	if _, statErr := os.Lstat(wal); statErr != nil {
 		return nil, nil, openErr
 	}
-	aside := asideName(wal, time.Now().UTC())
-	if err := os.Rename(wal, aside); err != nil {
+	cause := err
+	aside, err := moveAside(wal, "corrupt")
+	if err != nil {
 		return nil, nil, errors.Join(openErr, fmt.Errorf("move write-ahead log aside: %w", err))
 	}
 	db, retryErr := connect(dbPath)
 	if retryErr != nil {
-		if err := os.Rename(aside, wal); err != nil {
+		if err := durable.Rename(aside, wal); err != nil {
 			return nil, nil, errors.Join(openErr, fmt.Errorf("put write-ahead log back from %s: %w", aside, err))
 		}
 		return nil, nil, openErr
 	}
 	warn := fmt.Sprintf("the catalog's write-ahead log could not be replayed (%v); "+
 		"it was kept as %s and the catalog opened without it, so changes since the last "+
-		"checkpoint may be missing: rebuild the catalog from the archives", err, filepath.Base(aside))
+		"checkpoint may be missing", cause, filepath.Base(aside))
 	return db, []string{warn}, nil
 }
 
-// asideName is <wal>.corrupt-<UTC time>, with a counter when that name is taken.
-func asideName(wal string, t time.Time) string {
-	base := wal + ".corrupt-" + t.Format("20060102T150405Z")
+// moveAside renames path to asideName(path, kind, now), durably, and returns
+// the new name. Nothing the catalog recovers from is ever deleted.
+func moveAside(path, kind string) (string, error) {
+	name := asideName(path, kind, time.Now().UTC())
+	return name, durable.Rename(path, name)
+}
+
+// asideName is <path>.<kind>-<UTC time>, with a counter when that name is taken.
+func asideName(path, kind string, t time.Time) string {
+	base := path + "." + kind + "-" + t.Format("20060102T150405Z")
 	name := base
 	for i := 2; ; i++ {
 		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) {

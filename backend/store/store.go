@@ -47,6 +47,12 @@ type Store struct {
 // to rewind.duckdb.wal.corrupt-<UTC time> (never deleted), the catalog opens
 // without it, and Warnings says so: the caller should tell the admin and
 // rebuild the catalog from the archives.
+//
+// When the catalog file itself is damaged (empty, cut short, not a DuckDB
+// file), it is kept as rewind.duckdb.broken-<UTC time> (never deleted), a new
+// catalog is created with the deployments of the settings file
+// (SettingsFileName), and PendingRebuild reports that their backups are to
+// be rebuilt from the archives; Warnings says so.
 func Open(stateDir string) (*Store, error) {
 	if stateDir == "" {
 		return nil, invalidf("empty state directory")
@@ -61,15 +67,11 @@ func Open(stateDir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(stateDir, DBFileName)
-	db, warnings, err := openFile(dbPath)
+	s, err := openCatalog(context.Background(), filepath.Join(stateDir, DBFileName))
 	if err != nil {
 		return nil, errors.Join(err, lock.release())
 	}
-	s := &Store{db: db, lock: lock, path: dbPath, warnings: warnings}
-	if err := s.migrate(context.Background()); err != nil {
-		return nil, errors.Join(err, db.Close(), lock.release())
-	}
+	s.lock = lock
 	return s, nil
 }
 

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -100,8 +99,8 @@ func TestCorruptWALIsMovedAside(t *testing.T) {
 	}
 	defer s.Close()
 	warnings := s.Warnings()
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "write-ahead log") {
-		t.Fatalf("warnings %q, want one about the write-ahead log", warnings)
+	if len(warnings) != 2 || !strings.Contains(warnings[0], "write-ahead log") || !strings.Contains(warnings[1], SettingsFileName) {
+		t.Fatalf("warnings %q, want one about the write-ahead log, one about the settings restored", warnings)
 	}
 	matches, _ := filepath.Glob(wal + ".corrupt-*")
 	if len(matches) != 1 {
@@ -112,15 +111,23 @@ func TestCorruptWALIsMovedAside(t *testing.T) {
 		t.Fatalf("the moved-aside WAL differs from the original (err %v)", err)
 	}
 	ctx := context.Background()
-	if _, err := s.DeploymentByName(ctx, "only-in-wal"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("DeploymentByName: %v, want ErrNotFound (the WAL was not replayed)", err)
+	// The WAL was not replayed, but the deployment it held comes back from
+	// the settings file, and its backups are to be rebuilt.
+	if d, err := s.DeploymentByName(ctx, "only-in-wal"); err != nil || d.Path != "/srv/x" {
+		t.Fatalf("DeploymentByName: %+v, %v; want it restored from %s", d, err, SettingsFileName)
+	}
+	if pending, err := s.PendingRebuild(ctx); err != nil || !pending {
+		t.Fatalf("PendingRebuild: %v, %v; want true", pending, err)
 	}
 	if _, err := s.CreateDeployment(ctx, Deployment{Name: "after", Path: "/srv/after"}); err != nil {
 		t.Fatalf("catalog unusable after recovery: %v", err)
 	}
 }
 
-func TestOpenFailureNotCausedByWALKeepsWAL(t *testing.T) {
+// TestDamagedFileKeepsItsWAL: when the database file, not the WAL, is what
+// DuckDB refuses, the WAL is put back and then kept, unchanged, with the
+// damaged file it belongs to.
+func TestDamagedFileKeepsItsWAL(t *testing.T) {
 	dir := t.TempDir()
 	leaveWAL(t, dir)
 	wal := filepath.Join(dir, DBFileName+".wal")
@@ -128,35 +135,38 @@ func TestOpenFailureNotCausedByWALKeepsWAL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, DBFileName), bytes.Repeat([]byte("not a database "), 1000), 0o600); err != nil {
+	garbage := bytes.Repeat([]byte("not a database "), 1000)
+	if err := os.WriteFile(filepath.Join(dir, DBFileName), garbage, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(dir); err == nil {
-		t.Fatal("Open of a garbage database file succeeded")
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open of a garbage database file: %v", err)
 	}
-	after, err := os.ReadFile(wal)
-	if err != nil || !bytes.Equal(after, before) {
-		t.Fatalf("the WAL was not put back unchanged (err %v)", err)
+	defer s.Close()
+	aside, _ := filepath.Glob(filepath.Join(dir, DBFileName+".broken-*"))
+	if len(aside) != 2 { // the file and its WAL
+		t.Fatalf("kept %v, want the damaged file and its WAL", aside)
+	}
+	if got, err := os.ReadFile(aside[0]); err != nil || !bytes.Equal(got, garbage) {
+		t.Fatalf("the damaged file was not kept unchanged (err %v)", err)
+	}
+	if got, err := os.ReadFile(aside[0] + ".wal"); err != nil || !bytes.Equal(got, before) {
+		t.Fatalf("its WAL was not kept unchanged (err %v)", err)
 	}
 	if matches, _ := filepath.Glob(wal + ".corrupt-*"); len(matches) != 0 {
 		t.Fatalf("left behind %v", matches)
 	}
-	// The failed Open released the app lock.
-	lock, err := acquireLock(filepath.Join(dir, lockFileName))
-	if err != nil {
-		t.Fatalf("app lock still held after a failed Open: %v", err)
-	}
-	_ = lock.release()
 }
 
 func TestAsideNameAvoidsCollisions(t *testing.T) {
 	dir := t.TempDir()
 	wal := filepath.Join(dir, "x.wal")
-	first := asideName(wal, fixedTime)
+	first := asideName(wal, "corrupt", fixedTime)
 	if err := os.WriteFile(first, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	second := asideName(wal, fixedTime)
+	second := asideName(wal, "corrupt", fixedTime)
 	if first != wal+".corrupt-20250102T030405Z" || second != first+"-2" {
 		t.Fatalf("got %q then %q", first, second)
 	}

@@ -88,6 +88,7 @@ var errorTable = []errorRow{
 	{store.ErrDuplicatePath, "duplicate_path"},
 	{store.ErrInvalid, "invalid"},
 	{store.ErrSchemaTooNew, "catalog_too_new"},
+	{store.ErrBroken, "catalog_damaged"},
 	{archive.ErrNotArchive, "archive_invalid"},
 	{archive.ErrNoManifest, "archive_no_manifest"},
 	{archive.ErrTruncated, "archive_truncated"},

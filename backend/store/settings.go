@@ -1,0 +1,144 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"rewind/backend/durable"
+)
+
+// SettingsFileName is the copy of every deployment's settings that Open
+// keeps beside the catalog, so that a catalog lost to damage can be
+// recreated with its deployments (their backups are rebuilt from the
+// archives). It is rewritten whenever a deployment's settings change.
+const SettingsFileName = "deployments.json"
+
+// savedSettings is the file's document.
+type savedSettings struct {
+	About       string            `json:"about"`
+	Deployments []savedDeployment `json:"deployments"`
+}
+
+type savedDeployment struct {
+	Name           string    `json:"name"`
+	Path           string    `json:"path"`
+	DataPaths      []string  `json:"dataPaths"`
+	Excludes       []string  `json:"excludes"`
+	VersionKey     string    `json:"versionKey"`
+	StorageDir     string    `json:"storageDir"`
+	ComposeProject string    `json:"composeProject"`
+	CreatedAt      time.Time `json:"createdAt"`
+}
+
+const settingsAbout = "Copy of the deployments' settings in " + DBFileName +
+	", read only when the catalog must be recreated. Edit the settings with `rewind init`."
+
+// rebuildKey marks a catalog that lost something and whose backups are yet
+// to be rebuilt from the archives.
+const rebuildKey = "catalog.rebuildPending"
+
+func (s *Store) settingsPath() string { return filepath.Join(filepath.Dir(s.path), SettingsFileName) }
+
+// saveSettings writes the settings file when it differs from the catalog.
+// A no-op in memory.
+func (s *Store) saveSettings(ctx context.Context) error {
+	if s.path == "" {
+		return nil
+	}
+	deps, err := s.ListDeployments(ctx)
+	if err != nil {
+		return err
+	}
+	doc := savedSettings{About: settingsAbout, Deployments: []savedDeployment{}}
+	for _, d := range deps {
+		doc.Deployments = append(doc.Deployments, savedDeployment{Name: d.Name, Path: d.Path,
+			DataPaths: d.DataPaths, Excludes: d.Excludes, VersionKey: d.VersionKey,
+			StorageDir: d.StorageDir, ComposeProject: d.ComposeProject, CreatedAt: d.CreatedAt})
+	}
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	p := s.settingsPath()
+	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	if err := durable.WriteFile(p, data, 0o600); err != nil {
+		return fmt.Errorf("the deployments' settings could not be saved to %s: %w", SettingsFileName, err)
+	}
+	return nil
+}
+
+// settingsSaved wraps an error of saving the settings file after the catalog
+// itself changed.
+func settingsSaved(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("the catalog is updated, but %w", err)
+}
+
+// restoreSettings gives a catalog that lost something the deployments of
+// the settings file, which is never older than the catalog: missing ones
+// are created, changed ones updated. It marks the catalog for a rebuild of
+// the backups from the archives, and returns what it did, for the admin.
+func (s *Store) restoreSettings(ctx context.Context) (string, error) {
+	var doc savedSettings
+	data, err := os.ReadFile(s.settingsPath())
+	switch {
+	case errors.Is(err, os.ErrNotExist): // made before the settings file existed
+	case err != nil:
+		return "", fmt.Errorf("read %s: %w", SettingsFileName, err)
+	default:
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return "", fmt.Errorf("read %s: %w", SettingsFileName, err)
+		}
+	}
+	for _, saved := range doc.Deployments {
+		d := Deployment{Name: saved.Name, Path: saved.Path, DataPaths: saved.DataPaths,
+			Excludes: saved.Excludes, VersionKey: saved.VersionKey, StorageDir: saved.StorageDir,
+			ComposeProject: saved.ComposeProject, CreatedAt: saved.CreatedAt}
+		if have, err := s.DeploymentByPath(ctx, d.Path); err == nil {
+			d.ID = have.ID
+			err = s.updateDeployment(ctx, d)
+		} else if errors.Is(err, ErrNotFound) {
+			_, err = s.createDeployment(ctx, d)
+		}
+		if err != nil {
+			return "", fmt.Errorf("restore deployment %q from %s: %w", d.Name, SettingsFileName, err)
+		}
+	}
+	deps, err := s.ListDeployments(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(deps) == 0 {
+		return "no deployment's settings were found (" + SettingsFileName + "): register each deployment " +
+			"again with `rewind init --project DIR --storage DIR`, then run `rewind catalog rebuild`", nil
+	}
+	if err := s.SetConfig(ctx, rebuildKey, true); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d deployment(s) restored with their settings from %s; the backups of %d deployment(s) are rebuilt from the archives",
+		len(doc.Deployments), SettingsFileName, len(deps)), nil
+}
+
+// PendingRebuild reports whether the catalog was recreated and its backups
+// are still to be rebuilt from the archives (see backup.Manager.Recover).
+func (s *Store) PendingRebuild(ctx context.Context) (bool, error) {
+	var pending bool
+	_, err := s.GetConfig(ctx, rebuildKey, &pending)
+	return pending, err
+}
+
+// RebuildDone clears the mark PendingRebuild reads.
+func (s *Store) RebuildDone(ctx context.Context) error {
+	return s.SetConfig(ctx, rebuildKey, false)
+}
