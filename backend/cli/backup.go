@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"rewind/backend/archive"
 	"rewind/backend/backup"
 )
 
@@ -153,9 +154,9 @@ func (e *env) backupShow() *cobra.Command {
 				for _, en := range det.Entries {
 					link := ""
 					if en.Link != "" {
-						link = " -> " + en.Link
+						link = " -> " + archive.EscapeName(en.Link)
 					}
-					fmt.Fprintf(w, "  %-8s %04o %10d  %s%s\n", en.Type, en.Mode, en.Size, en.Path, link)
+					fmt.Fprintf(w, "  %-8s %04o %10d  %s%s\n", en.Type, en.Mode, en.Size, archive.EscapeName(en.Path), link)
 				}
 			})
 		},
