@@ -4,9 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
+	"rewind/backend/archive"
 	"rewind/backend/mounts"
 )
 
@@ -65,22 +70,112 @@ func CheckMounts(root string, entries []string) error {
 }
 
 // checkLive is what the preview and the restore both check in the live
-// tree before anything changes: no mount point inside an entry to swap, and
-// no kept path behind a symbolic link.
-func checkLive(root string, sc scope, targets []string) error {
-	if err := CheckMounts(root, targets); err != nil {
-		return err
-	}
-	if err := checkSameFS(root, targets); err != nil {
-		return err
-	}
+// tree before anything changes, and the entries to swap that it settles
+// on: no mount point inside an entry to swap (see swapUnits), and no kept
+// path behind a symbolic link.
+func checkLive(root string, sc scope, targets []string, entries []archive.Entry) ([]string, error) {
 	t, err := openTree(root)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer t.close()
-	_, err = sc.carries(t, targets)
-	return err
+	units, err := sc.swapUnits(t, targets, entries)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckMounts(root, units); err != nil {
+		return nil, err
+	}
+	if err := checkSameFS(root, units); err != nil {
+		return nil, err
+	}
+	if _, err = sc.carries(t, units); err != nil {
+		return nil, err
+	}
+	return units, nil
+}
+
+// swapUnits returns the entries to swap for the top-level targets. A
+// target with no mount point inside is swapped whole. One whose mount
+// points all lie in paths the restore leaves alone (kept paths, and
+// entries outside the mode's scope) is descended into: those paths stay
+// where they are, mount and all, and the entries beside them are swapped
+// one by one. A mount point the restore would have to rename or restore
+// into is a *MountError.
+func (s scope) swapUnits(root *tree, targets []string, entries []archive.Entry) ([]string, error) {
+	table, err := mounts.Read()
+	if errors.Is(err, mounts.ErrUnsupported) {
+		return targets, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	base, err := filepath.EvalSymlinks(root.path)
+	if err != nil {
+		return nil, err
+	}
+	var inside []string // mount points below the deployment, relative
+	fstype := map[string]string{}
+	for _, m := range table {
+		if rel, err := filepath.Rel(base, m.Point); err == nil && filepath.IsLocal(rel) {
+			rel = filepath.ToSlash(rel)
+			inside = append(inside, rel)
+			fstype[rel] = m.FSType
+		}
+	}
+	if len(inside) == 0 {
+		return targets, nil
+	}
+	staged := map[string][]string{} // archive children by directory
+	for _, e := range entries {
+		dir, name := path.Split(e.Path)
+		dir = strings.TrimSuffix(dir, "/")
+		if dir == "" {
+			dir = "."
+		}
+		staged[dir] = append(staged[dir], name)
+	}
+	var out []string
+	var visit func(top, p string) error
+	visit = func(top, p string) error {
+		holds := false
+		for _, m := range inside {
+			if m == p {
+				return &MountError{Entry: top, Mount: filepath.Join(base, filepath.FromSlash(m)), FSType: fstype[m]}
+			}
+			holds = holds || strings.HasPrefix(m, p+"/")
+		}
+		st, err := root.lstat(p)
+		if !holds || err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			out = append(out, p)
+			return nil
+		}
+		names := append([]string{}, staged[p]...)
+		live, err := root.readDir(p)
+		if err != nil {
+			return err
+		}
+		for _, d := range live {
+			names = append(names, d.Name())
+		}
+		slices.Sort(names)
+		for _, n := range slices.Compact(names) {
+			c := path.Join(p, n)
+			if c == archive.MetaDir || under(c, s.outside()) || !(s.in(c) || above(c, s.roots())) {
+				continue // left where it is
+			}
+			if err := visit(top, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, t := range targets {
+		if err := visit(t, t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // realDir joins rel to base when every component of it exists and none is

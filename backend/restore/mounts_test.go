@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"rewind/backend/deployment"
 	"rewind/backend/mounts"
 )
 
@@ -132,5 +133,115 @@ func TestRemoveTreeKeepsAMountInside(t *testing.T) {
 	}
 	if _, err := os.Lstat(work); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("work directory still there: %v", err)
+	}
+}
+
+// A mount point in a path the restore keeps (an excluded cache on a tmpfs,
+// in app mode a data path on its own disk) stays where it is: the restore
+// swaps the entries beside it one by one instead of the directory that
+// holds it, and the pre-restore backup brings those entries back.
+func TestKeptMountStaysInPlace(t *testing.T) {
+	cases := []struct {
+		name  string
+		mode  Mode
+		opts  deployment.InitOptions
+		mount string
+		want  map[string]string
+	}{
+		{"data restore, excluded cache", Data, deployment.InitOptions{Excludes: []string{"data/cache"}}, "data/cache",
+			map[string]string{"data/db.json": `{"rows":1}`, "data/new.txt": "<missing>", "data/keep.txt": "kept", "app/main.conf": "v2 config, longer\n"}},
+		{"full restore, excluded cache", Full, deployment.InitOptions{Excludes: []string{"data/cache"}}, "data/cache",
+			map[string]string{"data/db.json": `{"rows":1}`, "data/new.txt": "<missing>", "data/keep.txt": "kept", "app/main.conf": "v1 config\n"}},
+		{"app restore, data path on its own disk", App, deployment.InitOptions{Excludes: []string{"data/cache"}, DataPaths: []string{"data/store"}}, "data/store",
+			map[string]string{"data/db.json": `{"rows":1}`, "data/new.txt": "<missing>", "data/keep.txt": "kept", "app/main.conf": "v1 config\n"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixtureWith(t, t.TempDir(), c.opts)
+			mnt := filepath.Join(f.dep.Path, filepath.FromSlash(c.mount))
+			mountTmpfs(t, mnt)
+			write(t, mnt, "rows.bin", "the rows on the disk")
+			before := f.hash(t)
+
+			p, err := f.r.Plan(context.Background(), f.dep, f.backupID, c.mode)
+			if err != nil {
+				t.Fatalf("preview: %v", err)
+			}
+			if slices.Contains(p.Targets, "data") || !slices.Contains(p.Targets, "data/db.json") || slices.Contains(p.Targets, c.mount) {
+				t.Errorf("entries swapped: %v; want the entries beside %s, not data or the mount", p.Targets, c.mount)
+			}
+			res, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: c.mode, Confirmed: true}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rel, want := range c.want {
+				if got := f.read(t, rel); got != want {
+					t.Errorf("%s: %q, want %q", rel, got, want)
+				}
+			}
+			if got := f.read(t, c.mount+"/rows.bin"); got != "the rows on the disk" {
+				t.Errorf("file on the mount: %q", got)
+			}
+			if in, err := mounts.Within(f.dep.Path); err != nil || !slices.Equal(in, []string{mnt}) {
+				t.Errorf("mounts in the deployment: %q, %v; want only %s", in, err, mnt)
+			}
+			if left := f.workLeft(t); len(left) != 0 {
+				t.Errorf(".rewind holds %v", left)
+			}
+			if res.SafetyCopy == nil {
+				t.Fatalf("no pre-restore backup: %v", res.Warnings)
+			}
+			if _, err := f.r.Run(context.Background(), f.dep, res.SafetyCopy.ID, Options{Mode: Full, Confirmed: true}, nil); err != nil {
+				t.Fatalf("restore the pre-restore backup: %v", err)
+			}
+			if f.hash(t) != before {
+				t.Error("the pre-restore backup did not bring the tree back as it was")
+			}
+		})
+	}
+}
+
+// A failure at any swap beside a kept mount puts every entry back; the
+// mount and its files stay where they are.
+func TestFaultBesideKeptMountPutsEverythingBack(t *testing.T) {
+	for _, step := range []string{"R8.carried", "R8.swap#1", "R8.swap#2", "R8.swap#3", "R8.done", "R10"} {
+		t.Run(step, func(t *testing.T) {
+			f := newFixture(t) // data/cache is excluded
+			mnt := filepath.Join(f.dep.Path, "data", "cache")
+			mountTmpfs(t, mnt)
+			write(t, mnt, "rows.bin", "the rows on the disk")
+			before := f.hash(t)
+			name, nth, _ := strings.Cut(step, "#")
+			hits := 0
+			f.r.Fault = func(s string) error {
+				if s != name {
+					return nil
+				}
+				hits++
+				if nth == "" || nth == string(rune('0'+hits)) {
+					return errors.New("injected fault")
+				}
+				return nil
+			}
+			_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Data, Confirmed: true}, nil)
+			if err == nil || !strings.Contains(err.Error(), "injected fault") {
+				t.Fatalf("got %v, want the injected fault", err)
+			}
+			if _, err := f.r.Recover(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if f.hash(t) != before {
+				t.Error("the live tree is not the old tree")
+			}
+			if got := f.read(t, "data/cache/rows.bin"); got != "the rows on the disk" {
+				t.Errorf("file on the mount: %q", got)
+			}
+			if in, _ := mounts.Within(f.dep.Path); !slices.Equal(in, []string{mnt}) {
+				t.Errorf("mounts in the deployment: %q", in)
+			}
+			if left := f.workLeft(t); len(left) != 0 {
+				t.Errorf(".rewind holds %v", left)
+			}
+		})
 	}
 }

@@ -61,7 +61,7 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 	if p.Targets, err = sc.targets(dep.Path, entries); err != nil {
 		return p, b, sc, err
 	}
-	if err := checkLive(dep.Path, sc, p.Targets); err != nil {
+	if p.Targets, err = checkLive(dep.Path, sc, p.Targets, entries); err != nil {
 		return p, b, sc, err
 	}
 	if err := preview(ctx, dep, &sc, entries, b.CreatedAt, &p); err != nil {

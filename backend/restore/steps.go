@@ -68,6 +68,9 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 		if err := r.step("R8.swap"); err != nil {
 			return err
 		}
+		if err := mkParents(root, stage, t); err != nil { // an entry beside a kept mount
+			return fmt.Errorf("swap %s: %w", t, err)
+		}
 		var err error
 		switch {
 		case s.StagedIno != 0 && s.LiveIno != 0:
@@ -259,13 +262,15 @@ func (r *Restorer) finish(ctx context.Context, f *facts, err error) {
 // the pre-restore backup, then removes them. If that fails they are kept as
 // a directory and the admin is told where.
 func (r *Restorer) keepOld(ctx context.Context, dep store.Deployment, f *facts, report progress.Report, res *Result) {
+	// The backup covers every swapped entry: one that the restore added is
+	// absent from it, so restoring it removes that entry again.
 	var paths []string
+	replaced := false
 	for _, s := range f.Swaps {
-		if s.LiveIno != 0 {
-			paths = append(paths, s.Target)
-		}
+		paths = append(paths, s.Target)
+		replaced = replaced || s.LiveIno != 0
 	}
-	if len(paths) > 0 {
+	if replaced {
 		report.Phase(progress.Archiving, "keeping the replaced files as a pre-restore backup")
 		cr, err := r.Backups.CreateLocked(ctx, dep, backup.Source{Root: f.Stage, Paths: paths}, backup.CreateRequest{
 			Type: backup.TypePreRestore, Version: f.OldVersion,
