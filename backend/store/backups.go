@@ -213,12 +213,12 @@ func (s *Store) InsertCompletedBackup(ctx context.Context, b Backup, entries []a
 
 // FailBackup marks the backup failed with the reason.
 func (s *Store) FailBackup(ctx context.Context, id int64, reason string) error {
-	return s.updateBackup(ctx, id, "fail", `status = 'failed', error = ?`, reason)
+	return s.updateBackup(ctx, id, "fail", `status = 'failed', error = ?`, validText(reason))
 }
 
 // MarkCorrupt marks the backup corrupt with the reason; it is no longer offered for restore.
 func (s *Store) MarkCorrupt(ctx context.Context, id int64, reason string) error {
-	return s.updateBackup(ctx, id, "mark corrupt", `status = 'corrupt', error = ?`, reason)
+	return s.updateBackup(ctx, id, "mark corrupt", `status = 'corrupt', error = ?`, validText(reason))
 }
 
 // SetVerified records a successful verification at the given time. A record

@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -56,6 +58,26 @@ func appendEntries(c *sql.Conn, backupID int64, entries []archive.Entry) error {
 		}
 		return nil
 	})
+}
+
+// validText is s with each byte that is not UTF-8 spelled \xNN. DuckDB
+// refuses to bind such text (or stores NULL), and a message that names an
+// odd file holds the file's bytes: the failure must still be recorded.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // BackupEntries returns the backup's archived entries in archive order, with

@@ -148,3 +148,43 @@ func TestSizeBreakdown(t *testing.T) {
 		t.Fatalf("missing backup: %v, %v; want an empty slice", got, err)
 	}
 }
+
+// An error that names an odd file holds bytes that are not UTF-8, which
+// DuckDB refuses to bind: recording the failure must still work, with the
+// stray bytes escaped, or the record stays in_progress.
+func TestFailureNamingAnOddFileIsRecorded(t *testing.T) {
+	ctx := context.Background()
+	s := newMemStore(t)
+	reason := "scan: open data/r\xe9sum\xe9.pdf: permission denied"
+	want := `scan: open data/r\xe9sum\xe9.pdf: permission denied`
+	id, err := s.InsertBackup(ctx, sampleBackup(1, "odd.tar.gz", fixedTime))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FailBackup(ctx, id, reason); err != nil {
+		t.Fatalf("FailBackup: %v", err)
+	}
+	if b, err := s.GetBackup(ctx, id); err != nil || b.Status != StatusFailed || b.Error != want {
+		t.Errorf("backup: got %q %q %v, want failed %q", b.Status, b.Error, err, want)
+	}
+	op, err := s.BeginOperation(ctx, Operation{Kind: "backup", Step: "B1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishOperation(ctx, op, OpFailed, reason); err != nil {
+		t.Fatalf("FinishOperation: %v", err)
+	}
+	if o, err := s.GetOperation(ctx, op); err != nil || o.Error != want {
+		t.Errorf("operation: got %q %v, want %q", o.Error, err, want)
+	}
+	up, err := s.InsertUpgrade(ctx, Upgrade{ToVersion: "2", Status: UpgradeRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateUpgrade(ctx, Upgrade{ID: up, ToVersion: "2", Status: UpgradeFailed, Error: reason}); err != nil {
+		t.Fatalf("UpdateUpgrade: %v", err)
+	}
+	if u, err := s.GetUpgrade(ctx, up); err != nil || u.Error != want {
+		t.Errorf("upgrade: got %q %v, want %q", u.Error, err, want)
+	}
+}

@@ -164,12 +164,13 @@ func timePtr(nt sql.NullTime) *time.Time {
 	return &t
 }
 
-// nullString maps "" to NULL.
+// nullString maps "" to NULL, and escapes bytes that are not UTF-8 (see
+// validText).
 func nullString(s string) any {
 	if s == "" {
 		return nil
 	}
-	return s
+	return validText(s)
 }
 
 // nullID maps an unset ID (0) to NULL.
