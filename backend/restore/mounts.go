@@ -12,7 +12,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"rewind/backend/archive"
+	"rewind/backend/deployment"
 	"rewind/backend/mounts"
+	"rewind/backend/store"
 )
 
 // MountError is a mount point at or below an entry a restore would swap. A
@@ -67,6 +69,34 @@ func CheckMounts(root string, entries []string) error {
 		}
 	}
 	return nil
+}
+
+// MountsRefused reports whether a restore of the deployment, as its live
+// tree is now, would be refused in mode because of a mount point: the
+// *MountError the preview and the restore would return, or nil. It runs
+// the same check they do, so `init` and `status` can warn before a
+// restore is ever needed, and never disagree with it.
+func MountsRefused(dep store.Deployment, stateDir string, mode Mode) error {
+	mode, err := ParseMode(string(mode))
+	if err != nil {
+		return err
+	}
+	keep, err := deployment.KeptPaths(dep, stateDir)
+	if err != nil {
+		return err
+	}
+	sc := scope{mode: mode, data: dep.DataPaths, keep: keep, paths: []string{"."}}
+	targets, err := sc.targets(dep.Path, nil)
+	if err != nil {
+		return err
+	}
+	t, err := openTree(dep.Path)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	_, err = sc.swapUnits(t, targets, nil)
+	return err
 }
 
 // checkLive is what the preview and the restore both check in the live

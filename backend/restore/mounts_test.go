@@ -245,3 +245,29 @@ func TestFaultBesideKeptMountPutsEverythingBack(t *testing.T) {
 		})
 	}
 }
+
+// MountsRefused answers for init what the preview and the restore decide.
+func TestMountsRefusedAgreesWithTheRestore(t *testing.T) {
+	cases := []struct {
+		mount string
+		mode  Mode
+		want  bool // refused
+	}{
+		{"data", Data, true}, {"data", Full, true}, {"data", App, false},
+		{"data/db", Data, true}, {"data/cache", Data, false}, {"data/cache", Full, false},
+	}
+	for _, c := range cases {
+		t.Run(strings.ReplaceAll(c.mount, "/", "_")+"/"+string(c.mode), func(t *testing.T) {
+			f := newFixture(t) // data/cache is excluded
+			mountTmpfs(t, filepath.Join(f.dep.Path, filepath.FromSlash(c.mount)))
+			got := MountsRefused(f.dep, f.backups.StateDir, c.mode)
+			_, perr := f.r.Plan(context.Background(), f.dep, f.backupID, c.mode)
+			if (got != nil) != c.want || errors.Is(perr, ErrMountPoint) != c.want {
+				t.Fatalf("MountsRefused: %v; preview: %v; want refused %v", got, perr, c.want)
+			}
+			if c.want && got.Error() != perr.Error() {
+				t.Errorf("messages differ:\n%v\n%v", got, perr)
+			}
+		})
+	}
+}
