@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"time"
+	"unicode/utf8"
 )
 
 // Deployment is a Compose deployment Rewind manages, with its settings.
@@ -33,12 +34,22 @@ func (d Deployment) validate() error {
 	if !filepath.IsAbs(d.Path) {
 		return invalidf("deployment path %q is not absolute", d.Path)
 	}
+	if !utf8.ValidString(d.Path) {
+		return invalidf("deployment path %q is not valid UTF-8, which the catalog cannot hold: rename the directory", d.Path)
+	}
 	return nil
 }
 
+// stringList encodes a list of paths as JSON, which holds only valid UTF-8
+// (it would store U+FFFD instead, a path that silently matches nothing).
 func stringList(v []string) (string, error) {
 	if v == nil {
 		v = []string{}
+	}
+	for _, p := range v {
+		if !utf8.ValidString(p) {
+			return "", invalidf("path %q is not valid UTF-8, which the catalog cannot hold: use a pattern (* or ?) that matches it", p)
+		}
 	}
 	return encodeJSON(v)
 }

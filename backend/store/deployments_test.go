@@ -76,6 +76,9 @@ func TestDeploymentErrors(t *testing.T) {
 		{"duplicate path", Deployment{Name: "b", Path: "/a/"}, ErrDuplicatePath},
 		{"relative path", Deployment{Name: "c", Path: "srv/c"}, ErrInvalid},
 		{"empty name", Deployment{Path: "/d"}, ErrInvalid},
+		// JSON would store U+FFFD instead, an exclude that silently matches nothing.
+		{"exclude not utf-8", Deployment{Name: "e", Path: "/e", Excludes: []string{"data/r\xe9sum\xe9.pdf"}}, ErrInvalid},
+		{"path not utf-8", Deployment{Name: "f", Path: "/srv/\xe9"}, ErrInvalid},
 	}
 	for _, tt := range tests {
 		if _, err := s.CreateDeployment(ctx, tt.d); !errors.Is(err, tt.want) {
