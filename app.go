@@ -49,7 +49,7 @@ func NewApp(stateFlag, project string) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	st.SetWhat("desktop app")
+	st.SetWhat("rewind (desktop app)")
 	a := &App{stateDir: dir, project: project, store: st}
 	a.backups = backup.New(st, dir, cli.ConnectDocker)
 	a.restorer = restore.New(st, a.backups, cli.ConnectDocker)

@@ -172,7 +172,7 @@ func (e *env) deployment(ctx context.Context, what string) (store.Deployment, er
 	if err != nil {
 		return d, err
 	}
-	e.store.SetWhat(what + " " + d.Name)
+	e.store.SetWhat("rewind " + what + " " + d.Name)
 	return d, e.store.TouchDeployment(ctx, d.ID)
 }
 

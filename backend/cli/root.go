@@ -146,11 +146,10 @@ func (e *env) open(ctx context.Context, what string) error {
 	if e.project == "" {
 		e.project = os.Getenv("REWIND_PROJECT")
 	}
-	st, err := store.Open(dir)
+	st, err := store.OpenAs(dir, "rewind "+what)
 	if err != nil {
 		return err
 	}
-	st.SetWhat(what)
 	e.store = st
 	for _, w := range st.Warnings() {
 		e.warn(w)

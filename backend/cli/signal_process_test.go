@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -30,17 +32,28 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			// The second command is refused while the first holds the catalog.
+			// Wait until the backup holds the catalog (its lock file names it),
+			// then a second command is refused and told what holds it.
 			deadline := time.Now().Add(30 * time.Second)
 			for {
-				r := runBin(t, binary(t, ""), nil, "--state", state, "--project", proj, "backup", "list")
-				if r.code != 0 && strings.Contains(r.stderr, "catalog in use") {
+				b, _ := os.ReadFile(filepath.Join(state, "rewind.lock"))
+				if strings.HasPrefix(string(b), fmt.Sprintf("%d\nrewind backup create shop\n", cmd.Process.Pid)) {
 					break
 				}
-				if time.Now().After(deadline) {
-					t.Fatalf("the hanging backup never held the catalog: %q", r.stderr)
+				select {
+				case err := <-done:
+					t.Fatalf("the backup that should hang ended (%v): %s", err, stderr.String())
+				default:
 				}
-				time.Sleep(100 * time.Millisecond)
+				if time.Now().After(deadline) {
+					t.Fatalf("the hanging backup never held the catalog; lock file %q", b)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			r := runBin(t, binary(t, ""), nil, "--state", state, "--project", proj, "backup", "list")
+			want := fmt.Sprintf("catalog in use by PID %d (rewind backup create shop, since %s", cmd.Process.Pid, time.Now().Format("2006-01-02"))
+			if r.code == 0 || !strings.Contains(r.stderr, want) {
+				t.Errorf("second command: exit %d, %q; want it refused naming the holder: %q", r.code, r.stderr, want)
 			}
 			time.Sleep(300 * time.Millisecond) // let it reach the hang point
 			sent := time.Now()

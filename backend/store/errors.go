@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -29,10 +30,13 @@ var (
 
 // InUseError reports that another process holds the catalog.
 type InUseError struct {
-	PID  int    // owner's process ID, 0 when unknown
-	What string // what the owner is doing, when it said so
+	PID   int       // owner's process ID, 0 when unknown
+	What  string    // what the owner is doing (its command), when it said so
+	Since time.Time // when the owner took the catalog, zero when unknown
 }
 
+// Error names the owner: "catalog in use by PID 42 (rewind backup create
+// shop, since 2026-12-04 18:40:01 UTC)".
 func (e *InUseError) Error() string {
 	var b strings.Builder
 	if e.PID > 0 {
@@ -40,8 +44,15 @@ func (e *InUseError) Error() string {
 	} else {
 		b.WriteString("catalog in use by another process")
 	}
+	var about []string
 	if e.What != "" {
-		fmt.Fprintf(&b, " (%s)", e.What)
+		about = append(about, e.What)
+	}
+	if !e.Since.IsZero() {
+		about = append(about, "since "+e.Since.Local().Format("2006-01-02 15:04:05 MST"))
+	}
+	if len(about) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(about, ", "))
 	}
 	return b.String()
 }
@@ -103,7 +114,8 @@ func duckLockConflict(err error) (*InUseError, bool) {
 	if !strings.Contains(msg, "Conflicting lock") && !strings.Contains(msg, "Could not set lock") {
 		return nil, false
 	}
-	e := &InUseError{}
+	// Rewind takes its own lock first, so the holder is another program.
+	e := &InUseError{What: "another program has the catalog file open"}
 	if m := lockPIDPattern.FindStringSubmatch(msg); m != nil {
 		e.PID, _ = strconv.Atoi(m[1])
 	}

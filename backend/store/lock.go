@@ -19,14 +19,18 @@ const lockFileName = "rewind.lock"
 // appLock is an exclusive, non-blocking OS lock (flock on Unix, LockFileEx on
 // Windows) on <state>/rewind.lock. The kernel drops it when the process dies,
 // so a lock file left by a dead process never blocks. The file holds the
-// owner's PID on the first line and what it is doing on the second.
+// owner's PID on the first line, what it is doing on the second (the command,
+// e.g. "rewind backup create shop") and since when on the third (RFC 3339).
 type appLock struct {
-	mu sync.Mutex
-	f  *os.File
+	mu    sync.Mutex
+	f     *os.File
+	since time.Time
 }
 
-// acquireLock takes the lock or fails at once with an *InUseError naming the owner.
-func acquireLock(path string) (*appLock, error) {
+// acquireLock takes the lock or fails at once with an *InUseError naming the
+// owner. what is written with the PID, so a second process always learns
+// what holds the catalog.
+func acquireLock(path, what string) (*appLock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
@@ -40,8 +44,8 @@ func acquireLock(path string) (*appLock, error) {
 		f.Close()
 		return nil, readOwner(path)
 	}
-	l := &appLock{f: f}
-	if err := l.setWhat(""); err != nil {
+	l := &appLock{f: f, since: time.Now()}
+	if err := l.setWhat(what); err != nil {
 		l.release()
 		return nil, err
 	}
@@ -56,7 +60,7 @@ func (l *appLock) setWhat(what string) error {
 	if l.f == nil {
 		return ErrClosed
 	}
-	content := []byte(strconv.Itoa(os.Getpid()) + "\n" + oneLine(what) + "\n")
+	content := []byte(strconv.Itoa(os.Getpid()) + "\n" + oneLine(what) + "\n" + l.since.UTC().Format(time.RFC3339) + "\n")
 	if _, err := l.f.WriteAt(content, 0); err != nil {
 		return fmt.Errorf("write lock file: %w", err)
 	}
@@ -90,9 +94,9 @@ func (l *appLock) release() error {
 func readOwner(path string) error {
 	e := &InUseError{}
 	for attempt := 0; attempt < 20; attempt++ {
-		pid, what, ok := parseLockFile(path)
+		pid, what, since, ok := parseLockFile(path)
 		if ok {
-			e.PID, e.What = pid, what
+			e.PID, e.What, e.Since = pid, what, since
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -100,23 +104,27 @@ func readOwner(path string) error {
 	return e
 }
 
-func parseLockFile(path string) (pid int, what string, ok bool) {
+// parseLockFile reads the owner's PID, what it does and since when (zero
+// when the owner did not say, as versions before the third line).
+func parseLockFile(path string) (pid int, what string, since time.Time, ok bool) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, "", false
+		return 0, "", time.Time{}, false
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, 4096))
 	if err != nil {
-		return 0, "", false
+		return 0, "", time.Time{}, false
 	}
 	first, rest, _ := bytes.Cut(b, []byte("\n"))
 	pid, err = strconv.Atoi(strings.TrimSpace(string(first)))
 	if err != nil || pid <= 0 {
-		return 0, "", false
+		return 0, "", time.Time{}, false
 	}
-	second, _, _ := bytes.Cut(rest, []byte("\n"))
-	return pid, strings.TrimSpace(string(second)), true
+	second, rest, _ := bytes.Cut(rest, []byte("\n"))
+	third, _, _ := bytes.Cut(rest, []byte("\n"))
+	since, _ = time.Parse(time.RFC3339, strings.TrimSpace(string(third)))
+	return pid, strings.TrimSpace(string(second)), since, true
 }
 
 // oneLine keeps a description on one line of bounded length.

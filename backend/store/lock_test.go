@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSecondProcessGetsInUse(t *testing.T) {
@@ -20,9 +21,10 @@ func TestSecondProcessGetsInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, got := startHelper(t, "open", dir)
-	want := fmt.Sprintf("err: catalog in use by PID %d (backup create shop)", os.Getpid())
-	if got != want {
-		t.Fatalf("child said %q, want %q", got, want)
+	want := fmt.Sprintf("err: catalog in use by PID %d (backup create shop, since %s", os.Getpid(),
+		time.Now().Format("2006-01-02 15:04"))
+	if !strings.HasPrefix(got, want) {
+		t.Fatalf("child said %q, want it to start with %q", got, want)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -44,10 +46,11 @@ func TestOpenWhileChildHolds(t *testing.T) {
 	if !errors.As(err, &inUse) || !errors.Is(err, ErrInUse) {
 		t.Fatalf("Open while held: %v, want *InUseError", err)
 	}
-	if inUse.PID != childPID || inUse.What != "upgrade to 2.0" {
-		t.Fatalf("got %+v, want PID %d, what %q", *inUse, childPID, "upgrade to 2.0")
+	if inUse.PID != childPID || inUse.What != "upgrade to 2.0" || time.Since(inUse.Since) > time.Minute {
+		t.Fatalf("got %+v, want PID %d, what %q, since a moment ago", *inUse, childPID, "upgrade to 2.0")
 	}
-	want := fmt.Sprintf("catalog in use by PID %d (upgrade to 2.0)", childPID)
+	want := fmt.Sprintf("catalog in use by PID %d (upgrade to 2.0, since %s)", childPID,
+		inUse.Since.Local().Format("2006-01-02 15:04:05 MST"))
 	if err.Error() != want {
 		t.Fatalf("got %q, want %q", err.Error(), want)
 	}
@@ -66,7 +69,7 @@ func TestStaleLockFileDoesNotBlock(t *testing.T) {
 	h, _ := startHelper(t, "hold", dir)
 	childPID := h.cmd.Process.Pid
 	h.kill(t)
-	pid, _, ok := parseLockFile(filepath.Join(dir, lockFileName))
+	pid, _, _, ok := parseLockFile(filepath.Join(dir, lockFileName))
 	if !ok || pid != childPID {
 		t.Fatalf("lock file names PID %d (ok %v), want the dead child %d", pid, ok, childPID)
 	}
@@ -75,7 +78,7 @@ func TestStaleLockFileDoesNotBlock(t *testing.T) {
 		t.Fatalf("Open after the owner died: %v", err)
 	}
 	defer s.Close()
-	pid, _, _ = parseLockFile(filepath.Join(dir, lockFileName))
+	pid, _, _, _ = parseLockFile(filepath.Join(dir, lockFileName))
 	if pid != os.Getpid() {
 		t.Fatalf("lock file names PID %d, want %d", pid, os.Getpid())
 	}
@@ -99,6 +102,9 @@ func TestForeignDuckDBOpenIsInUse(t *testing.T) {
 	if inUse.PID != h.cmd.Process.Pid {
 		t.Fatalf("got PID %d, want %d", inUse.PID, h.cmd.Process.Pid)
 	}
+	if !strings.Contains(err.Error(), "another program has the catalog file open") {
+		t.Errorf("message %q does not say another program holds the file", err)
+	}
 	if matches, _ := filepath.Glob(filepath.Join(dir, "*.corrupt-*")); len(matches) != 0 {
 		t.Fatalf("a lock conflict moved files aside: %v", matches)
 	}
@@ -120,6 +126,8 @@ func TestInUseErrorText(t *testing.T) {
 		{InUseError{PID: 42}, "catalog in use by PID 42"},
 		{InUseError{PID: 42, What: "restore"}, "catalog in use by PID 42 (restore)"},
 		{InUseError{}, "catalog in use by another process"},
+		{InUseError{PID: 7, What: "rewind (desktop app)", Since: time.Date(2026, 12, 4, 18, 40, 1, 0, time.Local)},
+			"catalog in use by PID 7 (rewind (desktop app), since 2026-12-04 18:40:01 " + time.Date(2026, 12, 4, 18, 40, 1, 0, time.Local).Format("MST") + ")"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
@@ -143,14 +151,14 @@ func TestSetWhatKeepsOneLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strconv.Itoa(os.Getpid()) + "\nshort\n"
+	want := strconv.Itoa(os.Getpid()) + "\nshort\n" + s.lock.since.UTC().Format(time.RFC3339) + "\n"
 	if string(b) != want {
 		t.Fatalf("lock file %q, want %q", b, want)
 	}
 	if err := s.SetWhat("x\ny"); err != nil {
 		t.Fatal(err)
 	}
-	_, what, _ := parseLockFile(filepath.Join(dir, lockFileName))
+	_, what, _, _ := parseLockFile(filepath.Join(dir, lockFileName))
 	if strings.Contains(what, "\n") || what != "x y" {
 		t.Fatalf("what %q, want %q", what, "x y")
 	}

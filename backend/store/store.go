@@ -53,7 +53,11 @@ type Store struct {
 // catalog is created with the deployments of the settings file
 // (SettingsFileName), and PendingRebuild reports that their backups are to
 // be rebuilt from the archives; Warnings says so.
-func Open(stateDir string) (*Store, error) {
+func Open(stateDir string) (*Store, error) { return OpenAs(stateDir, "") }
+
+// OpenAs is Open for a process that says from the start what it is (its
+// command, e.g. "rewind backup create"), as SetWhat would.
+func OpenAs(stateDir, what string) (*Store, error) {
 	if stateDir == "" {
 		return nil, invalidf("empty state directory")
 	}
@@ -63,7 +67,7 @@ func Open(stateDir string) (*Store, error) {
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create state directory: %w", err)
 	}
-	lock, err := acquireLock(filepath.Join(stateDir, lockFileName))
+	lock, err := acquireLock(filepath.Join(stateDir, lockFileName), what)
 	if err != nil {
 		return nil, err
 	}
