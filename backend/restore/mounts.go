@@ -17,11 +17,12 @@ import (
 	"rewind/backend/store"
 )
 
-// MountError is a mount point at or below an entry a restore would swap. A
-// swap renames whole entries, and a rename would carry the mount away: the
-// restored files would land on the wrong file system and removing the
-// replaced tree would empty the mounted one (RELIABILITY §8). The restore
-// is refused before anything changes.
+// MountError is a mount point where a restore would have to rename it or
+// restore into it. A swap renames whole entries, and a rename would carry
+// the mount away: the restored files would land on the wrong file system
+// and removing the replaced tree would empty the mounted one (RELIABILITY
+// §8). The restore is refused before anything changes. (A mount point in a
+// path the restore keeps is fine: see swapUnits.)
 type MountError struct {
 	Entry  string // the swapped entry, relative to the deployment ("data")
 	Mount  string // the mount point, absolute
@@ -42,9 +43,9 @@ func (e *MountError) Unwrap() error { return ErrMountPoint }
 
 // CheckMounts returns a *MountError for the first mount point at or below
 // any of the entries (relative paths) of the deployment at root. Entries
-// that do not exist are skipped. The restore's preview and the restore
-// itself call it with the entries they swap; `init` may call it with the
-// data paths to warn early.
+// that do not exist, or lie behind a link, are skipped. The restore calls
+// it with the entries it swaps, again after the containers stop; to ask
+// whether a restore would be refused, use MountsRefused.
 func CheckMounts(root string, entries []string) error {
 	table, err := mounts.Read()
 	if errors.Is(err, mounts.ErrUnsupported) {

@@ -55,22 +55,29 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 	if err := r.step("R8.carried"); err != nil {
 		return err
 	}
+	// Every swap is journaled, with the inodes that identify its two sides,
+	// before the first one is made: recovery settles each by inode, and one
+	// not made yet is settled already. One journal write, however many
+	// entries beside a kept mount point are swapped one by one.
+	first := len(f.Swaps)
 	for _, t := range targets {
-		live, staged := at{root, t}, at{stage, t}
-		s := swap{Target: t, StagedIno: staged.ino(), LiveIno: live.ino()}
-		if s.StagedIno == 0 && s.LiveIno == 0 {
-			continue
-		}
-		f.Swaps = append(f.Swaps, s)
-		if err := r.save(ctx, f, "R8"); err != nil {
-			return err
-		}
-		if err := r.step("R8.swap"); err != nil {
-			return err
-		}
 		if err := mkParents(root, stage, t); err != nil { // an entry beside a kept mount
 			return fmt.Errorf("swap %s: %w", t, err)
 		}
+		s := swap{Target: t, StagedIno: at{stage, t}.ino(), LiveIno: at{root, t}.ino()}
+		if s.StagedIno != 0 || s.LiveIno != 0 {
+			f.Swaps = append(f.Swaps, s)
+		}
+	}
+	if err := r.save(ctx, f, "R8"); err != nil {
+		return err
+	}
+	for i := first; i < len(f.Swaps); i++ {
+		s := f.Swaps[i]
+		if err := r.step("R8.swap"); err != nil {
+			return err
+		}
+		live, staged := at{root, s.Target}, at{stage, s.Target}
 		var err error
 		switch {
 		case s.StagedIno != 0 && s.LiveIno != 0:
@@ -81,12 +88,12 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 			err = moveNew(live, staged)
 		}
 		if err != nil {
-			return fmt.Errorf("swap %s: %w", t, err)
+			return fmt.Errorf("swap %s: %w", s.Target, err)
 		}
 		if err := syncDirs(live, staged); err != nil {
 			return err
 		}
-		f.Swaps[len(f.Swaps)-1].Done = true
+		f.Swaps[i].Done = true
 	}
 	return r.step("R8.done")
 }
