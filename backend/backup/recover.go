@@ -195,26 +195,31 @@ func (m *Manager) recoverStorage(ctx context.Context, dep store.Deployment) ([]s
 }
 
 // rebuildRecreated rebuilds every deployment's backups from its archives
-// when the catalog was recreated after damage (store.Open), and clears the
-// mark once every rebuild succeeded, so an interrupted rebuild runs again.
+// when the catalog lost something (store.Open), from the storage directory
+// and any other directory that held some of them, and clears the mark once
+// every rebuild succeeded, so an interrupted rebuild runs again.
 func (m *Manager) rebuildRecreated(ctx context.Context, deps []store.Deployment) ([]string, error) {
-	pending, err := m.Store.PendingRebuild(ctx)
+	pending, dirs, err := m.Store.PendingRebuild(ctx)
 	if err != nil || !pending {
 		return nil, err
 	}
 	var lines []string
 	var errs []error
 	for _, dep := range deps {
-		res, err := m.Rebuild(ctx, dep, nil)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("rebuild the backups of %s from %s: %w", dep.Name, dep.StorageDir, err))
-			continue
+		for _, dir := range append([]string{dep.StorageDir}, dirs[dep.Path]...) {
+			in := dep
+			in.StorageDir = dir // Rebuild scans the deployment's storage directory
+			res, err := m.Rebuild(ctx, in, nil)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("rebuild the backups of %s from %s: %w", dep.Name, dir, err))
+				continue
+			}
+			line := fmt.Sprintf("rebuilt the backups of %s from the archives in %s: %d adopted", dep.Name, dir, len(res.Adopted))
+			if len(res.Rejected) > 0 {
+				line += fmt.Sprintf(", %d not adopted (%s)", len(res.Rejected), strings.Join(res.Rejected, "; "))
+			}
+			lines = append(lines, line)
 		}
-		line := fmt.Sprintf("rebuilt the backups of %s from the archives in %s: %d adopted", dep.Name, dep.StorageDir, len(res.Adopted))
-		if len(res.Rejected) > 0 {
-			line += fmt.Sprintf(", %d not adopted (%s)", len(res.Rejected), strings.Join(res.Rejected, "; "))
-		}
-		lines = append(lines, line)
 	}
 	if len(errs) > 0 {
 		return lines, errors.Join(errs...)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"rewind/backend/proctest"
+	"rewind/backend/store"
 )
 
 // runIn runs the binary with dir as its working directory, as an admin's shell would.
@@ -195,6 +196,21 @@ func TestStorageMoveOutOfSpace(t *testing.T) {
 		want := fmt.Sprintf("%d archive(s) in %s", len(byDir[dest]), dest)
 		if !strings.Contains(st, want) {
 			t.Errorf("status does not say %q:\n%s", want, st)
+		}
+
+		// A catalog lost while the archives are split still finds every one:
+		// the settings file lists the directories that hold them.
+		if err := os.Truncate(filepath.Join(state, store.DBFileName), 0); err != nil {
+			t.Fatal(err)
+		}
+		if r := ok(t, state, "--project", proj, "status"); !strings.Contains(r.stderr, "rebuilt") {
+			t.Errorf("status on an empty catalog file: no rebuild reported: %s", r.stderr)
+		}
+		rebuilt := checkAll(t)
+		for dir, ids := range byDir {
+			if len(rebuilt[dir]) != len(ids) {
+				t.Errorf("after the rebuild %s holds %v, want %d archives", dir, rebuilt[dir], len(ids))
+			}
 		}
 
 		// Moving again to a directory with room finishes the job.

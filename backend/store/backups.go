@@ -237,7 +237,10 @@ func (s *Store) SetBackupPath(ctx context.Context, id int64, path string) error 
 	if !filepath.IsAbs(path) {
 		return invalidf("backup path %q is not absolute", path)
 	}
-	return s.updateBackup(ctx, id, "set backup path", `backup_path = ?`, filepath.Clean(path))
+	if err := s.updateBackup(ctx, id, "set backup path", `backup_path = ?`, filepath.Clean(path)); err != nil {
+		return err
+	}
+	return settingsSaved(s.saveSettings(ctx)) // it lists where the archives are
 }
 
 func (s *Store) updateBackup(ctx context.Context, id int64, what, set string, args ...any) error {

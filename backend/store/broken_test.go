@@ -79,7 +79,7 @@ func TestDamagedCatalogIsSetAsideAndRecreated(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("restored deployment %+v, want %+v", got, want)
 			}
-			if pending, err := s.PendingRebuild(ctx); err != nil || !pending {
+			if pending, _, err := s.PendingRebuild(ctx); err != nil || !pending {
 				t.Fatalf("PendingRebuild: %v %v, want true", pending, err)
 			}
 			if err := s.RebuildDone(ctx); err != nil {
@@ -91,7 +91,7 @@ func TestDamagedCatalogIsSetAsideAndRecreated(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			if pending, err := s.PendingRebuild(ctx); err != nil || pending || len(s.Warnings()) != 0 {
+			if pending, _, err := s.PendingRebuild(ctx); err != nil || pending || len(s.Warnings()) != 0 {
 				t.Fatalf("second Open: pending %v (%v), warnings %q; want a quiet, settled catalog", pending, err, s.Warnings())
 			}
 		})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"rewind/backend/durable"
@@ -34,6 +35,9 @@ type savedDeployment struct {
 	StorageDir     string    `json:"storageDir"`
 	ComposeProject string    `json:"composeProject"`
 	CreatedAt      time.Time `json:"createdAt"`
+	// ArchiveDirs are the directories other than StorageDir that hold some
+	// of its archives (a storage move that stopped part way).
+	ArchiveDirs []string `json:"archiveDirs,omitempty"`
 }
 
 const settingsAbout = "Copy of the deployments' settings in " + DBFileName +
@@ -42,6 +46,23 @@ const settingsAbout = "Copy of the deployments' settings in " + DBFileName +
 // rebuildKey marks a catalog that lost something and whose backups are yet
 // to be rebuilt from the archives.
 const rebuildKey = "catalog.rebuildPending"
+
+// archiveDirs lists the directories, other than its storage directory,
+// where the catalog has archives of d.
+func (s *Store) archiveDirs(ctx context.Context, d Deployment) ([]string, error) {
+	bs, err := s.ListBackups(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, b := range bs {
+		if dir := filepath.Dir(b.Path); dir != filepath.Clean(d.StorageDir) && !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
+		}
+	}
+	slices.Sort(dirs)
+	return dirs, nil
+}
 
 func (s *Store) settingsPath() string { return filepath.Join(filepath.Dir(s.path), SettingsFileName) }
 
@@ -57,9 +78,14 @@ func (s *Store) saveSettings(ctx context.Context) error {
 	}
 	doc := savedSettings{About: settingsAbout, Deployments: []savedDeployment{}}
 	for _, d := range deps {
+		dirs, err := s.archiveDirs(ctx, d)
+		if err != nil {
+			return err
+		}
 		doc.Deployments = append(doc.Deployments, savedDeployment{Name: d.Name, Path: d.Path,
 			DataPaths: d.DataPaths, Excludes: d.Excludes, VersionKey: d.VersionKey,
-			StorageDir: d.StorageDir, ComposeProject: d.ComposeProject, CreatedAt: d.CreatedAt})
+			StorageDir: d.StorageDir, ComposeProject: d.ComposeProject, CreatedAt: d.CreatedAt,
+			ArchiveDirs: dirs})
 	}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -101,7 +127,11 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 			return "", fmt.Errorf("read %s: %w", SettingsFileName, err)
 		}
 	}
+	dirs := map[string][]string{}
 	for _, saved := range doc.Deployments {
+		if len(saved.ArchiveDirs) > 0 {
+			dirs[saved.Path] = saved.ArchiveDirs
+		}
 		d := Deployment{Name: saved.Name, Path: saved.Path, DataPaths: saved.DataPaths,
 			Excludes: saved.Excludes, VersionKey: saved.VersionKey, StorageDir: saved.StorageDir,
 			ComposeProject: saved.ComposeProject, CreatedAt: saved.CreatedAt}
@@ -123,22 +153,31 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 		return "no deployment's settings were found (" + SettingsFileName + "): register each deployment " +
 			"again with `rewind init --project DIR --storage DIR`, then run `rewind catalog rebuild`", nil
 	}
-	if err := s.SetConfig(ctx, rebuildKey, true); err != nil {
+	if err := s.SetConfig(ctx, rebuildKey, pendingRebuild{ArchiveDirs: dirs}); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%d deployment(s) restored with their settings from %s; the backups of %d deployment(s) are rebuilt from the archives",
 		len(doc.Deployments), SettingsFileName, len(deps)), nil
 }
 
-// PendingRebuild reports whether the catalog was recreated and its backups
-// are still to be rebuilt from the archives (see backup.Manager.Recover).
-func (s *Store) PendingRebuild(ctx context.Context) (bool, error) {
-	var pending bool
-	_, err := s.GetConfig(ctx, rebuildKey, &pending)
-	return pending, err
+// pendingRebuild is the value of rebuildKey.
+type pendingRebuild struct {
+	ArchiveDirs map[string][]string `json:"archiveDirs"` // by deployment path
+}
+
+// PendingRebuild reports whether the catalog lost something and its backups
+// are still to be rebuilt from the archives (see backup.Manager.Recover),
+// with, by deployment path, the directories besides the storage directory
+// that held some of its archives.
+func (s *Store) PendingRebuild(ctx context.Context) (pending bool, archiveDirs map[string][]string, err error) {
+	var p *pendingRebuild
+	if _, err := s.GetConfig(ctx, rebuildKey, &p); err != nil || p == nil {
+		return false, nil, err
+	}
+	return true, p.ArchiveDirs, nil
 }
 
 // RebuildDone clears the mark PendingRebuild reads.
 func (s *Store) RebuildDone(ctx context.Context) error {
-	return s.SetConfig(ctx, rebuildKey, false)
+	return s.SetConfig(ctx, rebuildKey, nil)
 }

@@ -116,7 +116,7 @@ func TestCorruptWALIsMovedAside(t *testing.T) {
 	if d, err := s.DeploymentByName(ctx, "only-in-wal"); err != nil || d.Path != "/srv/x" {
 		t.Fatalf("DeploymentByName: %+v, %v; want it restored from %s", d, err, SettingsFileName)
 	}
-	if pending, err := s.PendingRebuild(ctx); err != nil || !pending {
+	if pending, _, err := s.PendingRebuild(ctx); err != nil || !pending {
 		t.Fatalf("PendingRebuild: %v, %v; want true", pending, err)
 	}
 	if _, err := s.CreateDeployment(ctx, Deployment{Name: "after", Path: "/srv/after"}); err != nil {
