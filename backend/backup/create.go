@@ -125,6 +125,9 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	for _, s := range plan.Skipped {
 		res.Warnings = append(res.Warnings, skippedWarning(s, src.Root == ""))
 	}
+	if src.Root == "" {
+		res.Warnings = append(res.Warnings, crossLinkWarnings(plan.Entries, dep.DataPaths)...)
+	}
 	if err := os.MkdirAll(dep.StorageDir, 0o700); err != nil {
 		return res, fmt.Errorf("create storage directory: %w", err)
 	}

@@ -89,6 +89,9 @@ func printPlan(w io.Writer, p restore.Plan) {
 	if len(p.Kept) > 0 {
 		fmt.Fprintf(w, "  left in place (FIFOs, sockets and devices are never archived): %s\n", strings.Join(p.Kept, ", "))
 	}
+	for _, l := range p.Separated {
+		fmt.Fprintf(w, "  %s is a hard link to %s, which %s mode does not restore: it is put back as a separate copy and %s is left as it is\n", l.Path, l.Link, p.Mode, l.Link)
+	}
 	if len(p.Containers) > 0 {
 		fmt.Fprintf(w, "  containers stopped and started again: %s\n", strings.Join(p.Containers, ", "))
 	}

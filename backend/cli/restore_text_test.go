@@ -32,3 +32,29 @@ func TestSpecialFileTexts(t *testing.T) {
 		t.Errorf("the FIFO after the restore: %v %v", st, err)
 	}
 }
+
+// A hard link between the data and an application file: the backup warns,
+// the data dry-run says what the restore does with it, and the restore works.
+func TestHardLinkAcrossDataTexts(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+	state, proj := t.TempDir(), project(t)
+	if err := os.Link(filepath.Join(proj, "app", "config.toml"), filepath.Join(proj, "data", "config.toml")); err != nil {
+		t.Fatal(err)
+	}
+	ok(t, state, "init", "--project", proj)
+	r := ok(t, state, "--project", proj, "backup", "create")
+	if want := "rewind: data/config.toml is a hard link to app/config.toml, across the data paths: a data or app restore puts it back as a separate copy"; !strings.Contains(r.stderr, want) {
+		t.Errorf("backup stderr:\n%s\nwant %q", r.stderr, want)
+	}
+	r = ok(t, state, "--project", proj, "backup", "restore", "1", "--mode", "data", "--dry-run")
+	if want := "  data/config.toml is a hard link to app/config.toml, which data mode does not restore: it is put back as a separate copy and app/config.toml is left as it is\n"; !strings.Contains(r.stdout, want) {
+		t.Errorf("dry-run:\n%s\nwant %q", r.stdout, want)
+	}
+	os.WriteFile(filepath.Join(proj, "app", "config.toml"), []byte("port = 9090\n"), 0o644)
+	ok(t, state, "--project", proj, "backup", "restore", "1", "--mode", "data", "--yes", "--no-start")
+	for name, want := range map[string]string{"data/config.toml": "port = 8080\n", "app/config.toml": "port = 9090\n"} {
+		if b, err := os.ReadFile(filepath.Join(proj, name)); err != nil || string(b) != want {
+			t.Errorf("%s after the data restore: %q %v, want %q", name, b, err, want)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 		return Plan{}, b, sc, err
 	}
 	p := Plan{BackupID: id, BackupName: b.Name, Mode: mode, Version: b.Version, DeploymentName: dep.Name,
-		Containers: []string{}, Kept: []string{}}
+		Containers: []string{}, Kept: []string{}, Separated: []HardLink{}}
 	if p.Targets, err = sc.targets(dep.Path, entries); err != nil {
 		return p, b, sc, err
 	}
@@ -67,6 +67,7 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 	if err := preview(ctx, dep, &sc, entries, b.CreatedAt, &p); err != nil {
 		return p, b, sc, err
 	}
+	separate(&sc, entries, &p)
 	if eng, err := r.engine(ctx); err != nil {
 		p.DockerError = err.Error()
 	} else if snap, err := eng.Snapshot(ctx, dep.ComposeProject); err != nil {
@@ -142,11 +143,22 @@ func preview(ctx context.Context, dep store.Deployment, sc *scope, entries []arc
 	sc.keep = append(slices.Clip(sc.keep), p.Kept...)
 	lostData := false
 	inData := func(path string) bool { return under(path, dep.DataPaths) }
+	files := map[string]archive.Entry{}
+	for _, e := range entries {
+		if e.Type == archive.TypeFile {
+			files[e.Path] = e
+		}
+	}
 	for _, e := range entries {
 		if !sc.in(e.Path) {
 			continue
 		}
-		if e.Type == archive.TypeFile || e.Type == archive.TypeHardlink {
+		if e.Type == archive.TypeHardlink { // compared as the file it names
+			if src, ok := files[e.Link]; ok {
+				e.Size, e.MTime = src.Size, src.MTime
+			}
+		}
+		if e.Type == archive.TypeFile {
 			p.NeedBytes += e.Size
 		}
 		lf, ok := live[e.Path]

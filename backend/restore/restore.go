@@ -98,6 +98,15 @@ type Plan struct {
 	// Kept are the live FIFOs, sockets and device nodes in scope: never
 	// archived, they are left in place.
 	Kept []string `json:"kept"`
+	// Separated are the hard links this mode restores while their other
+	// name lies outside it: each is put back as a copy of its own.
+	Separated []HardLink `json:"separated"`
+}
+
+// HardLink is an archived hard link: Path is another name of Link.
+type HardLink struct {
+	Path string `json:"path"`
+	Link string `json:"link"`
 }
 
 // Options change how Run behaves.

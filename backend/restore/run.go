@@ -195,6 +195,9 @@ func (r *Restorer) stage(ctx context.Context, dep store.Deployment, b store.Back
 	if err != nil {
 		return fmt.Errorf("backup #%d cannot be extracted, nothing was changed: %w", b.ID, err)
 	}
+	if err := dropSources(f.Stage, sc); err != nil {
+		return err
+	}
 	if _, err := io.Copy(io.Discard, hr); err != nil {
 		return fmt.Errorf("read backup #%d: %w", b.ID, err)
 	}

@@ -17,6 +17,9 @@ type scope struct {
 	data  []string // the deployment's data paths
 	keep  []string // never touched: excludes, storage and state directories inside the deployment
 	paths []string // the archive's included paths ("." = everything)
+	// sources are files outside the scope extracted only as the content of
+	// hard links inside it (see separate).
+	sources map[string]bool
 }
 
 func under(p string, roots []string) bool {
@@ -86,7 +89,7 @@ func (s scope) outside() []string {
 // extract reports whether an archive entry is extracted: in scope, or a
 // directory above the scope's roots (so the staged tree has its metadata).
 func (s scope) extract(p string) bool {
-	return s.in(p) || above(p, s.roots())
+	return s.in(p) || above(p, s.roots()) || s.sources[p]
 }
 
 // target reports whether a top-level name is swapped.
