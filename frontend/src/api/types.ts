@@ -144,6 +144,17 @@ export interface RestorePlan {
   needBytes?: number
   version?: string
   backupName?: string
+  /** Live FIFOs, sockets and devices: never archived, left in place. */
+  kept?: string[]
+  /** Hard links this mode restores whose other name it does not: put back as separate copies. */
+  separated?: HardLink[]
+}
+
+export interface HardLink {
+  /** The name the restore puts back. */
+  path: string
+  /** The other name, outside the mode, left as it is. */
+  link: string
 }
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'canceled'

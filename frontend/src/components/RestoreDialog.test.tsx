@@ -152,6 +152,19 @@ describe('RestoreDialog', () => {
     expect(preview).toHaveTextContent('dial unix /var/run/docker.sock: no such file')
   })
 
+  it('says which special files stay in place and which hard links come back as copies', async () => {
+    planRestore.mockResolvedValue(
+      makePlan({ kept: ['data/queue.fifo'], separated: [{ path: 'data/shared.bin', link: 'app/shared.bin' }] }),
+    )
+    const { user } = setup()
+    await user.click(await screen.findByRole('radio', { name: 'Backup #1' }))
+    const preview = await screen.findByRole('region', { name: 'What will change' })
+    expect(preview).toHaveTextContent('Left in place (FIFOs, sockets and devices are never archived)data/queue.fifo')
+    expect(preview).toHaveTextContent(
+      'Put back as separate copiesdata/shared.bin, a hard link to app/shared.bin, which this mode leaves as it is',
+    )
+  })
+
   it('shows a rejected start inside the dialog and stays open', async () => {
     startRestore.mockRejectedValue({ code: 'busy', message: 'a backup is running', detail: 'job 3' })
     const { user, onStarted } = setup()

@@ -120,6 +120,18 @@ export function RestorePreview({ load, onRetry, confirmation, onConfirmationChan
             <dd>{formatSize(plan.needBytes, unknown)}</dd>
           </div>
         )}
+        {(plan.kept ?? []).length > 0 && (
+          <div className="preview-row">
+            <dt>{t('preview.kept')}</dt>
+            <dd>{(plan.kept ?? []).join(', ')}</dd>
+          </div>
+        )}
+        {(plan.separated ?? []).length > 0 && (
+          <div className="preview-row">
+            <dt>{t('preview.separated')}</dt>
+            <dd>{(plan.separated ?? []).map((l) => t('preview.separatedItem', { path: l.path, link: l.link })).join('; ')}</dd>
+          </div>
+        )}
       </dl>
       {plan.dockerError && <p className="warn-text">{t('preview.dockerError', { error: plan.dockerError })}</p>}
       <p className="muted">{t('preview.safetyCopy')}</p>

@@ -172,6 +172,12 @@ export namespace restore {
 	    discardsData: boolean;
 	    deploymentName: string;
 	    needBytes: number;
+	    kept: string[];
+	    separated: HardLink[];
+	}
+	export interface HardLink {
+	    path: string;
+	    link: string;
 	}
 
 }
