@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -158,4 +159,38 @@ func TestKeptLinkIsCarriedAsTheLink(t *testing.T) {
 			t.Errorf("data/db.json: %q, want the backup's", got)
 		}
 	})
+}
+
+// .rewind replaced by a link (a container that can write the project
+// directory): the restore stages nothing there and changes nothing.
+func TestLinkedMetaDirIsNeverStagedInto(t *testing.T) {
+	f := newFixture(t)
+	outside, intact := outsideDir(t, "tmp")
+	meta := filepath.Join(f.dep.Path, archive.MetaDir)
+	if err := os.RemoveAll(meta); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, meta); err != nil {
+		t.Fatal(err)
+	}
+	before := f.hash(t)
+	_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil)
+	if !errors.Is(err, ErrLinkInPath) {
+		t.Fatalf("got %v, want a link error", err)
+	}
+	// (The deployment lock, taken before the restore starts, is created
+	// through the link; that is the lock's own matter.)
+	if b, err := os.ReadFile(filepath.Join(outside, "tmp", "precious.txt")); err != nil || string(b) != "host files" {
+		t.Errorf("outside file: %q, %v", b, err)
+	}
+	_ = intact
+	ents, _ := os.ReadDir(outside)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "restore-") {
+			t.Errorf("staged into the link's target: %s", e.Name())
+		}
+	}
+	if f.hash(t) != before || slices.Contains(f.eng.Calls(), "stop") {
+		t.Errorf("something changed: calls %v", f.eng.Calls())
+	}
 }

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
@@ -72,9 +75,10 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 	}
 	f.Work = workDir(dep.Path, f.OpID)
 	f.Stage = filepath.Join(f.Work, "stage")
-	if err := os.MkdirAll(f.Stage, 0o700); err != nil {
+	if err := makeStage(f.Root, f.Stage); err != nil {
+		f.Work = "" // not ours to remove
 		r.finish(ctx, f, err)
-		return res, fmt.Errorf("create staging directory: %w", err)
+		return res, err
 	}
 	if err := r.save(ctx, f, "R4"); err != nil {
 		r.finish(ctx, f, err)
@@ -242,3 +246,42 @@ func checkRoom(root string, need int64) error {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// makeStage creates the work and staging directories below the
+// deployment's .rewind without following a link: a container that can
+// write the project directory could have replaced .rewind with one, and the
+// archive would be extracted wherever it points.
+func makeStage(root, stage string) error {
+	t, err := openTree(root)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	rel, err := filepath.Rel(root, stage)
+	if err != nil {
+		return err
+	}
+	rel = filepath.ToSlash(rel)
+	p := ""
+	for _, c := range strings.Split(rel, "/") {
+		p = path.Join(p, c)
+		if err := t.mkdir(p, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return linkOr(t, p, fmt.Errorf("create staging directory: %w", err))
+		}
+	}
+	s, err := t.sub(rel)
+	if err != nil {
+		return linkOr(t, rel, fmt.Errorf("create staging directory: %w", err))
+	}
+	s.close()
+	return nil
+}
+
+// linkOr names the link on the way to rel when there is one, else returns err.
+func linkOr(t *tree, rel string, err error) error {
+	if link, to, ok := t.firstLink(rel); ok {
+		return fmt.Errorf("%w: %s is a symbolic link to %q, and Rewind stages a restore only in a real directory; nothing was changed. Remove the link, then restore again",
+			ErrLinkInPath, t.join(link), to)
+	}
+	return err
+}
