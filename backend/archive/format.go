@@ -5,12 +5,9 @@ package archive
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // FormatVersion is the archive format written by this build.
@@ -56,6 +53,39 @@ type Manifest struct {
 	Compression   Compression    `json:"compression"`
 	Totals        Totals         `json:"totals"` // from the pre-scan
 	Services      []ServiceImage `json:"services"`
+}
+
+// manifestFields is Manifest without its JSON methods.
+type manifestFields Manifest
+
+// manifestJSON is a Manifest as JSON spells it: an included path that is
+// not valid UTF-8 (a top-level name a restore replaced, kept in a
+// pre-restore backup) also travels as base64, at the same index of
+// PathsBase64 (empty for the others).
+type manifestJSON struct {
+	manifestFields
+	PathsBase64 []string `json:"pathsBase64,omitempty"`
+}
+
+// MarshalJSON spells m faithfully whatever bytes its paths hold.
+func (m Manifest) MarshalJSON() ([]byte, error) {
+	j := manifestJSON{manifestFields: manifestFields(m)}
+	j.Paths, j.PathsBase64 = NamesToJSON(m.Paths)
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (m *Manifest) UnmarshalJSON(data []byte) error {
+	var j manifestJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	var err error
+	if j.Paths, err = NamesFromJSON(j.Paths, j.PathsBase64); err != nil {
+		return fmt.Errorf("paths: %w", err)
+	}
+	*m = Manifest(j.manifestFields)
+	return nil
 }
 
 // Totals are the pre-scan's counts.
@@ -123,14 +153,8 @@ type entryJSON struct {
 // MarshalJSON spells e faithfully whatever bytes its path and link hold.
 func (e Entry) MarshalJSON() ([]byte, error) {
 	j := entryJSON{entryFields: entryFields(e)}
-	if !utf8.ValidString(e.Path) {
-		j.PathBase64 = base64.StdEncoding.EncodeToString([]byte(e.Path))
-		j.Path = lossyUTF8(e.Path)
-	}
-	if !utf8.ValidString(e.Link) {
-		j.LinkBase64 = base64.StdEncoding.EncodeToString([]byte(e.Link))
-		j.Link = lossyUTF8(e.Link)
-	}
+	j.Path, j.PathBase64 = NameToJSON(e.Path)
+	j.Link, j.LinkBase64 = NameToJSON(e.Link)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -140,52 +164,19 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// UnmarshalJSON reads what MarshalJSON wrote. A base64 form must be the only
-// spelling of its name: invalid UTF-8 whose lossy form is the plain field.
+// UnmarshalJSON reads what MarshalJSON wrote.
 func (e *Entry) UnmarshalJSON(data []byte) error {
 	var j entryJSON
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
 	var err error
-	if j.Path, err = rawName("path", j.Path, j.PathBase64); err != nil {
-		return err
+	if j.Path, err = NameFromJSON(j.Path, j.PathBase64); err != nil {
+		return fmt.Errorf("path: %w", err)
 	}
-	if j.Link, err = rawName("link", j.Link, j.LinkBase64); err != nil {
-		return err
+	if j.Link, err = NameFromJSON(j.Link, j.LinkBase64); err != nil {
+		return fmt.Errorf("link: %w", err)
 	}
 	*e = Entry(j.entryFields)
 	return nil
-}
-
-func rawName(field, text, b64 string) (string, error) {
-	if b64 == "" {
-		return text, nil
-	}
-	raw, err := base64.StdEncoding.DecodeString(b64)
-	switch {
-	case err != nil:
-		return "", fmt.Errorf("%sBase64: %w", field, err)
-	case utf8.Valid(raw):
-		return "", fmt.Errorf("%sBase64 holds valid utf-8: it belongs in %s", field, field)
-	case lossyUTF8(string(raw)) != text:
-		return "", fmt.Errorf("%s %q does not match %sBase64", field, text, field)
-	}
-	return string(raw), nil
-}
-
-// lossyUTF8 replaces each byte that is not valid UTF-8 with U+FFFD, as
-// encoding/json does.
-func lossyUTF8(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			b.WriteRune(utf8.RuneError)
-		} else {
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
 }

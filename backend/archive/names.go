@@ -1,10 +1,12 @@
 package archive
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -151,4 +153,86 @@ func nameIsPlain(p string) bool {
 		i += n
 	}
 	return true
+}
+
+// NameToJSON returns how JSON carries a file name faithfully. A JSON string
+// holds only valid UTF-8 (encoding/json replaces other bytes with U+FFFD):
+// text is the name itself when it is valid UTF-8, and b64 is empty;
+// otherwise text is the lossy, readable form and b64 the name's bytes in
+// base64, for a field beside it.
+func NameToJSON(name string) (text, b64 string) {
+	if utf8.ValidString(name) {
+		return name, ""
+	}
+	return lossyUTF8(name), base64.StdEncoding.EncodeToString([]byte(name))
+}
+
+// NameFromJSON reverses NameToJSON. A base64 form must be the only spelling
+// of its name: bytes that are not UTF-8, whose lossy form is text.
+func NameFromJSON(text, b64 string) (string, error) {
+	if b64 == "" {
+		return text, nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("base64 form: %w", err)
+	case utf8.Valid(raw):
+		return "", fmt.Errorf("base64 form %q holds valid utf-8, which belongs in the plain field", b64)
+	case lossyUTF8(string(raw)) != text:
+		return "", fmt.Errorf("%q does not match its base64 form", text)
+	}
+	return string(raw), nil
+}
+
+// NamesToJSON is NameToJSON for a list: b64 is nil when every name is
+// valid UTF-8, else aligned with text (empty for the valid ones). names is
+// not changed.
+func NamesToJSON(names []string) (text, b64 []string) {
+	text = names
+	for i, n := range names {
+		if utf8.ValidString(n) {
+			continue
+		}
+		if b64 == nil {
+			text, b64 = slices.Clone(names), make([]string, len(names))
+		}
+		text[i], b64[i] = NameToJSON(n)
+	}
+	return text, b64
+}
+
+// NamesFromJSON reverses NamesToJSON.
+func NamesFromJSON(text, b64 []string) ([]string, error) {
+	if b64 == nil {
+		return text, nil
+	}
+	if len(b64) != len(text) {
+		return nil, fmt.Errorf("%d base64 forms for %d names", len(b64), len(text))
+	}
+	out := make([]string, len(text))
+	for i := range text {
+		n, err := NameFromJSON(text[i], b64[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// lossyUTF8 replaces each byte that is not valid UTF-8 with U+FFFD, as
+// encoding/json does.
+func lossyUTF8(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

@@ -139,3 +139,30 @@ func TestEntryJSONCarriesAnyBytes(t *testing.T) {
 		}
 	}
 }
+
+// A pre-restore backup's included paths are the top-level names a restore
+// replaced, which may be any bytes.
+func TestManifestJSONCarriesAnyPaths(t *testing.T) {
+	m := Manifest{FormatVersion: 1, Paths: []string{"app", "r\xe9sum\xe9.pdf", "two\nlines"}, Excludes: []string{}}
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Manifest
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatalf("%s: %v", data, err)
+	}
+	if len(back.Paths) != 3 || back.Paths[1] != m.Paths[1] || back.Paths[2] != m.Paths[2] {
+		t.Errorf("%s: got %q, want %q", data, back.Paths, m.Paths)
+	}
+	if m.Paths[1] != "r\xe9sum\xe9.pdf" {
+		t.Error("MarshalJSON changed the caller's paths")
+	}
+	plain, _ := json.Marshal(Manifest{Paths: []string{"."}})
+	if strings.Contains(string(plain), "Base64") {
+		t.Errorf("a plain manifest changed: %s", plain)
+	}
+	if err := json.Unmarshal([]byte(`{"paths":["a"],"pathsBase64":["",""]}`), &back); err == nil {
+		t.Error("misaligned pathsBase64 accepted")
+	}
+}

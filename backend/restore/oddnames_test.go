@@ -25,6 +25,7 @@ var oddNames = []string{
 	"uploads/two\nlines.txt", "uploads/\x1b[31mred.txt",
 	"uploads/r\xe9sum\xe9.pdf", "uploads/C:\\fakepath\\scan.png",
 	"uploads/dir\xff/inner.txt",
+	"top-level r\xe9sum\xe9.pdf", "Top\nlevel/file",
 }
 
 // A tree with odd names is backed up, restored byte-exactly (names compared
@@ -61,14 +62,24 @@ func TestOddNamesBackupAndRestore(t *testing.T) {
 	hArchive, names := oddTree(t, root)
 
 	// Change every odd file, remove one, then restore.
-	for _, n := range oddNames[:4] {
+	for _, n := range append(oddNames[:4:4], oddNames[9:]...) {
 		write(t, root, n, "changed after the backup")
 	}
 	os.Remove(filepath.Join(root, filepath.FromSlash(oddNames[6])))
+	hChanged, _ := oddTree(t, root)
 	r := New(st, bm, connect)
-	if _, err := r.Run(ctx, dep, res.Record.ID, Options{Mode: Full, Confirmed: true}, nil); err != nil {
+	rres, err := r.Run(ctx, dep, res.Record.ID, Options{Mode: Full, Confirmed: true}, nil)
+	if err != nil {
 		t.Fatalf("restore: %v", err)
 	}
+	defer func() { // the pre-restore copy brings the changed tree back exactly
+		if _, err := r.Run(ctx, dep, rres.SafetyCopy.ID, Options{Mode: Full, Confirmed: true}, nil); err != nil {
+			t.Fatalf("restore of the pre-restore backup: %v", err)
+		}
+		if h, _ := oddTree(t, root); h != hChanged {
+			t.Error("restoring the pre-restore backup did not bring back the tree as it was")
+		}
+	}()
 	if h, got := oddTree(t, root); h != hArchive || !slices.Equal(got, names) {
 		t.Errorf("restored tree differs:\n got %q\nwant %q", got, names)
 	}
