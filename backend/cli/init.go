@@ -12,6 +12,7 @@ import (
 
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/restore"
 	"rewind/backend/store"
 )
 
@@ -33,6 +34,9 @@ func (e *env) initCommand() *cobra.Command {
 			for _, w := range deployment.Warnings(d) {
 				e.warn(w)
 			}
+			for _, w := range restoreWarnings(d, e.stateDir) {
+				e.warn(w)
+			}
 			return e.emit(d, func(w io.Writer) {
 				fmt.Fprintf(w, "Deployment %s at %s\n", d.Name, d.Path)
 				fmt.Fprintf(w, "  compose project  %s\n  data paths       %v\n  excludes         %v\n  version key      %s\n  storage          %s\n",
@@ -46,6 +50,29 @@ func (e *env) initCommand() *cobra.Command {
 	c.Flags().StringVar(&o.StorageDir, "storage", "", "directory for the archives (default <state>/backups/<name>)")
 	c.Flags().StringVar(&o.VersionKey, "version-key", "", "the .env key holding the running version (default APP_VERSION)")
 	return c
+}
+
+// restoreWarnings says which restore modes a mount point in the live tree
+// would refuse, by the restore's own check, before a restore is needed.
+func restoreWarnings(d store.Deployment, stateDir string) []string {
+	var modes []string
+	var msgs []string
+	for _, m := range []restore.Mode{restore.Full, restore.App, restore.Data} {
+		err := restore.MountsRefused(d, stateDir, m)
+		if err == nil {
+			continue
+		}
+		if i := slices.Index(msgs, err.Error()); i >= 0 {
+			modes[i] += " and " + string(m)
+			continue
+		}
+		modes, msgs = append(modes, string(m)), append(msgs, err.Error())
+	}
+	out := []string{}
+	for i := range msgs {
+		out = append(out, fmt.Sprintf("a %s restore of this deployment would be refused as it is now: %s", modes[i], msgs[i]))
+	}
+	return out
 }
 
 // Status is the `status` document.

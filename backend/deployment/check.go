@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"rewind/backend/archive"
-	"rewind/backend/mounts"
 	"rewind/backend/realpath"
 	"rewind/backend/store"
 )
@@ -59,8 +58,8 @@ func LinkWarnings(d store.Deployment) []string {
 }
 
 // Warnings are what `init` tells the admin about settings that are accepted
-// but probably wrong: data paths that do not exist, are links or mount
-// points, excludes that match nothing.
+// but probably wrong: data paths that do not exist or are links, excludes
+// that match nothing. (Mount points: restore.MountsRefused.)
 func Warnings(d store.Deployment) []string {
 	out := LinkWarnings(d)
 	for _, p := range d.DataPaths {
@@ -69,7 +68,6 @@ func Warnings(d store.Deployment) []string {
 				"and a data restore would restore nothing", p, d.Path))
 		}
 	}
-	out = append(out, mountWarnings(d)...)
 	for _, e := range d.Excludes {
 		if matchesNothing(d.Path, e) {
 			hint := ""
@@ -89,31 +87,4 @@ func matchesNothing(root, exclude string) bool {
 	}
 	m, err := archive.MatchTree(root, []string{exclude})
 	return err == nil && len(m) == 0
-}
-
-// mountWarnings says which data paths are mount points or hold some: backups
-// copy the files, but a restore swaps entries by rename and refuses to
-// replace a mount point.
-func mountWarnings(d store.Deployment) []string {
-	out := []string{}
-	for _, p := range d.DataPaths {
-		full := filepath.Join(d.Path, filepath.FromSlash(p))
-		if fi, err := os.Lstat(full); err != nil || !fi.IsDir() {
-			continue
-		}
-		points, err := mounts.Within(full)
-		switch {
-		case errors.Is(err, mounts.ErrUnsupported):
-			return out
-		case err != nil:
-			out = append(out, fmt.Sprintf("cannot check data path %q for mount points: %v", p, err))
-		case len(points) > 0 && points[0] == full:
-			out = append(out, fmt.Sprintf("data path %q is a mount point: backups copy its files, but a restore "+
-				"cannot replace a mount point and will refuse to restore it in place", p))
-		case len(points) > 0:
-			out = append(out, fmt.Sprintf("data path %q holds mount points (%s): backups copy their files, but a "+
-				"restore cannot replace a mount point and will refuse to restore %q in place", p, strings.Join(points, ", "), p))
-		}
-	}
-	return out
 }
