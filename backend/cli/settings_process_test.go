@@ -143,10 +143,35 @@ func TestDataPathLinkedOutsideIsReported(t *testing.T) {
 	okBin(t, bin, state, "init", "--project", proj)
 	os.RemoveAll(filepath.Join(proj, "data"))
 	os.Symlink(outside, filepath.Join(proj, "data"))
-	r = okBin(t, bin, state, "--project", proj, "backup", "create")
+	r = okBin(t, bin, state, "--json", "--project", proj, "backup", "create")
 	if !strings.Contains(r.stderr, `data path "data" is a symlink to `+outside) {
 		t.Errorf("backup stderr %q: want a warning that the data path is a link to %s", r.stderr, outside)
 	}
+	// A data restore of that backup would change nothing: it is refused, not reported as done.
+	id := strconv.FormatInt(decode[backupRecord](t, r.stdout).ID, 10)
+	r = runBin(t, bin, nil, "--state", state, "--project", proj, "backup", "restore", id, "--mode", "data", "--yes")
+	if r.code == 0 || !strings.Contains(r.stderr, "holds the data paths only as symlinks, not their data: data (a symlink to "+outside+")") {
+		t.Errorf("data restore of a backup holding only the link: exit %d, stderr %q; want a refusal", r.code, r.stderr)
+	}
+}
+
+// A data restore of a backup taken while the data path did not exist is
+// refused instead of reporting success.
+func TestDataRestoreOfBackupWithoutDataIsRefused(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	okBin(t, bin, state, "init", "--project", proj, "--data", "data", "--data", "uploads")
+	os.RemoveAll(filepath.Join(proj, "data"))
+	rec := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", proj, "backup", "create").stdout)
+	r := runBin(t, bin, nil, "--state", state, "--project", proj, "backup", "restore", strconv.FormatInt(rec.ID, 10), "--mode", "data", "--yes")
+	if r.code == 0 || !strings.Contains(r.stderr, "holds nothing under the data paths data, uploads") {
+		t.Errorf("data restore of a backup without data: exit %d, stderr %q; want a refusal", r.code, r.stderr)
+	}
+	// With data in the backup, a data restore works.
+	os.MkdirAll(filepath.Join(proj, "data"), 0o755)
+	os.WriteFile(filepath.Join(proj, "data", "rows"), []byte("1"), 0o644)
+	rec = decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", proj, "backup", "create").stdout)
+	okBin(t, bin, state, "--project", proj, "backup", "restore", strconv.FormatInt(rec.ID, 10), "--mode", "data", "--yes")
 }
 
 // runWithin runs the binary and fails the test if it has not exited after d

@@ -56,6 +56,11 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 	if err != nil {
 		return Plan{}, b, sc, err
 	}
+	if mode == Data {
+		if err := checkHoldsData(id, dep.DataPaths, entries); err != nil {
+			return Plan{}, b, sc, err
+		}
+	}
 	p := Plan{BackupID: id, BackupName: b.Name, Mode: mode, Version: b.Version, DeploymentName: dep.Name,
 		Containers: []string{}, Kept: []string{}, Separated: []HardLink{}}
 	if p.Targets, err = sc.targets(dep.Path, entries); err != nil {

@@ -79,6 +79,7 @@ var errorTable = []errorRow{
 	{compose.ErrEnvValue, "env_value"},
 	{restore.ErrBadMode, "restore_bad_mode"},
 	{restore.ErrNotRestorable, "backup_not_restorable"},
+	{restore.ErrNoData, "backup_no_data"},
 	{restore.ErrMountPoint, "restore_mount_point"},
 	{restore.ErrLinkInPath, "restore_link_in_path"},
 	{restore.ErrConfirmation, "confirmation_required"},
