@@ -16,7 +16,7 @@ import (
 // CheckNames applies the extraction policy's name rules (RELIABILITY §4) to
 // the entries of a plan before anything is written or stopped, so that
 // Rewind never completes a backup that its own restore would refuse. dir is
-// where a restore would stage the tree (the parent of the backed-up root):
+// where a restore would stage the tree (the deployment's .rewind directory):
 // names that differ only by case or Unicode normalisation are refused only
 // when its filesystem folds them. When dir cannot be probed, names are
 // checked as for a filesystem that does not fold (the tree itself holds

@@ -119,7 +119,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	if err != nil {
 		return res, fmt.Errorf("scan %s: %w", root, err)
 	}
-	if err := archive.CheckNames(plan.Entries, filepath.Dir(root)); err != nil {
+	if err := archive.CheckNames(plan.Entries, stagingDir(dep)); err != nil {
 		return res, err
 	}
 	for _, s := range plan.Skipped {
@@ -227,7 +227,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 		if plan, err = archive.Scan(ctx, root, excludes); err != nil {
 			return res, fmt.Errorf("scan %s: %w", root, err)
 		}
-		if err = archive.CheckNames(plan.Entries, filepath.Dir(root)); err != nil {
+		if err = archive.CheckNames(plan.Entries, stagingDir(dep)); err != nil {
 			return res, err
 		}
 	}
@@ -400,4 +400,11 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// stagingDir is where a restore of the deployment stages its tree: inside
+// its .rewind directory (RELIABILITY §3), whose filesystem decides whether
+// names that differ only by case can be restored side by side.
+func stagingDir(dep store.Deployment) string {
+	return filepath.Join(dep.Path, archive.MetaDir)
 }

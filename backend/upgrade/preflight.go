@@ -173,8 +173,8 @@ func sameImages(a, b []compose.Service) bool {
 }
 
 // checkSpace scans the tree the pre-upgrade backup will archive. Every name
-// must be one that backup can store and a rollback restore (staging beside
-// the deployment) can create: the backup runs while the services are
+// must be one that backup can store and a rollback restore (staging in the
+// deployment's .rewind directory) can create: the backup runs while the services are
 // stopped, so a name it would refuse must stop the upgrade here, before
 // anything stops. Then it wants room for the backup in the storage directory
 // and, beside the deployment, for the rollback's staging copy (a full
@@ -190,7 +190,7 @@ func (u *Upgrader) checkSpace(ctx context.Context, dep store.Deployment, pf *Pre
 		pf.Problems = append(pf.Problems, fmt.Sprintf("scan %s: %v", dep.Path, err))
 		return
 	}
-	if err := archive.CheckNames(plan.Entries, filepath.Dir(dep.Path)); err != nil {
+	if err := archive.CheckNames(plan.Entries, filepath.Join(dep.Path, archive.MetaDir)); err != nil {
 		pf.Problems = append(pf.Problems, "the pre-upgrade backup could not store a name: "+err.Error())
 	}
 	raw := plan.Totals.Bytes
