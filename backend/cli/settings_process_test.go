@@ -53,33 +53,42 @@ func archivedPaths(t *testing.T, bin, state, proj string, id int64) string {
 // archive in place.
 func TestSymlinkedProjectKeepsStorageOutOfArchives(t *testing.T) {
 	bin := binary(t, "")
-	proj := project(t)
-	blob := make([]byte, 1<<20)
-	rand.Read(blob)
-	os.WriteFile(filepath.Join(proj, "data", "blob.bin"), blob, 0o644)
-	link := filepath.Join(t.TempDir(), "shop-link")
-	if err := os.Symlink(proj, link); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(link, "rewind-state")
-	okBin(t, bin, state, "init", "--project", link, "--storage", filepath.Join(link, "backups"))
-	first := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "create").stdout)
-	second := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "create").stdout)
-	if second.Size > first.Size+first.Size/2 {
-		t.Errorf("second backup %d bytes, first %d: the second holds the first", second.Size, first.Size)
-	}
-	if got := archivedPaths(t, bin, state, link, second.ID); strings.Contains(got, "backups/") || strings.Contains(got, "rewind-state/") {
-		t.Errorf("archive holds the storage or state directory:\n%s", got)
-	}
-	r := runBin(t, bin, nil, "--state", state, "--project", link, "backup", "restore", strconv.FormatInt(first.ID, 10), "--mode", "full", "--yes")
-	if r.code != 0 {
-		t.Fatalf("full restore: exit %d: %s", r.code, r.stderr)
-	}
-	recs := decode[[]backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "list").stdout)
-	for _, rec := range recs {
-		if !rec.FileExists {
-			t.Errorf("after a full restore, backup #%d's file is missing: %s", rec.ID, rec.Path)
-		}
+	for _, inside := range []string{"storage", "state"} {
+		t.Run(inside, func(t *testing.T) {
+			proj := project(t)
+			blob := make([]byte, 1<<20)
+			rand.Read(blob)
+			os.WriteFile(filepath.Join(proj, "data", "blob.bin"), blob, 0o644)
+			link := filepath.Join(t.TempDir(), "shop-link")
+			if err := os.Symlink(proj, link); err != nil {
+				t.Fatal(err)
+			}
+			state, storage := t.TempDir(), filepath.Join(t.TempDir(), "backups")
+			if inside == "state" {
+				state = filepath.Join(link, "rewind-state")
+			} else {
+				storage = filepath.Join(link, "backups")
+			}
+			okBin(t, bin, state, "init", "--project", link, "--storage", storage)
+			first := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "create").stdout)
+			second := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "create").stdout)
+			if second.Size > first.Size+first.Size/2 {
+				t.Errorf("second backup %d bytes, first %d: the second holds the first", second.Size, first.Size)
+			}
+			if got := archivedPaths(t, bin, state, link, second.ID); strings.Contains(got, "backups/") || strings.Contains(got, "rewind-state/") {
+				t.Errorf("archive holds the storage or state directory:\n%s", got)
+			}
+			r := runBin(t, bin, nil, "--state", state, "--project", link, "backup", "restore", strconv.FormatInt(first.ID, 10), "--mode", "full", "--yes")
+			if r.code != 0 {
+				t.Fatalf("full restore: exit %d: %s", r.code, r.stderr)
+			}
+			recs := decode[[]backupRecord](t, okBin(t, bin, state, "--json", "--project", link, "backup", "list").stdout)
+			for _, rec := range recs {
+				if !rec.FileExists {
+					t.Errorf("after a full restore, backup #%d's file is missing: %s", rec.ID, rec.Path)
+				}
+			}
+		})
 	}
 }
 
