@@ -135,11 +135,12 @@ type extractor struct {
 	tree     *exTree
 	prog     *exProgress
 	res      ExtractResult
-	dirs     []exDirMeta // extracted directories, for the final pass
-	byteCap  int64       // content bytes allowed
-	entryCap int64       // entries allowed
-	seen     int64       // content bytes announced by headers so far
-	globals  int         // PAX global headers skipped
+	dirs     []exDirMeta     // extracted directories, for the final pass
+	byteCap  int64           // content bytes allowed
+	entryCap int64           // entries allowed
+	seen     int64           // content bytes announced by headers so far
+	globals  int             // PAX global headers skipped
+	sparse   map[string]bool // the manifest's sparse files: zero blocks become holes
 }
 
 // exMaxGlobals caps the PAX global headers (which carry nothing we use).
@@ -326,10 +327,11 @@ func (x *extractor) create(p string, hdr *tar.Header, n *exNode) error {
 	var err error
 	switch n.kind {
 	case exFile:
-		if x.pool != nil && hdr.Size <= exPoolMaxFile {
+		holes := x.sparse[p]
+		if x.pool != nil && hdr.Size <= exPoolMaxFile && !holes {
 			err = x.queueFile(p, hdr.Size, m, n)
 		} else {
-			n.sum, err = x.w.fileFrom(x.ctx, p, x.tr, hdr.Size, m, x.prog)
+			n.sum, err = x.w.fileFrom(x.ctx, p, x.tr, hdr.Size, m, x.prog, holes)
 			n.hashed = err == nil
 		}
 		if err == nil {

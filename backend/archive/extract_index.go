@@ -60,6 +60,12 @@ func (x *extractor) readManifest() error {
 	case m.Compression != "" && m.Compression != x.comp:
 		return exMismatch("manifest says %s, stream is %s", m.Compression, x.comp)
 	}
+	if len(m.Sparse) > 0 {
+		x.sparse = make(map[string]bool, len(m.Sparse))
+		for _, s := range m.Sparse {
+			x.sparse[s.Path] = true
+		}
+	}
 	return x.setCaps(m.Totals)
 }
 

@@ -113,7 +113,7 @@ const exWritebackMin = 64 << 10
 
 // file creates p (which must not exist), lets fill write its size bytes of
 // content to f and h, then applies m. It returns the content's SHA-256.
-func (w *exWriter) file(p string, size int64, m exMeta, fill func(f io.Writer, h io.Writer) error) ([32]byte, error) {
+func (w *exWriter) file(p string, size int64, m exMeta, fill func(f *os.File, h io.Writer) error) ([32]byte, error) {
 	var sum [32]byte
 	par, err := w.parent(path.Dir(p))
 	if err != nil {
@@ -150,16 +150,23 @@ func (w *exWriter) file(p string, size int64, m exMeta, fill func(f io.Writer, h
 }
 
 // fileFrom creates p with exactly size bytes from src, checking ctx and
-// reporting progress between chunks.
-func (w *exWriter) fileFrom(ctx context.Context, p string, src io.Reader, size int64, m exMeta, prog *exProgress) ([32]byte, error) {
-	return w.file(p, size, m, func(f io.Writer, h io.Writer) error {
-		return w.copyExact(ctx, f, h, src, size, prog)
+// reporting progress between chunks. With holes (a file that was sparse
+// when it was archived) its aligned zero blocks are left as holes.
+func (w *exWriter) fileFrom(ctx context.Context, p string, src io.Reader, size int64, m exMeta, prog *exProgress, holes bool) ([32]byte, error) {
+	return w.file(p, size, m, func(f *os.File, h io.Writer) error {
+		if !holes {
+			return w.copyExact(ctx, f, h, src, size, prog)
+		}
+		if err := w.copyExact(ctx, &holeWriter{f: f}, h, src, size, prog); err != nil {
+			return err
+		}
+		return f.Truncate(size)
 	})
 }
 
 // fileData creates p holding data.
 func (w *exWriter) fileData(p string, data []byte, m exMeta) ([32]byte, error) {
-	return w.file(p, int64(len(data)), m, func(f io.Writer, h io.Writer) error {
+	return w.file(p, int64(len(data)), m, func(f *os.File, h io.Writer) error {
 		h.Write(data)
 		_, err := f.Write(data)
 		return err

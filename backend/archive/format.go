@@ -53,6 +53,29 @@ type Manifest struct {
 	Compression   Compression    `json:"compression"`
 	Totals        Totals         `json:"totals"` // from the pre-scan
 	Services      []ServiceImage `json:"services"`
+	// Sparse lists the files that had holes at the scan. Their holes are
+	// stored as zeros; a restore leaves those files' zero blocks as holes
+	// again, and needs only their data's space.
+	Sparse []SparseFile `json:"sparse,omitempty"`
+}
+
+// SparseFile is a file with holes: Holes bytes of its size were not
+// allocated on disk at the scan.
+type SparseFile struct {
+	Path  string `json:"path"`
+	Holes int64  `json:"holes"`
+}
+
+// HoleBytes is the total of the sparse files' holes: the bytes a restore
+// of everything does not have to allocate.
+func (m Manifest) HoleBytes() int64 { return holeTotal(m.Sparse) }
+
+func holeTotal(sparse []SparseFile) int64 {
+	var n int64
+	for _, s := range sparse {
+		n += max(s.Holes, 0)
+	}
+	return n
 }
 
 // manifestFields is Manifest without its JSON methods.

@@ -26,6 +26,9 @@ type Plan struct {
 	Totals   Totals
 	Skipped  []Skipped
 	Excludes []string // normalised excludes, .rewind included
+	// Sparse lists the files with holes (as many as fit maxSparseNames
+	// bytes of names), for the manifest.
+	Sparse []SparseFile
 	// The root directory's own attributes (the root is not an entry).
 	RootMode uint32
 	RootUID  int
@@ -62,6 +65,10 @@ func Scan(ctx context.Context, root string, excludes []string) (*Plan, error) {
 	return p, nil
 }
 
+// HoleBytes is the total of the sparse files' holes: bytes that are
+// archived as zeros and restored without taking space.
+func (p *Plan) HoleBytes() int64 { return holeTotal(p.Sparse) }
+
 // idOf is the inode identity Scan saw for entry i, or zero when unknown
 // (for a Plan not made by Scan, or whose Entries were changed).
 func (p *Plan) idOf(i int) fileID {
@@ -91,10 +98,11 @@ func normaliseExcludes(excludes []string) ([]string, error) {
 func excluded(excludes []string, rel string) bool { return Excluded(excludes, rel) }
 
 type scanner struct {
-	ctx       context.Context
-	root      string
-	plan      *Plan
-	firstPath map[fileID]string // hard-linked inodes seen, by first path
+	ctx         context.Context
+	root        string
+	plan        *Plan
+	firstPath   map[fileID]string // hard-linked inodes seen, by first path
+	sparseNames int               // bytes of names in plan.Sparse
 }
 
 // dir appends the entries below the directory rel (already appended itself).
@@ -153,6 +161,9 @@ func (s *scanner) entry(rel string, de fs.DirEntry) (bool, error) {
 			s.firstPath[id] = rel
 		}
 		e.Type, e.Size = TypeFile, fi.Size()
+		if mayHaveHoles(fi) {
+			s.sparse(abs, rel, e.Size)
+		}
 		s.plan.Totals.Files++
 		s.plan.Totals.Bytes += e.Size
 	case m&fs.ModeSymlink != 0:
@@ -172,6 +183,22 @@ func (s *scanner) entry(rel string, de fs.DirEntry) (bool, error) {
 		s.plan.ids = append(s.plan.ids, fileID{})
 	}
 	return e.Type == TypeDir, nil
+}
+
+// maxSparseNames caps the bytes of names in Plan.Sparse, which travels in
+// the manifest (read whole, at most 1 MiB). A sparse file past the cap is
+// still archived, and restored without holes.
+const maxSparseNames = 256 << 10
+
+// sparse records the file at abs in the plan's sparse files if it has holes.
+func (s *scanner) sparse(abs, rel string, size int64) {
+	if s.sparseNames+len(rel) > maxSparseNames {
+		return
+	}
+	if holes := holeBytes(abs, size); holes > 0 {
+		s.plan.Sparse = append(s.plan.Sparse, SparseFile{Path: rel, Holes: holes})
+		s.sparseNames += len(rel)
+	}
 }
 
 func skipReason(m fs.FileMode) string {

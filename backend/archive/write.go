@@ -74,7 +74,7 @@ func Write(ctx context.Context, w io.Writer, root string, plan *Plan, m Manifest
 		fileSum: sha256.New(),
 		ticker:  newProgressTicker(opts.Report, plan.Totals.Bytes, plan.Totals.Files),
 	}
-	m.FormatVersion, m.Compression, m.Totals = FormatVersion, opts.Compression, plan.Totals
+	m.FormatVersion, m.Compression, m.Totals, m.Sparse = FormatVersion, opts.Compression, plan.Totals, plan.Sparse
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = time.Now()
 	}
@@ -113,6 +113,7 @@ type archiveWriter struct {
 	fileSum hash.Hash
 	ticker  *progressTicker
 	changed []string // see WriteResult.Changed
+	zeros   []byte   // a buffer of zeros for holes, made on first use
 }
 
 func (aw *archiveWriter) run(ctx context.Context, m Manifest) error {
@@ -295,29 +296,44 @@ func (aw *archiveWriter) copyWhole(f *os.File, fi fs.FileInfo, e *Entry) (change
 // stream. Its entry is in the stream by the time a change shows, so it is
 // not read again: changed reports that the file's size, mtime or ctime
 // moved while it was read, and its copy may mix old and new content.
+// The holes of a sparse file are not read: they go into the stream as the
+// zeros they read as, straight from a zero buffer.
 func (aw *archiveWriter) copyStream(ctx context.Context, f *os.File, fi fs.FileInfo, e *Entry) (changed bool, err error) {
 	if err := aw.tw.WriteHeader(entryHeader(e)); err != nil {
 		return false, fmt.Errorf("write archive: %s: %w", e.Path, err)
 	}
-	for left := e.Size; left > 0; {
+	sparse := mayHaveHoles(fi)
+	dataStart, dataEnd := int64(0), e.Size // the data region at or after off
+	for off := int64(0); off < e.Size; {
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
-		chunk := aw.buf[:min(left, int64(len(aw.buf)))]
-		n, err := io.ReadFull(f, chunk)
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return false, fmt.Errorf("%s: %w: shrank to %d bytes while being read, scanned %d",
-				e.Path, ErrChanged, e.Size-left+int64(n), e.Size)
+		n := min(e.Size-off, int64(len(aw.buf)))
+		if sparse && off >= dataEnd {
+			if dataStart, dataEnd, err = dataAfter(f, off, e.Size); err != nil {
+				return false, relPathError(err, e.Path)
+			}
 		}
-		if err != nil {
-			return false, relPathError(err, e.Path)
+		var chunk []byte
+		if off < dataStart {
+			chunk = aw.zeroChunk(min(n, dataStart-off))
+		} else {
+			chunk = aw.buf[:min(n, dataEnd-off)]
+			k, err := f.ReadAt(chunk, off)
+			if k < len(chunk) && (err == nil || errors.Is(err, io.EOF)) {
+				return false, fmt.Errorf("%s: %w: shrank to %d bytes while being read, scanned %d",
+					e.Path, ErrChanged, off+int64(k), e.Size)
+			}
+			if k < len(chunk) {
+				return false, relPathError(err, e.Path)
+			}
 		}
 		aw.fileSum.Write(chunk)
 		if _, err := aw.tw.Write(chunk); err != nil {
 			return false, fmt.Errorf("write archive: %s: %w", e.Path, err)
 		}
-		left -= int64(n)
-		aw.ticker.add(int64(n), 0, e.Path)
+		off += int64(len(chunk))
+		aw.ticker.add(int64(len(chunk)), 0, e.Path)
 	}
 	testHookRead(e.Path)
 	now, err := f.Stat()
@@ -325,6 +341,14 @@ func (aw *archiveWriter) copyStream(ctx context.Context, f *os.File, fi fs.FileI
 		return false, relPathError(err, e.Path)
 	}
 	return stampOf(now) != stampOf(fi), nil
+}
+
+// zeroChunk returns n zero bytes (n at most the buffer's size).
+func (aw *archiveWriter) zeroChunk(n int64) []byte {
+	if aw.zeros == nil {
+		aw.zeros = make([]byte, len(aw.buf))
+	}
+	return aw.zeros[:n]
 }
 
 // sameFile checks that the opened file is still the regular file of the scan.

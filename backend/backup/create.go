@@ -131,7 +131,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	if err := os.MkdirAll(dep.StorageDir, 0o700); err != nil {
 		return res, fmt.Errorf("create storage directory: %w", err)
 	}
-	if err := m.checkSpace(ctx, dep, plan.Totals.Bytes); err != nil {
+	if err := m.checkSpace(ctx, dep, plan); err != nil {
 		return res, err
 	}
 	var eng Engine
@@ -236,7 +236,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	manifest := archive.Manifest{FormatVersion: archive.FormatVersion, Deployment: dep.Name,
 		Project: dep.ComposeProject, Type: req.Type, Version: version, CreatedAt: now,
 		Description: req.Description, Paths: paths, Excludes: excludes,
-		DataPaths: dep.DataPaths, Compression: comp, Totals: plan.Totals, Services: services}
+		DataPaths: dep.DataPaths, Compression: comp, Totals: plan.Totals, Services: services, Sparse: plan.Sparse}
 	if manifest.Services == nil {
 		manifest.Services = []archive.ServiceImage{}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"rewind/backend/archive"
 	"rewind/backend/store"
 )
 
@@ -40,11 +41,13 @@ func (m *Manager) Estimate(ctx context.Context, dep store.Deployment, rawBytes i
 			if b.Status != StatusCompleted || b.Size <= 0 || len(b.Metadata) == 0 {
 				continue
 			}
-			var man struct {
-				Totals struct{ Bytes int64 } `json:"totals"`
+			var man archive.Manifest
+			if jsonUnmarshal(b.Metadata, &man) != nil {
+				continue
 			}
-			if jsonUnmarshal(b.Metadata, &man) == nil && man.Totals.Bytes > 0 {
-				ratio = float64(b.Size) / float64(man.Totals.Bytes)
+			// Holes were archived as zeros: the ratio is of the data.
+			if raw := man.Totals.Bytes - man.HoleBytes(); raw > 0 {
+				ratio = float64(b.Size) / float64(raw)
 				break // newest completed backup
 			}
 		}
@@ -52,12 +55,15 @@ func (m *Manager) Estimate(ctx context.Context, dep store.Deployment, rawBytes i
 	return int64(float64(rawBytes)*ratio) + 64<<10
 }
 
-func (m *Manager) checkSpace(ctx context.Context, dep store.Deployment, rawBytes int64) error {
+// checkSpace refuses a backup that would not fit the storage. Sparse files'
+// holes are archived as zeros, which compress to almost nothing, so they
+// count for nothing in the estimate.
+func (m *Manager) checkSpace(ctx context.Context, dep store.Deployment, plan *archive.Plan) error {
 	free, size, err := FreeSpace(dep.StorageDir)
 	if err != nil {
 		return err
 	}
-	need := uint64(m.Estimate(ctx, dep, rawBytes)) + Reserve(size)
+	need := uint64(m.Estimate(ctx, dep, plan.Totals.Bytes-plan.HoleBytes())) + Reserve(size)
 	if free < need {
 		return fmt.Errorf("%w in %s: the backup needs about %s (estimate plus reserve), %s is free; free some space or move the storage (`rewind storage move DIR`)",
 			ErrNoSpace, dep.StorageDir, HumanBytes(int64(need)), HumanBytes(int64(free)))

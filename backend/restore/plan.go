@@ -73,6 +73,13 @@ func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mod
 		return p, b, sc, err
 	}
 	separate(&sc, entries, &p)
+	// Sparse files come back with their holes: only their data needs room.
+	for _, s := range man.Sparse {
+		if sc.in(s.Path) {
+			p.NeedBytes -= max(s.Holes, 0)
+		}
+	}
+	p.NeedBytes = max(p.NeedBytes, 0)
 	if eng, err := r.engine(ctx); err != nil {
 		p.DockerError = err.Error()
 	} else if snap, err := eng.Snapshot(ctx, dep.ComposeProject); err != nil {

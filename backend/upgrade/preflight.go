@@ -193,7 +193,7 @@ func (u *Upgrader) checkSpace(ctx context.Context, dep store.Deployment, pf *Pre
 	if err := archive.CheckNames(plan.Entries, filepath.Join(dep.Path, archive.MetaDir)); err != nil {
 		pf.Problems = append(pf.Problems, "the pre-upgrade backup could not store a name: "+err.Error())
 	}
-	raw := plan.Totals.Bytes
+	raw := plan.Totals.Bytes - plan.HoleBytes() // holes take no room, archived or staged
 	pf.RawBytes = raw
 	pf.BackupBytes = u.Backups.Estimate(ctx, dep, raw)
 	storage := dep.StorageDir

@@ -82,6 +82,7 @@ export interface Manifest {
   compression: string
   totals: { entries: number; files: number; bytes: number }
   services: ManifestService[]
+  sparse?: { path: string; holes: number }[] // files with holes, restored with them
 }
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink'
