@@ -82,6 +82,9 @@ func (t *tree) openDir(rel string, flags int) (int, error) {
 	}
 	how := &unix.OpenHow{Flags: uint64(flags | unix.O_DIRECTORY | unix.O_NOFOLLOW | unix.O_CLOEXEC), Resolve: resolveFlags}
 	fd, err := openat2(t.fd, rel, how)
+	for i := 0; i < 16 && (errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR)); i++ {
+		fd, err = openat2(t.fd, rel, how) // a rename or mount raced the lookup
+	}
 	if errors.Is(err, unix.ENOSYS) {
 		fd, err = t.openEach(rel, flags)
 	}
@@ -93,7 +96,8 @@ func (t *tree) openDir(rel string, flags int) (int, error) {
 
 // openEach is openDir without openat2: one component at a time, each
 // opened with O_NOFOLLOW and checked to be a directory on the same file
-// system as its parent.
+// system as its parent (by st_dev, which also tells a btrfs subvolume
+// apart: on such old kernels a restore does not descend into one).
 func (t *tree) openEach(rel string, flags int) (int, error) {
 	if rel == "." {
 		return unix.Openat(t.fd, ".", flags|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
