@@ -83,7 +83,7 @@ func TestBrokenCatalogIsRebuilt(t *testing.T) {
 				}
 			}
 			after := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "status").stdout)["deployment"].(map[string]any)
-			for _, k := range []string{"name", "path", "dataPaths", "excludes", "versionKey", "storageDir", "composeProject", "createdAt"} {
+			for _, k := range []string{"id", "name", "path", "dataPaths", "excludes", "versionKey", "storageDir", "composeProject", "createdAt"} {
 				if !reflect.DeepEqual(after[k], before[k]) {
 					t.Errorf("setting %s after the rebuild: %v, want %v", k, after[k], before[k])
 				}

@@ -20,6 +20,13 @@ func damagedCatalog(t *testing.T, cut func(int64) int64) (dir string, want Deplo
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	if _, err := s.CreateDeployment(ctx, Deployment{Name: "gone", Path: "/srv/gone"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`DELETE FROM deployments WHERE name = 'gone'`); err != nil {
+		t.Fatal(err)
+	}
+	// The deployment's ID is 2: a new catalog would give it 1.
 	id, err := s.CreateDeployment(ctx, Deployment{Name: "shop", Path: "/srv/shop", DataPaths: []string{"data", "db"},
 		Excludes: []string{"data/cache"}, VersionKey: "SHOP_VERSION", StorageDir: "/mnt/archives/shop", ComposeProject: "shop"})
 	if err != nil {
@@ -34,6 +41,9 @@ func damagedCatalog(t *testing.T, cut func(int64) int64) (dir string, want Deplo
 		t.Fatal(err)
 	}
 	if want, err = s.DeploymentByID(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetConfig(ctx, "retention.2", map[string]int{"keepLast": 3}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -75,9 +85,16 @@ func TestDamagedCatalogIsSetAsideAndRecreated(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.ID, got.LastUsedAt, want.ID, want.LastUsedAt = 0, got.CreatedAt, 0, want.CreatedAt
+			got.LastUsedAt, want.LastUsedAt = got.CreatedAt, want.CreatedAt
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("restored deployment %+v, want %+v", got, want)
+			}
+			var policy map[string]int
+			if found, err := s.GetConfig(ctx, "retention.2", &policy); err != nil || !found || policy["keepLast"] != 3 {
+				t.Errorf("the setting keyed by the deployment's ID: %v found=%v (%v)", policy, found, err)
+			}
+			if next, err := s.CreateDeployment(ctx, Deployment{Name: "next", Path: "/srv/next"}); err != nil || next <= want.ID {
+				t.Errorf("a new deployment after the restore got ID %d (%v), want one above %d", next, err, want.ID)
 			}
 			if pending, _, err := s.PendingRebuild(ctx); err != nil || !pending {
 				t.Fatalf("PendingRebuild: %v %v, want true", pending, err)
@@ -140,5 +157,45 @@ func TestSettingsFileFollowsTheCatalog(t *testing.T) {
 	defer s.Close()
 	if again, err := os.ReadFile(filepath.Join(dir, SettingsFileName)); err != nil || string(again) != string(data) {
 		t.Fatalf("settings file written at Open: %s (%v), want %s", again, err, data)
+	}
+}
+
+// TestInterruptedRestoreRunsAgain: a missing catalog is made anew from the
+// settings file; a process that died after marking the new catalog for a
+// rebuild but before reading the settings file in leaves the file
+// untouched, and the next Open reads it in.
+func TestInterruptedRestoreRunsAgain(t *testing.T) {
+	dir, want := damagedCatalog(t, func(int64) int64 { return 0 })
+	saved, err := os.ReadFile(filepath.Join(dir, SettingsFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, DBFileName))
+	s, err := Open(dir) // a missing catalog: made anew, with "shop" from the settings file
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Warnings(); len(w) != 2 || !strings.Contains(w[0], "missing") {
+		t.Fatalf("warnings %q, want the missing catalog and the settings restored", w)
+	}
+	ctx := context.Background()
+	// As restoreSettings leaves it when killed right after its first step.
+	if err := s.setConfig(ctx, rebuildKey, pendingRebuild{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`DELETE FROM deployments`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if d, err := s.DeploymentByName(ctx, "shop"); err != nil || d.ID != want.ID || d.StorageDir != want.StorageDir {
+		t.Fatalf("after the second Open: %+v (%v), want %+v", d, err, want)
+	}
+	if again, _ := os.ReadFile(filepath.Join(dir, SettingsFileName)); string(again) != string(saved) {
+		t.Errorf("the settings file changed before the rebuild was done:\n%s\nwant\n%s", again, saved)
 	}
 }

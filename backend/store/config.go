@@ -28,8 +28,16 @@ func (s *Store) GetConfig(ctx context.Context, key string, dst any) (found bool,
 	return true, nil
 }
 
-// SetConfig stores v, encoded with encoding/json, under key.
+// SetConfig stores v, encoded with encoding/json, under key, and brings the
+// settings file up to date.
 func (s *Store) SetConfig(ctx context.Context, key string, v any) error {
+	if err := s.setConfig(ctx, key, v); err != nil {
+		return err
+	}
+	return settingsSaved(s.saveSettings(ctx))
+}
+
+func (s *Store) setConfig(ctx context.Context, key string, v any) error {
 	if key == "" {
 		return invalidf("empty config key")
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -68,14 +69,14 @@ func deploymentDuplicate(err error, d Deployment) error {
 // CreateDeployment inserts d and returns its ID. CreatedAt and LastUsedAt
 // default to now. The settings file is brought up to date.
 func (s *Store) CreateDeployment(ctx context.Context, d Deployment) (int64, error) {
-	id, err := s.createDeployment(ctx, d)
+	id, err := s.createDeployment(ctx, d, false)
 	if err != nil {
 		return 0, err
 	}
 	return id, settingsSaved(s.saveSettings(ctx))
 }
 
-func (s *Store) createDeployment(ctx context.Context, d Deployment) (int64, error) {
+func (s *Store) createDeployment(ctx context.Context, d Deployment, keepID bool) (int64, error) {
 	if err := d.validate(); err != nil {
 		return 0, err
 	}
@@ -95,15 +96,21 @@ func (s *Store) createDeployment(ctx context.Context, d Deployment) (int64, erro
 	if used.IsZero() {
 		used = created
 	}
-	id, err := s.insertID(ctx, `INSERT INTO deployments (name, path, data_paths, excludes, version_key,
+	// keepID: a deployment restored into a new catalog keeps its ID, which
+	// other settings (the retention policy) are keyed by.
+	id := "nextval('deployments_seq')"
+	if keepID {
+		id = strconv.FormatInt(d.ID, 10)
+	}
+	newID, err := s.insertID(ctx, `INSERT INTO deployments (id, name, path, data_paths, excludes, version_key,
 		storage_dir, compose_project, created_at, last_used_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES (`+id+`, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		d.Name, filepath.Clean(d.Path), dataPaths, excludes, d.VersionKey, d.StorageDir,
 		d.ComposeProject, created.UTC(), used.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("create deployment: %w", deploymentDuplicate(err, d))
 	}
-	return id, nil
+	return newID, nil
 }
 
 // UpdateDeployment rewrites d's name, path and settings (by d.ID), and the

@@ -46,7 +46,13 @@ func connect(dbPath string) (*sql.DB, error) {
 // for a rebuild from the archives; otherwise the settings file is brought
 // up to date.
 func openCatalog(ctx context.Context, dbPath string) (*Store, error) {
+	_, statErr := os.Lstat(dbPath)
 	s, err := openChecked(ctx, dbPath)
+	if err == nil && errors.Is(statErr, os.ErrNotExist) {
+		if _, err := os.Stat(s.settingsPath()); err == nil { // a catalog lost, its settings kept
+			s.warnings = append(s.warnings, "the catalog "+DBFileName+" was missing; a new one was created")
+		}
+	}
 	if err != nil {
 		if !isBroken(err) {
 			return nil, err
@@ -63,10 +69,17 @@ func openCatalog(ctx context.Context, dbPath string) (*Store, error) {
 			DBFileName, firstLine(cause), filepath.Base(aside)))
 	}
 	if len(s.warnings) == 0 {
-		if err := s.saveSettings(ctx); err != nil {
+		p, err := s.pending(ctx)
+		if err == nil && (p == nil || p.Restored) {
+			err = s.saveSettings(ctx) // a no-op while a rebuild is pending
+		}
+		if err != nil {
 			return nil, errors.Join(err, s.db.Close())
 		}
-		return s, nil
+		if p == nil || p.Restored {
+			return s, nil
+		}
+		s.warnings = append(s.warnings, "an interrupted restore of the deployments' settings is run again")
 	}
 	done, err := s.restoreSettings(ctx)
 	if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,9 +25,13 @@ const SettingsFileName = "deployments.json"
 type savedSettings struct {
 	About       string            `json:"about"`
 	Deployments []savedDeployment `json:"deployments"`
+	// Config holds the app's settings (such as retention policies, keyed by
+	// deployment ID), as in the catalog's app_config.
+	Config map[string]json.RawMessage `json:"config,omitempty"`
 }
 
 type savedDeployment struct {
+	ID             int64     `json:"id"`
 	Name           string    `json:"name"`
 	Path           string    `json:"path"`
 	DataPaths      []string  `json:"dataPaths"`
@@ -64,6 +69,24 @@ func (s *Store) archiveDirs(ctx context.Context, d Deployment) ([]string, error)
 	return dirs, nil
 }
 
+// savedConfig is every app_config entry but the rebuild mark.
+func (s *Store) savedConfig(ctx context.Context) (map[string]json.RawMessage, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, value::VARCHAR FROM app_config WHERE key <> ? ORDER BY key`, rebuildKey)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]json.RawMessage{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		out[k] = json.RawMessage(v)
+	}
+	return out, rows.Err()
+}
+
 func (s *Store) settingsPath() string { return filepath.Join(filepath.Dir(s.path), SettingsFileName) }
 
 // saveSettings writes the settings file when it differs from the catalog.
@@ -71,6 +94,9 @@ func (s *Store) settingsPath() string { return filepath.Join(filepath.Dir(s.path
 func (s *Store) saveSettings(ctx context.Context) error {
 	if s.path == "" {
 		return nil
+	}
+	if p, err := s.pending(ctx); err != nil || p != nil {
+		return err // until the rebuild is done, the file is the truth
 	}
 	deps, err := s.ListDeployments(ctx)
 	if err != nil {
@@ -82,10 +108,13 @@ func (s *Store) saveSettings(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		doc.Deployments = append(doc.Deployments, savedDeployment{Name: d.Name, Path: d.Path,
+		doc.Deployments = append(doc.Deployments, savedDeployment{ID: d.ID, Name: d.Name, Path: d.Path,
 			DataPaths: d.DataPaths, Excludes: d.Excludes, VersionKey: d.VersionKey,
 			StorageDir: d.StorageDir, ComposeProject: d.ComposeProject, CreatedAt: d.CreatedAt,
 			ArchiveDirs: dirs})
+	}
+	if doc.Config, err = s.savedConfig(ctx); err != nil {
+		return err
 	}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -111,10 +140,12 @@ func settingsSaved(err error) error {
 	return fmt.Errorf("the catalog is updated, but %w", err)
 }
 
-// restoreSettings gives a catalog that lost something the deployments of
-// the settings file, which is never older than the catalog: missing ones
-// are created, changed ones updated. It marks the catalog for a rebuild of
-// the backups from the archives, and returns what it did, for the admin.
+// restoreSettings gives a catalog that lost something the deployments and
+// settings of the settings file, which is never older than the catalog:
+// missing deployments are created with their IDs, changed ones updated. The
+// catalog is marked for a rebuild of the backups from the archives first,
+// so that an interruption leaves the settings file as it was and the
+// restore is run again (openCatalog). It returns what it did, for the admin.
 func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 	var doc savedSettings
 	data, err := os.ReadFile(s.settingsPath())
@@ -127,11 +158,19 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 			return "", fmt.Errorf("read %s: %w", SettingsFileName, err)
 		}
 	}
-	dirs := map[string][]string{}
+	mark := pendingRebuild{ArchiveDirs: map[string][]string{}}
 	for _, saved := range doc.Deployments {
 		if len(saved.ArchiveDirs) > 0 {
-			dirs[saved.Path] = saved.ArchiveDirs
+			mark.ArchiveDirs[saved.Path] = saved.ArchiveDirs
 		}
+	}
+	if err := s.setConfig(ctx, rebuildKey, mark); err != nil {
+		return "", err
+	}
+	slices.SortFunc(doc.Deployments, func(a, b savedDeployment) int { return cmp.Compare(a.ID, b.ID) })
+	var maxID int64
+	for _, saved := range doc.Deployments {
+		maxID = max(maxID, saved.ID)
 		d := Deployment{Name: saved.Name, Path: saved.Path, DataPaths: saved.DataPaths,
 			Excludes: saved.Excludes, VersionKey: saved.VersionKey, StorageDir: saved.StorageDir,
 			ComposeProject: saved.ComposeProject, CreatedAt: saved.CreatedAt}
@@ -139,10 +178,23 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 			d.ID = have.ID
 			err = s.updateDeployment(ctx, d)
 		} else if errors.Is(err, ErrNotFound) {
-			_, err = s.createDeployment(ctx, d)
+			_, idErr := s.DeploymentByID(ctx, saved.ID)
+			d.ID = saved.ID
+			_, err = s.createDeployment(ctx, d, saved.ID > 0 && errors.Is(idErr, ErrNotFound))
 		}
 		if err != nil {
 			return "", fmt.Errorf("restore deployment %q from %s: %w", d.Name, SettingsFileName, err)
+		}
+	}
+	if err := s.passSequence(ctx, "deployments_seq", maxID); err != nil {
+		return "", err
+	}
+	for k, v := range doc.Config {
+		if k == rebuildKey {
+			continue
+		}
+		if err := s.setConfig(ctx, k, v); err != nil {
+			return "", fmt.Errorf("restore setting %q from %s: %w", k, SettingsFileName, err)
 		}
 	}
 	deps, err := s.ListDeployments(ctx)
@@ -151,18 +203,41 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 	}
 	if len(deps) == 0 {
 		return "no deployment's settings were found (" + SettingsFileName + "): register each deployment " +
-			"again with `rewind init --project DIR --storage DIR`, then run `rewind catalog rebuild`", nil
+			"again with `rewind init --project DIR --storage DIR`, then run `rewind catalog rebuild`", s.setConfig(ctx, rebuildKey, nil)
 	}
-	if err := s.SetConfig(ctx, rebuildKey, pendingRebuild{ArchiveDirs: dirs}); err != nil {
+	mark.Restored = true
+	if err := s.setConfig(ctx, rebuildKey, mark); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%d deployment(s) restored with their settings from %s; the backups of %d deployment(s) are rebuilt from the archives",
 		len(doc.Deployments), SettingsFileName, len(deps)), nil
 }
 
+// passSequence advances seq until its next value exceeds id, so that rows
+// restored with their IDs are never handed out again.
+func (s *Store) passSequence(ctx context.Context, seq string, id int64) error {
+	for id > 0 {
+		var v int64
+		if err := s.db.QueryRowContext(ctx, `SELECT nextval('`+seq+`')`).Scan(&v); err != nil {
+			return fmt.Errorf("advance %s: %w", seq, err)
+		}
+		if v >= id {
+			return nil
+		}
+	}
+	return nil
+}
+
 // pendingRebuild is the value of rebuildKey.
 type pendingRebuild struct {
 	ArchiveDirs map[string][]string `json:"archiveDirs"` // by deployment path
+	Restored    bool                `json:"restored"`    // the settings file was read in
+}
+
+func (s *Store) pending(ctx context.Context) (*pendingRebuild, error) {
+	var p *pendingRebuild
+	_, err := s.GetConfig(ctx, rebuildKey, &p)
+	return p, err
 }
 
 // PendingRebuild reports whether the catalog lost something and its backups
@@ -170,14 +245,18 @@ type pendingRebuild struct {
 // with, by deployment path, the directories besides the storage directory
 // that held some of its archives.
 func (s *Store) PendingRebuild(ctx context.Context) (pending bool, archiveDirs map[string][]string, err error) {
-	var p *pendingRebuild
-	if _, err := s.GetConfig(ctx, rebuildKey, &p); err != nil || p == nil {
+	p, err := s.pending(ctx)
+	if err != nil || p == nil {
 		return false, nil, err
 	}
 	return true, p.ArchiveDirs, nil
 }
 
-// RebuildDone clears the mark PendingRebuild reads.
+// RebuildDone clears the mark PendingRebuild reads, and the settings file
+// follows the catalog again.
 func (s *Store) RebuildDone(ctx context.Context) error {
-	return s.SetConfig(ctx, rebuildKey, nil)
+	if err := s.setConfig(ctx, rebuildKey, nil); err != nil {
+		return err
+	}
+	return settingsSaved(s.saveSettings(ctx))
 }
