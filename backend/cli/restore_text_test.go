@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,5 +57,42 @@ func TestHardLinkAcrossDataTexts(t *testing.T) {
 		if b, err := os.ReadFile(filepath.Join(proj, name)); err != nil || string(b) != want {
 			t.Errorf("%s after the data restore: %q %v, want %q", name, b, err, want)
 		}
+	}
+}
+
+// A replaced tree the restore cannot remove (an immutable file in it): the
+// restore says where it is and what to do; the next start removes it once
+// it can, and says so.
+func TestLeftoverTreeTexts(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for chattr")
+	}
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+	state, proj := t.TempDir(), project(t)
+	ok(t, state, "init", "--project", proj)
+	ok(t, state, "--project", proj, "backup", "create")
+	log := filepath.Join(proj, "data", "log.txt")
+	os.WriteFile(log, []byte("changed after the backup\n"), 0o644)
+	if out, err := exec.Command("chattr", "+i", log).CombinedOutput(); err != nil {
+		t.Skipf("chattr: %v %s", err, out)
+	}
+	meta := filepath.Join(proj, ".rewind")
+	t.Cleanup(func() { exec.Command("chattr", "-R", "-i", meta).Run() })
+	r := ok(t, state, "--project", proj, "backup", "restore", "1", "--yes", "--no-start")
+	left, _ := filepath.Glob(filepath.Join(meta, "restore-*"))
+	if len(left) != 1 {
+		t.Fatalf("after the restore .rewind holds %v; want the one leftover", left)
+	}
+	want := "rewind: the replaced files are kept as backup #2, but their copy in " + left[0] + " could not be removed ("
+	if !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "Rewind tries again at the next start") {
+		t.Errorf("restore stderr:\n%s\nwant %q… and that it is retried at the next start", r.stderr, want)
+	}
+	exec.Command("chattr", "-R", "-i", meta).Run()
+	r = ok(t, state, "--project", proj, "backup", "list")
+	if want := "rewind: recovered: removed " + left[0] + ", left over by the restore of backup #1"; !strings.Contains(r.stderr, want) {
+		t.Errorf("next start stderr:\n%s\nwant %q", r.stderr, want)
+	}
+	if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
+		t.Errorf("%s is still there: %v", left[0], err)
 	}
 }

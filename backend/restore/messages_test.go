@@ -89,3 +89,15 @@ func TestUndoSaysWhatWasStarted(t *testing.T) {
 		})
 	}
 }
+
+// A preview cancelled by the admin says so, whatever step it was at.
+func TestCancelledPlanSaysCancelled(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := f.r.Plan(ctx, f.dep, f.backupID, Full)
+	want := fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", f.backupID)
+	if !errors.Is(err, context.Canceled) || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}

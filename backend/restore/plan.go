@@ -2,6 +2,7 @@ package restore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"rewind/backend/archive"
+	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/store"
 )
@@ -22,6 +24,14 @@ func (r *Restorer) Plan(ctx context.Context, dep store.Deployment, id int64, mod
 
 // plan computes the preview, and returns the record and scope for Run.
 func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mode Mode) (Plan, store.Backup, scope, error) {
+	p, b, sc, err := r.planOnce(ctx, dep, id, mode)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		err = backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", id))
+	}
+	return p, b, sc, err
+}
+
+func (r *Restorer) planOnce(ctx context.Context, dep store.Deployment, id int64, mode Mode) (Plan, store.Backup, scope, error) {
 	mode, err := ParseMode(string(mode))
 	if err != nil {
 		return Plan{}, store.Backup{}, scope{}, err
