@@ -15,7 +15,7 @@ import (
 // The JSON document carries the exact bytes.
 func TestOddNamesAreEscapedOnTheTerminal(t *testing.T) {
 	state, proj := t.TempDir(), project(t)
-	names := []string{"\x1b[2J\x1b[31mred", "two\nlines", "latin1-\xe9t\xe9"}
+	names := []string{"\x1b[2J\x1b[31mred", "two\nlines", "latin1-\xe9t\xe9", "../\x1b[1mtop-level"}
 	for _, n := range names {
 		if err := os.WriteFile(filepath.Join(proj, "data", n), []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
@@ -30,7 +30,8 @@ func TestOddNamesAreEscapedOnTheTerminal(t *testing.T) {
 	ok(t, state, "init", "--project", proj)
 	r := ok(t, state, "--project", proj, "backup", "create")
 	show := ok(t, state, "--project", proj, "backup", "show", "1")
-	for what, out := range map[string]string{"create stderr": r.stderr, "show stdout": show.stdout} {
+	plan := ok(t, state, "--project", proj, "backup", "restore", "1", "--dry-run")
+	for what, out := range map[string]string{"create stderr": r.stderr, "show stdout": show.stdout, "restore plan": plan.stdout} {
 		if strings.ContainsAny(out, "\x1b\x07") || !utf8.ValidString(out) {
 			t.Errorf("%s holds raw control or non-UTF-8 bytes: %q", what, out)
 		}
@@ -42,6 +43,9 @@ func TestOddNamesAreEscapedOnTheTerminal(t *testing.T) {
 		if !strings.Contains(show.stdout, want) {
 			t.Errorf("backup show does not list %s: %q", want, show.stdout)
 		}
+	}
+	if !strings.Contains(plan.stdout, `\x1b[1mtop-level`) {
+		t.Errorf("the restore plan does not name the top-level entry escaped: %q", plan.stdout)
 	}
 	type entry struct {
 		Path       string `json:"path"`

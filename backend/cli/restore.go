@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"rewind/backend/archive"
 	"rewind/backend/backup"
 	"rewind/backend/restore"
 )
@@ -78,19 +79,29 @@ func (e *env) backupRestore() *cobra.Command {
 	return c
 }
 
+// nameList joins file names as archive.EscapeName shows them.
+func nameList(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = archive.EscapeName(n)
+	}
+	return strings.Join(out, ", ")
+}
+
 func printPlan(w io.Writer, p restore.Plan) {
 	fmt.Fprintf(w, "Restore of backup #%d (%s), %s mode, version %s\n", p.BackupID, p.BackupName, p.Mode, orDash(p.Version))
-	fmt.Fprintf(w, "  entries swapped: %s\n", strings.Join(p.Targets, ", "))
+	fmt.Fprintf(w, "  entries swapped: %s\n", nameList(p.Targets))
 	fmt.Fprintf(w, "  replaced %d files (%s), added %d (%s), removed %d (%s)\n",
 		p.Replaced.Files, humanBytes(p.Replaced.Bytes), p.Added.Files, humanBytes(p.Added.Bytes), p.Removed.Files, humanBytes(p.Removed.Bytes))
 	if p.Lost.Files > 0 {
 		fmt.Fprintf(w, "  changed since the backup and discarded: %d files (%s); they are kept in a pre-restore backup\n", p.Lost.Files, humanBytes(p.Lost.Bytes))
 	}
 	if len(p.Kept) > 0 {
-		fmt.Fprintf(w, "  left in place (FIFOs, sockets and devices are never archived): %s\n", strings.Join(p.Kept, ", "))
+		fmt.Fprintf(w, "  left in place (FIFOs, sockets and devices are never archived): %s\n", nameList(p.Kept))
 	}
 	for _, l := range p.Separated {
-		fmt.Fprintf(w, "  %s is a hard link to %s, which %s mode does not restore: it is put back as a separate copy and %s is left as it is\n", l.Path, l.Link, p.Mode, l.Link)
+		fmt.Fprintf(w, "  %s is a hard link to %s, which %s mode does not restore: it is put back as a separate copy and %s is left as it is\n",
+			archive.EscapeName(l.Path), archive.EscapeName(l.Link), p.Mode, archive.EscapeName(l.Link))
 	}
 	if len(p.Containers) > 0 {
 		fmt.Fprintf(w, "  containers stopped and started again: %s\n", strings.Join(p.Containers, ", "))
