@@ -39,6 +39,9 @@ func (m *Manager) Import(ctx context.Context, dep store.Deployment, file string,
 	if err != nil {
 		return Record{}, fmt.Errorf("import %s: %w", filepath.Base(abs), err)
 	}
+	if err := checkManifest(vr.Manifest); err != nil {
+		return Record{}, fmt.Errorf("import %s: %w", filepath.Base(abs), err)
+	}
 	if err := belongs(dep, vr.Manifest); err != nil {
 		return Record{}, err
 	}
@@ -103,6 +106,19 @@ func (m *Manager) adopt(ctx context.Context, dep store.Deployment, path string, 
 	}
 	got, err := m.Store.GetBackup(ctx, id)
 	return toRecord(got), err
+}
+
+// checkManifest refuses a manifest from outside with a value Rewind would not
+// write: its fields become a file name, catalog rows and a restore's scope.
+func checkManifest(man archive.Manifest) error {
+	if err := man.Check(); err != nil {
+		return err
+	}
+	switch man.Type {
+	case TypeManual, TypePreUpgrade, TypePreRestore, TypeScheduled:
+		return nil
+	}
+	return fmt.Errorf("%w: type %q is not one of manual, pre-upgrade, pre-restore or scheduled", archive.ErrNoManifest, man.Type)
 }
 
 func belongs(dep store.Deployment, man archive.Manifest) error {
@@ -174,6 +190,9 @@ func (m *Manager) Rebuild(ctx context.Context, dep store.Deployment, report prog
 			continue
 		}
 		vr, err := verifyPath(ctx, path, report)
+		if err == nil {
+			err = checkManifest(vr.Manifest)
+		}
 		if err == nil {
 			err = belongs(dep, vr.Manifest)
 		}

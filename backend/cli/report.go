@@ -28,7 +28,7 @@ func (e *env) reporter() progress.Report {
 			last = p.Phase
 			fmt.Fprintf(f, "\r\033[K%s", p.Phase)
 			if p.Message != "" {
-				fmt.Fprintf(f, ": %s", p.Message)
+				fmt.Fprintf(f, ": %s", escape(p.Message))
 			}
 			fmt.Fprintln(f)
 			return

@@ -12,9 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -78,27 +76,9 @@ func (e usageError) Unwrap() error { return e.error }
 
 // oneLine makes a message one line that is safe to print on a terminal:
 // newlines become "; ", and other control characters and bytes that are not
-// UTF-8 are escaped as in a Go string literal, so that a file name in a
-// message can neither move the cursor nor change colours.
-func oneLine(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '\n':
-			b.WriteString("; ")
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r != ' ' && !strconv.IsPrint(r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
+// UTF-8 are escaped (see escape), so that a file name in a message can
+// neither move the cursor nor change colours.
+func oneLine(s string) string { return escape(strings.ReplaceAll(s, "\n", "; ")) }
 
 func (e *env) rootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -179,7 +159,7 @@ func (e *env) emit(v any, human func(w io.Writer)) error {
 	if e.json {
 		return e.printJSON(v)
 	}
-	human(e.stdout)
+	human(escaper{e.stdout})
 	return nil
 }
 
