@@ -94,7 +94,9 @@ type Record struct {
 	FileCount   int64      `json:"fileCount"`
 	SHA256      string     `json:"sha256"`
 	Compression string     `json:"compression"`
-	CreatedAt   time.Time  `json:"createdAt" ts_type:"string"`
+	CreatedAt   time.Time  `json:"createdAt" ts_type:"string"` // when the point was taken; an imported archive keeps its own
+	RecordedAt  time.Time  `json:"-"`                          // when this catalog recorded it (retention's order)
+	Adopted     bool       `json:"-"`                          // taken in by import or catalog rebuild, not made here
 	FileExists  bool       `json:"fileExists"`
 	VerifiedAt  *time.Time `json:"verifiedAt" ts_type:"string | null"`
 	Description string     `json:"description"`
@@ -104,7 +106,8 @@ type Record struct {
 func toRecord(b store.Backup) Record {
 	r := Record{ID: b.ID, Name: b.Name, Type: b.Type, Status: b.Status, Version: b.Version,
 		Path: b.Path, Size: b.Size, FileCount: b.FileCount, SHA256: b.SHA256,
-		Compression: b.Compression, CreatedAt: b.CreatedAt.UTC(), VerifiedAt: b.VerifiedAt,
+		Compression: b.Compression, CreatedAt: b.CreatedAt.UTC(), RecordedAt: b.RecordedAt.UTC(),
+		Adopted: b.Origin == store.OriginAdopted, VerifiedAt: b.VerifiedAt,
 		Description: b.Description, Error: b.Error}
 	if st, err := os.Stat(b.Path); err == nil && st.Mode().IsRegular() {
 		r.FileExists = true

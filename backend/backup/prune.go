@@ -1,9 +1,12 @@
 package backup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+
 	"rewind/backend/deployment"
 	"rewind/backend/store"
 )
@@ -45,10 +48,16 @@ type PruneResult struct {
 }
 
 // Prune applies retention: it keeps the newest KeepLast completed backups,
-// every backup younger than KeepDays, and always the newest completed
-// pre-upgrade backup (the one a rollback needs). Everything else goes,
-// failed records and records whose file is missing included. With dryRun
-// nothing is deleted.
+// every backup younger than KeepDays, and always the newest completed backup
+// Rewind made here and the newest completed pre-upgrade backup it made (the
+// one a rollback needs). Everything else goes, failed records and records
+// whose file is missing included. With dryRun nothing is deleted.
+//
+// "Newest" is the order in which this catalog recorded the points, never the
+// creation time an imported archive brings: another host's clock wrote that,
+// and an archive dated in the future must not outrank the backup just taken.
+// A point's age is counted from its creation time, or from its recording
+// when that is earlier (a point is never younger than its arrival here).
 func (m *Manager) Prune(ctx context.Context, dep store.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
 	res := PruneResult{DryRun: dryRun, Removed: []Record{}, Kept: []Record{}}
 	if err := pol.Validate(); err != nil {
@@ -74,9 +83,11 @@ func (m *Manager) pruneLocked(ctx context.Context, dep store.Deployment, pol Pol
 	if err != nil {
 		return res, err
 	}
+	// IDs come from one sequence: their order is the order of recording.
+	slices.SortFunc(recs, func(a, b Record) int { return cmp.Compare(b.ID, a.ID) })
 	cutoff := m.Now().AddDate(0, 0, -pol.KeepDays)
-	completed, newestPreUpgrade := 0, false
-	for _, r := range recs { // newest first
+	completed, newestMade, newestPreUpgrade := 0, false, false
+	for _, r := range recs { // newest recorded first
 		keep := false
 		if r.Status == StatusInProgress {
 			keep = true // an operation still owns it
@@ -86,11 +97,18 @@ func (m *Manager) pruneLocked(ctx context.Context, dep store.Deployment, pol Pol
 			if completed <= pol.KeepLast {
 				keep = true
 			}
-			if r.Type == TypePreUpgrade && !newestPreUpgrade {
+			if !r.Adopted && !newestMade {
+				newestMade, keep = true, true
+			}
+			if r.Type == TypePreUpgrade && !r.Adopted && !newestPreUpgrade {
 				newestPreUpgrade, keep = true, true
 			}
 		}
-		if pol.KeepDays > 0 && r.CreatedAt.After(cutoff) {
+		age := r.CreatedAt
+		if !r.RecordedAt.IsZero() && r.RecordedAt.Before(age) {
+			age = r.RecordedAt
+		}
+		if pol.KeepDays > 0 && age.After(cutoff) {
 			keep = true
 		}
 		if keep {

@@ -19,6 +19,12 @@ const (
 	StatusCorrupt    = "corrupt"
 )
 
+// Backup record origins: how the point came into this catalog.
+const (
+	OriginCreated = "created" // Rewind made it here
+	OriginAdopted = "adopted" // an archive taken in: import, catalog rebuild
+)
+
 // Backup is one catalog record in backup_records.
 type Backup struct {
 	ID           int64           `json:"id"`
@@ -33,8 +39,10 @@ type Backup struct {
 	SHA256       string          `json:"sha256"`
 	Compression  string          `json:"compression"`
 	Description  string          `json:"description"`
-	Metadata     json.RawMessage `json:"-"` // the manifest
-	CreatedAt    time.Time       `json:"createdAt" ts_type:"string"`
+	Metadata     json.RawMessage `json:"-"`                          // the manifest
+	CreatedAt    time.Time       `json:"createdAt" ts_type:"string"` // when the point was taken (an adopted archive's own time)
+	RecordedAt   time.Time       `json:"-"`                          // when this catalog recorded it; set at insert
+	Origin       string          `json:"-"`                          // OriginCreated, OriginAdopted, or "" (recorded before origins were)
 	ExpiresAt    *time.Time      `json:"-"`
 	VerifiedAt   *time.Time      `json:"verifiedAt" ts_type:"string"`
 	Error        string          `json:"error,omitempty"`
@@ -42,7 +50,7 @@ type Backup struct {
 
 const backupColumns = `id, deployment_id, backup_name, backup_type, status, source_version,
 	backup_path, backup_size, file_count, backup_hash, compression_type, description,
-	backup_metadata::VARCHAR, created_at, expires_at, verified_at, error`
+	backup_metadata::VARCHAR, created_at, expires_at, verified_at, error, recorded_at, origin`
 
 func (b Backup) validate() error {
 	if b.Name == "" {
@@ -68,17 +76,20 @@ func backupDuplicate(err error, name string) error {
 // insertBackupSQL inserts every column a caller can set.
 const insertBackupSQL = `INSERT INTO backup_records (deployment_id, backup_name, backup_type, status,
 	source_version, backup_path, backup_size, file_count, backup_hash, compression_type, description,
-	backup_metadata, created_at, expires_at, verified_at, error)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	backup_metadata, created_at, expires_at, verified_at, error, recorded_at, origin)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
-func backupArgs(b Backup, status string) ([]any, error) {
+// backupArgs are insertBackupSQL's arguments. recorded_at is always now:
+// the recording is Rewind's own fact, never taken from the caller.
+func backupArgs(b Backup, status, origin string) ([]any, error) {
 	meta, err := rawJSON(b.Metadata)
 	if err != nil {
 		return nil, err
 	}
+	recorded := now()
 	created := b.CreatedAt
 	if created.IsZero() {
-		created = now()
+		created = recorded
 	}
 	compression := b.Compression
 	if compression == "" {
@@ -87,7 +98,7 @@ func backupArgs(b Backup, status string) ([]any, error) {
 	return []any{nullID(b.DeploymentID), b.Name, b.Type, status, nullString(b.Version),
 		filepath.Clean(b.Path), b.Size, b.FileCount, nullString(b.SHA256), compression,
 		nullString(b.Description), meta, created.UTC(), dbTimePtr(b.ExpiresAt),
-		dbTimePtr(b.VerifiedAt), nullString(b.Error)}, nil
+		dbTimePtr(b.VerifiedAt), nullString(b.Error), recorded.UTC(), origin}, nil
 }
 
 // InsertBackup records a backup about to be written, with status in_progress.
@@ -96,7 +107,7 @@ func (s *Store) InsertBackup(ctx context.Context, b Backup) (int64, error) {
 	if err := b.validate(); err != nil {
 		return 0, err
 	}
-	args, err := backupArgs(b, StatusInProgress)
+	args, err := backupArgs(b, StatusInProgress, OriginCreated)
 	if err != nil {
 		return 0, err
 	}
@@ -115,7 +126,7 @@ func (s *Store) BeginBackup(ctx context.Context, b Backup, op Operation, facts f
 	if err := b.validate(); err != nil {
 		return 0, 0, err
 	}
-	args, err := backupArgs(b, StatusInProgress)
+	args, err := backupArgs(b, StatusInProgress, OriginCreated)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -194,7 +205,7 @@ func (s *Store) InsertCompletedBackup(ctx context.Context, b Backup, entries []a
 	default:
 		return 0, invalidf("adopted backup status %q", status)
 	}
-	args, err := backupArgs(b, status)
+	args, err := backupArgs(b, status, OriginAdopted)
 	if err != nil {
 		return 0, err
 	}
@@ -317,11 +328,12 @@ func scanBackup(rows *sql.Rows) (Backup, error) {
 		deploymentID, size, fileCount          sql.NullInt64
 		version, hash, compression, desc, errS sql.NullString
 		meta                                   sql.NullString
-		expires, verified                      sql.NullTime
+		expires, verified, recorded            sql.NullTime
+		origin                                 sql.NullString
 	)
 	if err := rows.Scan(&b.ID, &deploymentID, &b.Name, &b.Type, &b.Status, &version, &b.Path,
 		&size, &fileCount, &hash, &compression, &desc, &meta, &b.CreatedAt, &expires, &verified,
-		&errS); err != nil {
+		&errS, &recorded, &origin); err != nil {
 		return Backup{}, fmt.Errorf("scan backup: %w", err)
 	}
 	b.DeploymentID, b.Size, b.FileCount = deploymentID.Int64, size.Int64, fileCount.Int64
@@ -329,6 +341,10 @@ func scanBackup(rows *sql.Rows) (Backup, error) {
 	b.Description, b.Error = desc.String, errS.String
 	b.Metadata = rawOrNil(meta)
 	b.CreatedAt = b.CreatedAt.UTC()
+	b.RecordedAt, b.Origin = b.CreatedAt, origin.String
+	if recorded.Valid {
+		b.RecordedAt = recorded.Time.UTC()
+	}
 	b.ExpiresAt, b.VerifiedAt = timePtr(expires), timePtr(verified)
 	return b, nil
 }

@@ -36,8 +36,12 @@ func TestBackupLifecycle(t *testing.T) {
 		}
 		wantCreated := created.UTC().Truncate(time.Microsecond)
 		wantExpires := expires.UTC().Truncate(time.Microsecond)
+		if got.Origin != OriginCreated || time.Since(got.RecordedAt) > time.Minute || got.RecordedAt.After(time.Now()) {
+			t.Errorf("recorded %v with origin %q, want now and %q", got.RecordedAt, got.Origin, OriginCreated)
+		}
 		want := in
 		want.ID, want.Status, want.CreatedAt, want.ExpiresAt = id, StatusInProgress, wantCreated, &wantExpires
+		want.RecordedAt, want.Origin = got.RecordedAt, OriginCreated
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("after insert\n got %+v\nwant %+v", got, want)
 		}

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"rewind/migrations"
 )
@@ -111,6 +113,8 @@ func TestBackupRecordsHasSeedColumns(t *testing.T) {
 		"status VARCHAR NOT NULL DEFAULT 'in_progress'",
 		"verified_at TIMESTAMP",
 		"error VARCHAR",
+		"recorded_at TIMESTAMP", // 0002
+		"origin VARCHAR",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("backup_records columns:\n got %q\nwant %q", got, want)
@@ -167,8 +171,9 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 func TestFailedMigrationRollsBack(t *testing.T) {
 	s := newMemStore(t)
 	fsys := fstest.MapFS{
-		"0001_initial.sql": {Data: []byte("SELECT 1")}, // already applied: skipped
-		"0002_broken.sql":  {Data: []byte("CREATE TABLE half (x INTEGER); SELECT * FROM missing_table;")},
+		"0001_initial.sql":          {Data: []byte("SELECT 1")}, // already applied: skipped
+		"0002_backup_recording.sql": {Data: []byte("SELECT 1")},
+		"0003_broken.sql":           {Data: []byte("CREATE TABLE half (x INTEGER); SELECT * FROM missing_table;")},
 	}
 	if err := s.migrateFS(context.Background(), fsys); err == nil {
 		t.Fatal("broken migration applied")
@@ -177,7 +182,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	if err := s.db.QueryRow(`SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != 0 || migrationCount(t, s) != 1 {
+	if n != 0 || migrationCount(t, s) != 2 {
 		t.Fatalf("half-applied migration left table count %d, %d rows", n, migrationCount(t, s))
 	}
 }
@@ -191,4 +196,55 @@ func TestMemoryLimitApplied(t *testing.T) {
 	if !strings.Contains(limit, "MiB") && !strings.Contains(limit, "MB") {
 		t.Fatalf("memory_limit %q, want the 256MB cap", limit)
 	}
+}
+
+// A catalog from before 0002 keeps its records: each is recorded at its own
+// creation time, with no origin.
+func TestRecordingMigrationKeepsOldRecords(t *testing.T) {
+	db, err := connect("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{db: db}
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	first := fstest.MapFS{"0001_initial.sql": {Data: mustRead(t, "0001_initial.sql")}}
+	if err := s.migrateFS(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := s.db.Exec(`INSERT INTO backup_records (backup_name, backup_type, backup_path, created_at, status)
+		VALUES ('old.tar.gz', 'manual', '/b/old.tar.gz', ?, 'completed')`, created); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.BackupByName(ctx, "old.tar.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.RecordedAt.Equal(created) || b.Origin != "" || b.Status != StatusCompleted {
+		t.Errorf("old record after 0002: recorded %v, origin %q, status %s", b.RecordedAt, b.Origin, b.Status)
+	}
+	id, err := s.InsertBackup(ctx, Backup{Name: "new.tar.gz", Type: "manual", Path: "/b/new.tar.gz", CreatedAt: created})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := s.GetBackup(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nb.Origin != OriginCreated || nb.RecordedAt.After(time.Now()) || !nb.CreatedAt.Equal(created) {
+		t.Errorf("new record: origin %q, recorded %v, created %v; want created here, recorded now, its own creation time", nb.Origin, nb.RecordedAt, nb.CreatedAt)
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := fs.ReadFile(migrations.FS, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
