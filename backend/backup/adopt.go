@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -130,7 +131,7 @@ func belongs(dep store.Deployment, man archive.Manifest) error {
 
 func verifyPath(ctx context.Context, path string, report progress.Report) (archive.VerifyResult, error) {
 	report = progress.Or(report)
-	f, err := os.Open(path)
+	f, err := durable.OpenRegular(path) // a named pipe would block open forever
 	if err != nil {
 		return archive.VerifyResult{}, err
 	}
@@ -177,7 +178,11 @@ func (m *Manager) Rebuild(ctx context.Context, dep store.Deployment, report prog
 	}
 	for _, e := range ents {
 		name := e.Name()
-		if !e.Type().IsRegular() || !(strings.HasSuffix(name, ".tar.gz") || strings.HasSuffix(name, ".tar.zst")) {
+		if !(strings.HasSuffix(name, ".tar.gz") || strings.HasSuffix(name, ".tar.zst")) {
+			continue
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			res.Rejected = append(res.Rejected, name+": a symbolic link, not an archive file")
 			continue
 		}
 		path := filepath.Join(dep.StorageDir, name)

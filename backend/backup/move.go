@@ -145,7 +145,7 @@ func copyFile(ctx context.Context, src, dst string) error {
 }
 
 func copyData(ctx context.Context, src, dst string) error {
-	in, err := os.Open(src)
+	in, err := durable.OpenRegular(src)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"rewind/backend/archive"
+	"rewind/backend/durable"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
@@ -45,10 +46,13 @@ func (m *Manager) Verify(ctx context.Context, dep store.Deployment, id int64, re
 // end, matching its index.
 func (m *Manager) VerifyFile(ctx context.Context, b store.Backup, report progress.Report) error {
 	report = progress.Or(report)
-	f, err := os.Open(b.Path)
+	f, err := durable.OpenRegular(b.Path) // a named pipe would block open forever
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("%w: %s", ErrFileMissing, b.Path)
+		}
+		if errors.Is(err, durable.ErrNotRegular) { // not the archive: the record stays as it was
+			return fmt.Errorf("%w: %v", ErrFileMissing, err)
 		}
 		return err
 	}

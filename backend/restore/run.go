@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"rewind/backend/backup"
 	"rewind/backend/crashpoint"
 	"rewind/backend/deployment"
+	"rewind/backend/durable"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
@@ -171,7 +171,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 // stage extracts the archive into the staging directory, hashing the file
 // as it is read, and makes the staged tree durable.
 func (r *Restorer) stage(ctx context.Context, dep store.Deployment, b store.Backup, sc scope, f *facts, report progress.Report) error {
-	file, err := os.Open(b.Path)
+	file, err := durable.OpenRegular(b.Path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", backup.ErrFileMissing, err)
 	}
