@@ -94,3 +94,35 @@ func TestLeftoverReplacedTreeIsReportedAndSwept(t *testing.T) {
 		t.Error("the restored tree changed")
 	}
 }
+
+// When the safety copy cannot be made (here the storage directory is
+// immutable), the replaced files are kept as a directory the admin is told
+// about; only the rest of the work directory goes, now or at the next start.
+func TestReplacedTreeKeptWhenSafetyCopyFails(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for chattr")
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	chattr(t, "+i", f.dep.StorageDir)
+	t.Cleanup(func() { exec.Command("chattr", "-i", f.dep.StorageDir).Run() })
+	res, err := f.r.Run(ctx, f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SafetyCopy != nil || res.OldTree == "" {
+		t.Fatalf("safety copy %+v, old tree %q: want no copy and the tree kept", res.SafetyCopy, res.OldTree)
+	}
+	if b, err := os.ReadFile(filepath.Join(res.OldTree, "app", "main.conf")); err != nil || string(b) != "v2 config, longer\n" {
+		t.Errorf("the kept tree's app/main.conf: %q %v", b, err)
+	}
+	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "they are kept in "+res.OldTree) }) {
+		t.Errorf("warnings %q: want one naming %s", res.Warnings, res.OldTree)
+	}
+	if _, err := f.r.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if left := f.workLeft(t); !slices.Equal(left, []string{filepath.Base(res.OldTree)}) {
+		t.Errorf(".rewind holds %v, want only %s", left, filepath.Base(res.OldTree))
+	}
+}

@@ -287,6 +287,8 @@ func (r *Restorer) keepOld(ctx context.Context, dep store.Deployment, f *facts, 
 			kept := filepath.Join(filepath.Dir(f.Work), "replaced-"+itoa(f.OpID))
 			if rerr := durable.Rename(f.Stage, kept); rerr != nil {
 				kept = f.Stage
+			} else {
+				r.discard(ctx, f) // only the journal is left in it; swept at the next start if it stays
 			}
 			res.OldTree = kept
 			res.Warnings = append(res.Warnings, fmt.Sprintf("the replaced files could not be archived (%v); they are kept in %s", err, kept))
