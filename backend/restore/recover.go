@@ -70,12 +70,16 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 		}
 		return line, nil
 	case "", phaseStaging, "undone":
-		r.discard(ctx, &f) // swept at the next start if it stays
+		derr := r.discard(ctx, &f) // on failure sweep, below, retries and reports it
 		r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "interrupted before any live file changed")
 		if f.Phase == "undone" {
 			return r.restartAfterUndo(ctx, f)
 		}
-		return fmt.Sprintf("a restore of backup #%d was interrupted before any live file changed; its staging files were removed", f.BackupID), nil
+		line := fmt.Sprintf("a restore of backup #%d was interrupted before any live file changed", f.BackupID)
+		if derr == nil {
+			line += "; its staging files were removed"
+		}
+		return line, nil
 	}
 	var eng Engine
 	if f.Stopped && f.Snapshot != nil {
