@@ -41,52 +41,64 @@ func connect(dbPath string) (*sql.DB, error) {
 
 // openCatalog opens, checks and migrates the catalog file. A damaged file is
 // set aside and a new catalog made in its place. When the catalog lost
-// something (the file, or a WAL that could not be replayed), the
-// deployments are restored from the settings file and their backups marked
-// for a rebuild from the archives; otherwise the settings file is brought
-// up to date.
+// something, the deployments and settings are restored from the settings
+// file and the backups marked for a rebuild from the archives; otherwise
+// the settings file is brought up to date.
 func openCatalog(ctx context.Context, dbPath string) (*Store, error) {
 	_, statErr := os.Lstat(dbPath)
 	s, err := openChecked(ctx, dbPath)
-	if err == nil && errors.Is(statErr, os.ErrNotExist) {
-		if _, err := os.Stat(s.settingsPath()); err == nil { // a catalog lost, its settings kept
-			s.warnings = append(s.warnings, "the catalog "+DBFileName+" was missing; a new one was created")
-		}
+	if isBroken(err) {
+		s, err = replaceBroken(ctx, dbPath, err)
 	}
 	if err != nil {
-		if !isBroken(err) {
-			return nil, err
-		}
-		cause := err
-		aside, err := setAside(dbPath)
-		if err != nil {
-			return nil, errors.Join(cause, err)
-		}
-		if s, err = openChecked(ctx, dbPath); err != nil {
-			return nil, errors.Join(fmt.Errorf("create a new catalog after keeping the damaged one as %s: %w", filepath.Base(aside), err), cause)
-		}
-		s.warnings = append(s.warnings, fmt.Sprintf("the catalog %s could not be read (%s); it was kept as %s and a new catalog was created",
-			DBFileName, firstLine(cause), filepath.Base(aside)))
+		return nil, err
 	}
-	if len(s.warnings) == 0 {
-		p, err := s.pending(ctx)
-		if err == nil && (p == nil || p.Restored) {
-			err = s.saveSettings(ctx) // a no-op while a rebuild is pending
-		}
-		if err != nil {
-			return nil, errors.Join(err, s.db.Close())
-		}
-		if p == nil || p.Restored {
-			return s, nil
-		}
-		s.warnings = append(s.warnings, "an interrupted restore of the deployments' settings is run again")
+	restore, err := s.lostSomething(ctx, errors.Is(statErr, os.ErrNotExist))
+	if err == nil && !restore {
+		err = s.saveSettings(ctx)
 	}
-	done, err := s.restoreSettings(ctx)
+	if err == nil && restore {
+		var done string
+		done, err = s.restoreSettings(ctx)
+		s.warnings = append(s.warnings, done)
+	}
 	if err != nil {
 		return nil, errors.Join(err, s.db.Close())
 	}
-	s.warnings = append(s.warnings, done)
 	return s, nil
+}
+
+// replaceBroken sets the damaged catalog file aside and opens a new one.
+func replaceBroken(ctx context.Context, dbPath string, cause error) (*Store, error) {
+	aside, err := setAside(dbPath)
+	if err != nil {
+		return nil, errors.Join(cause, err)
+	}
+	s, err := openChecked(ctx, dbPath)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("create a new catalog after keeping the damaged one as %s: %w", filepath.Base(aside), err), cause)
+	}
+	s.warnings = append(s.warnings, fmt.Sprintf("the catalog %s could not be read (%s); it was kept as %s and a new catalog was created",
+		DBFileName, firstLine(cause), filepath.Base(aside)))
+	return s, nil
+}
+
+// lostSomething reports whether the open catalog lacks what the settings
+// file holds: it was missing (while the settings file was not), damaged or
+// opened without its WAL (both warned of), or a restore was interrupted.
+func (s *Store) lostSomething(ctx context.Context, missing bool) (bool, error) {
+	if _, err := os.Stat(s.settingsPath()); missing && err == nil {
+		s.warnings = append(s.warnings, "the catalog "+DBFileName+" was missing; a new one was created")
+	}
+	if len(s.warnings) > 0 {
+		return true, nil
+	}
+	p, err := s.pending(ctx)
+	if err != nil || p == nil || p.Restored {
+		return false, err
+	}
+	s.warnings = append(s.warnings, "an interrupted restore of the deployments' settings is run again")
+	return true, nil
 }
 
 // openChecked opens the catalog file, checks that it is whole and applies
