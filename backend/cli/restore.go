@@ -96,6 +96,9 @@ func printPlan(w io.Writer, p restore.Plan) {
 	if p.Lost.Files > 0 {
 		fmt.Fprintf(w, "  changed since the backup and discarded: %d files (%s); they are kept in a pre-restore backup\n", p.Lost.Files, humanBytes(p.Lost.Bytes))
 	}
+	if len(p.Mounts) > 0 {
+		fmt.Fprintf(w, "  mount points left where they are: %s\n", strings.Join(p.Mounts, ", "))
+	}
 	if len(p.Kept) > 0 {
 		fmt.Fprintf(w, "  left in place (FIFOs, sockets and devices are never archived): %s\n", nameList(p.Kept))
 	}

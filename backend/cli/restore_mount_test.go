@@ -44,3 +44,25 @@ func TestRestoreDryRunSaysMountPointIsRefused(t *testing.T) {
 		t.Errorf("file on the mount: %q, %v", b, err)
 	}
 }
+
+// A tmpfs on an excluded cache: the dry-run names it as left where it is.
+func TestRestoreDryRunNamesAKeptMount(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	state, proj := t.TempDir(), project(t)
+	mnt := filepath.Join(proj, "data", "cache")
+	if err := os.MkdirAll(mnt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mount("tmpfs", mnt, "tmpfs", 0, "size=1m"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Unmount(mnt, unix.MNT_DETACH) })
+	ok(t, state, "init", "--project", proj, "--exclude", "data/cache")
+	ok(t, state, "--project", proj, "backup", "create")
+	r := ok(t, state, "--project", proj, "backup", "restore", "1", "--mode", "data", "--dry-run")
+	if !strings.Contains(r.stdout, "mount points left where they are: data/cache") {
+		t.Errorf("dry-run: %s", r.stdout)
+	}
+}

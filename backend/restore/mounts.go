@@ -96,7 +96,7 @@ func MountsRefused(dep store.Deployment, stateDir string, mode Mode) error {
 		return err
 	}
 	defer t.close()
-	_, err = sc.swapUnits(t, targets, nil)
+	_, _, err = sc.swapUnits(t, targets, nil)
 	return err
 }
 
@@ -104,26 +104,26 @@ func MountsRefused(dep store.Deployment, stateDir string, mode Mode) error {
 // tree before anything changes, and the entries to swap that it settles
 // on: no mount point inside an entry to swap (see swapUnits), and no kept
 // path behind a symbolic link.
-func checkLive(root string, sc scope, targets []string, entries []archive.Entry) ([]string, error) {
+func checkLive(root string, sc scope, targets []string, entries []archive.Entry) (units, kept []string, err error) {
 	t, err := openTree(root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer t.close()
-	units, err := sc.swapUnits(t, targets, entries)
+	units, kept, err = sc.swapUnits(t, targets, entries)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := CheckMounts(root, units); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkSameFS(root, units); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err = sc.carries(t, units); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return units, nil
+	return units, kept, nil
 }
 
 // swapUnits returns the entries to swap for the top-level targets. A
@@ -132,18 +132,20 @@ func checkLive(root string, sc scope, targets []string, entries []archive.Entry)
 // entries outside the mode's scope) is descended into: those paths stay
 // where they are, mount and all, and the entries beside them are swapped
 // one by one. A mount point the restore would have to rename or restore
-// into is a *MountError.
-func (s scope) swapUnits(root *tree, targets []string, entries []archive.Entry) ([]string, error) {
+// into is a *MountError. kept are the mount points (relative) inside the
+// targets, all left where they are.
+func (s scope) swapUnits(root *tree, targets []string, entries []archive.Entry) (units, kept []string, err error) {
+	kept = []string{}
 	table, err := mounts.Read()
 	if errors.Is(err, mounts.ErrUnsupported) {
-		return targets, nil
+		return targets, kept, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	base, err := filepath.EvalSymlinks(root.path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var inside []string // mount points below the deployment, relative
 	fstype := map[string]string{}
@@ -155,7 +157,7 @@ func (s scope) swapUnits(root *tree, targets []string, entries []archive.Entry) 
 		}
 	}
 	if len(inside) == 0 {
-		return targets, nil
+		return targets, kept, nil
 	}
 	staged := map[string][]string{} // archive children by directory
 	for _, e := range entries {
@@ -203,10 +205,16 @@ func (s scope) swapUnits(root *tree, targets []string, entries []archive.Entry) 
 	}
 	for _, t := range targets {
 		if err := visit(t, t); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return out, nil
+	for _, m := range inside {
+		if under(m, targets) {
+			kept = append(kept, m)
+		}
+	}
+	slices.Sort(kept)
+	return out, slices.Compact(kept), nil
 }
 
 // realDir joins rel to base when every component of it exists and none is

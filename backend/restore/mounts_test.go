@@ -170,6 +170,9 @@ func TestKeptMountStaysInPlace(t *testing.T) {
 			if slices.Contains(p.Targets, "data") || !slices.Contains(p.Targets, "data/db.json") || slices.Contains(p.Targets, c.mount) {
 				t.Errorf("entries swapped: %v; want the entries beside %s, not data or the mount", p.Targets, c.mount)
 			}
+			if !slices.Equal(p.Mounts, []string{c.mount}) {
+				t.Errorf("preview mounts: %q, want %s", p.Mounts, c.mount)
+			}
 			res, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: c.mode, Confirmed: true}, nil)
 			if err != nil {
 				t.Fatal(err)

@@ -76,7 +76,7 @@ func (r *Restorer) planOnce(ctx context.Context, dep store.Deployment, id int64,
 	if p.Targets, err = sc.targets(dep.Path, entries); err != nil {
 		return p, b, sc, err
 	}
-	if p.Targets, err = checkLive(dep.Path, sc, p.Targets, entries); err != nil {
+	if p.Targets, p.Mounts, err = checkLive(dep.Path, sc, p.Targets, entries); err != nil {
 		return p, b, sc, err
 	}
 	if err := preview(ctx, dep, &sc, entries, b.CreatedAt, &p); err != nil {

@@ -101,6 +101,10 @@ type Plan struct {
 	// Separated are the hard links this mode restores while their other
 	// name lies outside it: each is put back as a copy of its own.
 	Separated []HardLink `json:"separated"`
+	// Mounts are the mount points inside the entries to swap: each lies in
+	// a path the restore keeps and stays where it is (a mount the restore
+	// would have to move refuses the restore instead).
+	Mounts []string `json:"mounts"`
 }
 
 // HardLink is an archived hard link: Path is another name of Link.

@@ -137,7 +137,7 @@ export interface RestorePlan {
   containers: string[]
   discardsData: boolean
   deploymentName: string
-  /** Top-level paths that will be swapped. */
+  /** Paths that will be swapped: top-level entries, or the entries beside a kept mount point. */
   targets: string[]
   /** Set when Docker could not be asked which containers run. */
   dockerError?: string
@@ -149,6 +149,8 @@ export interface RestorePlan {
   kept?: string[]
   /** Hard links this mode restores whose other name it does not: put back as separate copies. */
   separated?: HardLink[]
+  /** Mount points inside the swapped entries: in paths the restore keeps, left where they are. */
+  mounts?: string[]
 }
 
 export interface HardLink {

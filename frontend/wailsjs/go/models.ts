@@ -174,6 +174,7 @@ export namespace restore {
 	    needBytes: number;
 	    kept: string[];
 	    separated: HardLink[];
+	    mounts: string[];
 	}
 	export interface HardLink {
 	    path: string;
