@@ -244,7 +244,7 @@ func (x *extractor) entry(hdr *tar.Header) error {
 	}
 	existing, key, reason := x.tree.admit(p, kind)
 	if reason != "" {
-		return exUnsafe(hdr.Name, reason)
+		return exUnsafeName(hdr.Name, reason)
 	}
 	selected := x.opts.Filter == nil || x.opts.Filter(p)
 	n := &exNode{kind: kind, mode: uint32(hdr.Mode) & 0o7777, size: hdr.Size}

@@ -13,6 +13,9 @@ var (
 	ErrExtractMismatch = fmt.Errorf("extracted tree differs from the index (%w)", ErrIndexMismatch)
 	ErrStagingNotEmpty = errors.New("staging directory is not empty")
 	ErrLinkFiltered    = errors.New("hard link target is excluded by the filter")
+	// ErrNamesFold: two names differ only by case or Unicode normalisation
+	// and the staging filesystem cannot hold both.
+	ErrNamesFold = errors.New("names collide on a filesystem that folds case")
 )
 
 // UnsafeEntryError is an entry the extraction policy refuses. Path is the
@@ -20,6 +23,7 @@ var (
 type UnsafeEntryError struct {
 	Path   string
 	Reason string
+	Err    error // a more specific sentinel (ErrNamesFold), or nil
 }
 
 func (e *UnsafeEntryError) Error() string {
@@ -29,8 +33,13 @@ func (e *UnsafeEntryError) Error() string {
 	return fmt.Sprintf("unsafe archive entry %q: %s", e.Path, e.Reason)
 }
 
-// Unwrap makes the error match ErrUnsafeEntry.
-func (e *UnsafeEntryError) Unwrap() error { return ErrUnsafeEntry }
+// Unwrap makes the error match ErrUnsafeEntry, and Err when set.
+func (e *UnsafeEntryError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrUnsafeEntry, e.Err}
+	}
+	return []error{ErrUnsafeEntry}
+}
 
 func exUnsafe(p, reason string) error {
 	return &UnsafeEntryError{Path: p, Reason: reason}

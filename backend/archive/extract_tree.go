@@ -55,9 +55,23 @@ func (t *exTree) admit(p string, k exKind) (*exNode, string, string) {
 		return nil, key, "duplicate entry"
 	}
 	if other, ok := t.keys[key]; ok {
-		return nil, key, "collides with " + other + " (case or unicode normalisation)"
+		return nil, key, "collides with " + other + exFolds
 	}
 	return nil, key, t.checkParents(p, key)
+}
+
+// exFolds ends the reason of a collision, which only a filesystem that folds
+// names has.
+const exFolds = " on a filesystem that folds case or unicode normalisation"
+
+// exUnsafeName is the refusal of entry name for reason, matching
+// ErrNamesFold as well when names collide.
+func exUnsafeName(name, reason string) error {
+	e := &UnsafeEntryError{Path: name, Reason: reason}
+	if strings.HasSuffix(reason, exFolds) {
+		e.Err = ErrNamesFold
+	}
+	return e
 }
 
 // checkParents walks p's ancestors up to the nearest known directory. Each
@@ -70,7 +84,7 @@ func (t *exTree) checkParents(p, key string) string {
 		n, ok := t.nodes[d]
 		if !ok {
 			if other, ok := t.keys[dk]; ok {
-				return "parent " + d + " collides with " + other
+				return "parent " + d + " collides with " + other + exFolds
 			}
 			continue
 		}

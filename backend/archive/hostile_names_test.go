@@ -97,8 +97,8 @@ func TestHostileCollisionsOnFoldingFS(t *testing.T) {
 			before := hTreeHash(t, env.base, "staging")
 			data := (&hArchive{entries: c.entries}).build(t)
 			_, err := Extract(context.Background(), bytes.NewReader(data), env.staging, ExtractOptions{probe: folding})
-			if !errors.Is(err, ErrUnsafeEntry) {
-				t.Fatalf("got %v, want ErrUnsafeEntry", err)
+			if !errors.Is(err, ErrUnsafeEntry) || !errors.Is(err, ErrNamesFold) {
+				t.Fatalf("got %v, want ErrUnsafeEntry and ErrNamesFold", err)
 			}
 			hAssertContained(t, env, before)
 		})

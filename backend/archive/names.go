@@ -46,7 +46,8 @@ func checkNames(entries []Entry, names exNames) error {
 			}
 		}
 		if reason != "" {
-			return fmt.Errorf("%w: %q: %s; Rewind could not restore it safely, so rename it or add it to the excludes", ErrUnsafeEntry, e.Path, reason)
+			return fmt.Errorf("%w; Rewind could not restore it safely, so rename it or add it to the excludes",
+				exUnsafeName(e.Path, reason))
 		}
 	}
 	return nil

@@ -34,8 +34,8 @@ func TestCheckNames(t *testing.T) {
 		"duplicate":      {{Path: "a", Type: TypeFile}, {Path: "a", Type: TypeFile}},
 	}
 	for name, es := range bad {
-		if err := CheckNames(es, t.TempDir()); !errors.Is(err, ErrUnsafeEntry) {
-			t.Errorf("%s: got %v, want ErrUnsafeEntry", name, err)
+		if err := CheckNames(es, t.TempDir()); !errors.Is(err, ErrUnsafeEntry) || errors.Is(err, ErrNamesFold) {
+			t.Errorf("%s: got %v, want ErrUnsafeEntry only", name, err)
 		}
 	}
 	// This system cannot mount a case-insensitive filesystem on demand
@@ -46,8 +46,8 @@ func TestCheckNames(t *testing.T) {
 		"parent":         {{Path: "A/x", Type: TypeFile}, {Path: "a/y", Type: TypeFile}},
 	}
 	for name, es := range folding {
-		if err := checkNames(es, exNames{fold: true}); !errors.Is(err, ErrUnsafeEntry) {
-			t.Errorf("%s on a folding filesystem: got %v, want ErrUnsafeEntry", name, err)
+		if err := checkNames(es, exNames{fold: true}); !errors.Is(err, ErrUnsafeEntry) || !errors.Is(err, ErrNamesFold) {
+			t.Errorf("%s on a folding filesystem: got %v, want ErrUnsafeEntry and ErrNamesFold", name, err)
 		}
 	}
 }

@@ -98,6 +98,7 @@ var errorTable = []errorRow{
 	{archive.ErrNoIndex, "archive_no_index"},
 	{archive.ErrChanged, "file_changed_during_backup"},
 	{archive.ErrUnsupportedVersion, "archive_too_new"},
+	{archive.ErrNamesFold, "names_collide"},
 	{archive.ErrUnsafeEntry, "archive_unsafe"},
 	{store.ErrNotFound, "not_found"},
 }

@@ -241,6 +241,7 @@ export const en = {
   'errorCode.archive_no_manifest': 'The archive has no manifest.',
   'errorCode.archive_truncated': 'The archive is truncated.',
   'errorCode.archive_damaged': 'The archive does not match its index.',
+  'errorCode.names_collide': 'Two file names differ only by case or accents, and the file system restored to cannot hold both.',
   'errorCode.archive_unsafe': 'The archive contains an unsafe entry.',
   'errorCode.not_found': 'It no longer exists.',
   'errorCode.rollback_failed': 'The rollback failed; the service needs attention.',

@@ -235,6 +235,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'errorCode.archive_no_manifest': '归档中没有清单。',
   'errorCode.archive_truncated': '归档文件不完整。',
   'errorCode.archive_damaged': '归档内容与索引不一致。',
+  'errorCode.names_collide': '两个文件名仅在大小写或重音上不同，恢复目标的文件系统无法同时保存两者。',
   'errorCode.archive_unsafe': '归档包含不安全的条目。',
   'errorCode.not_found': '它已不存在。',
   'errorCode.rollback_failed': '回滚失败，服务需要处理。',
