@@ -92,6 +92,30 @@ func TestSymlinkedProjectKeepsStorageOutOfArchives(t *testing.T) {
 	}
 }
 
+// A state directory below a top-level entry of the project cannot be kept
+// by a restore that replaces that entry (the open catalog would move): the
+// restore is refused before anything changes, and init says so up front.
+func TestRestoreRefusesNestedStateDirectory(t *testing.T) {
+	bin := binary(t, "")
+	proj := project(t)
+	state := filepath.Join(proj, "app", "rewind-state")
+	r := okBin(t, bin, state, "init", "--project", proj)
+	if !strings.Contains(r.stderr, "restore of this deployment would be refused as it is now") || !strings.Contains(r.stderr, "lies inside app of the project") {
+		t.Errorf("init stderr %q: want a warning that a restore would be refused", r.stderr)
+	}
+	rec := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", proj, "backup", "create").stdout)
+	before := fileSHA(t, filepath.Join(proj, "app", "config.toml"))
+	os.WriteFile(filepath.Join(proj, "app", "config.toml"), []byte("changed\n"), 0o644)
+	r = runBin(t, bin, nil, "--state", state, "--project", proj, "backup", "restore", strconv.FormatInt(rec.ID, 10), "--mode", "full", "--yes")
+	if r.code == 0 || !strings.Contains(r.stderr, "would have to move the open catalog") {
+		t.Fatalf("full restore with the state in app/: exit %d, stderr %q; want a refusal", r.code, r.stderr)
+	}
+	if got := fileSHA(t, filepath.Join(proj, "app", "config.toml")); got == before {
+		t.Errorf("the refused restore changed app/config.toml")
+	}
+	okBin(t, bin, state, "--project", proj, "backup", "list") // the catalog is intact
+}
+
 // A storage directory that is the project, or holds it, is refused at init
 // and nothing is saved.
 func TestInitRefusesStorageThatHoldsTheProject(t *testing.T) {

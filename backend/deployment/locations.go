@@ -4,15 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"rewind/backend/archive"
 	"rewind/backend/realpath"
 	"rewind/backend/store"
 )
 
-// ErrLocation: the storage or state directory is the project directory or
-// contains it, so the backups cannot leave Rewind's own files out.
-var ErrLocation = errors.New("cannot keep Rewind's files out of the backups")
+// ErrLocation: the storage or state directory lies where Rewind cannot keep
+// its own files apart from the deployment's: it is the project directory or
+// contains it (backups cannot leave it out), or the state directory lies
+// below an entry a restore replaces.
+var ErrLocation = errors.New("storage or state directory misplaced")
 
 // Excludes returns the deployment's exclude patterns plus the storage and
 // state directories when they lie inside the deployment. Locations are
@@ -34,10 +37,23 @@ func Excludes(d store.Deployment, stateDir string) ([]string, error) {
 // directories inside the deployment. Literal excludes are kept whether or
 // not they exist; patterns are expanded against the live tree, which is
 // walked without following symlinks.
+//
+// A state directory below a top-level entry of the project is refused: a
+// restore that replaces that entry moves what it keeps into the new tree,
+// and the catalog cannot be moved while it is open.
 func KeptPaths(d store.Deployment, stateDir string) ([]string, error) {
 	out, err := innerLocations(d, stateDir)
 	if err != nil {
 		return nil, err
+	}
+	if stateDir != "" {
+		root, _ := realpath.Resolve(d.Path)
+		if rel, _ := relativeTo(root, "", stateDir); strings.Contains(rel, "/") {
+			top, _, _ := strings.Cut(rel, "/")
+			return nil, fmt.Errorf("%w: the state directory %s lies inside %s of the project; a restore replacing %s "+
+				"would have to move the open catalog; use a state directory outside the project (or at its top level)",
+				ErrLocation, stateDir, top, top)
+		}
 	}
 	var globs []string
 	for _, e := range d.Excludes {

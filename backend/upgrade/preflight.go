@@ -181,6 +181,9 @@ func sameImages(a, b []compose.Service) bool {
 // restore stages everything before swapping), with the reserve left free.
 func (u *Upgrader) checkSpace(ctx context.Context, dep store.Deployment, pf *Preflight) {
 	excludes, err := deployment.Excludes(dep, u.Backups.StateDir)
+	if err == nil {
+		_, err = deployment.KeptPaths(dep, u.Backups.StateDir) // what a rollback's restore needs
+	}
 	if err != nil {
 		pf.Problems = append(pf.Problems, err.Error())
 		return

@@ -53,7 +53,7 @@ var errorTable = []errorRow{
 	{deployment.ErrNoCompose, "compose_missing"},
 	{deployment.ErrNotConfigured, "not_configured"},
 	{deployment.ErrUnknown, "deployment_unknown"},
-	{deployment.ErrLocation, "storage_contains_project"},
+	{deployment.ErrLocation, "location_conflict"},
 	{deployment.ErrInvalidSetting, "invalid_setting"},
 	{backup.ErrNotFound, "backup_not_found"},
 	{backup.ErrFileMissing, "backup_file_missing"},
