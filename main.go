@@ -60,8 +60,10 @@ func main() {
 // be cancelled must not keep the catalog and deployment locks forever, so
 // after the grace (or at a second signal) the process exits. That is safe:
 // every operation is journaled, and the next command finishes or undoes it,
-// as after a crash (RELIABILITY §8).
-const cancelGrace = 5 * time.Second
+// as after a crash (RELIABILITY §8). The grace leaves room for the cleanup
+// that runs on a non-cancellable context (starting the containers a backup
+// stopped takes a second or two each).
+const cancelGrace = 10 * time.Second
 
 // runCLI runs a command with a context that SIGINT and SIGTERM cancel.
 func runCLI(args []string) int {

@@ -14,7 +14,7 @@ import (
 
 // A command blocked in a call that ignores cancellation (the crashtest
 // build's hang point stands in for an open(2) on a pipe nobody writes) ends
-// within a few seconds of SIGTERM or SIGINT, says it was cancelled, and
+// within seconds of SIGTERM or SIGINT (the grace is 10s), says it was cancelled, and
 // leaves the catalog and deployment free: the next command recovers and
 // works.
 func TestSignalEndsABlockedCommand(t *testing.T) {
@@ -60,11 +60,11 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			cmd.Process.Signal(sig)
 			select {
 			case <-done:
-			case <-time.After(15 * time.Second):
+			case <-time.After(20 * time.Second):
 				cmd.Process.Kill()
-				t.Fatalf("still running 15s after %s; stderr %q", sig, stderr.String())
+				t.Fatalf("still running 20s after %s; stderr %q", sig, stderr.String())
 			}
-			if took := time.Since(sent); took > 10*time.Second {
+			if took := time.Since(sent); took > 14*time.Second { // the 10s grace, and start-up under load
 				t.Errorf("took %s to end after %s", took, sig)
 			}
 			if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
