@@ -16,6 +16,10 @@ import (
 // dataLink describes a data path reached through a symlink: archives hold
 // the link, never what it points to, so a data restore would change nothing.
 func dataLink(root, rel string) (string, error) {
+	root, err := realpath.Resolve(root)
+	if err != nil {
+		return "", err
+	}
 	full := filepath.Join(root, filepath.FromSlash(rel))
 	real, err := realpath.Resolve(full)
 	if err != nil || real == full {

@@ -127,6 +127,11 @@ func TestInitRefusesLinkedDataPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A project reached through a link (a parent replaced by one since) is
+	// not a linked data path.
+	if w := LinkWarnings(store.Deployment{Path: f.link, DataPaths: d.DataPaths}); len(w) != 0 {
+		t.Errorf("plain data path under a linked project: warnings %q", w)
+	}
 	os.RemoveAll(filepath.Join(f.real, "data"))
 	if err := os.Symlink(outside, filepath.Join(f.real, "data")); err != nil {
 		t.Fatal(err)
