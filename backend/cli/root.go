@@ -62,12 +62,28 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code = ExitUsage
 	}
 	ve := view.FromError(err)
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		ve.Message = cancelledMessage(ve.Message)
+	}
 	var sf silentFailure
 	if e.json && !errors.As(err, &sf) { // a silentFailure already printed its document
 		e.printJSON(map[string]any{"error": ve})
 	}
 	fmt.Fprintln(stderr, "rewind: "+oneLine(ve.Message))
 	return code
+}
+
+// cancelledMessage says plainly that a command stopped because it was
+// cancelled (SIGINT, SIGTERM), where the error only says "context canceled".
+func cancelledMessage(msg string) string {
+	if strings.Contains(msg, "cancelled") {
+		return msg // the operation said what its cancellation left behind
+	}
+	what := strings.TrimSuffix(strings.TrimSuffix(msg, "context canceled"), ": ")
+	if what == "" {
+		return "cancelled"
+	}
+	return "cancelled: " + what + " did not finish"
 }
 
 type usageError struct{ error }

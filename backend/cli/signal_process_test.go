@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,5 +77,61 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			ok(t, state, "--project", proj, "backup", "create")
 			checkInvariants(t, state, proj)
 		})
+	}
+}
+
+// A command waiting on a Docker engine that never answers ends at once on
+// SIGTERM, through its cancelled context, and says it was cancelled.
+func TestSignalCancelsAWaitingCommand(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	ok(t, state, "init", "--project", proj)
+	sock := filepath.Join(t.TempDir(), "docker.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	accepted := make(chan struct{}, 8)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // never answers
+			accepted <- struct{}{}
+		}
+	}()
+	cmd := exec.Command(bin, "--state", state, "--project", proj, "status")
+	cmd.Env = append(os.Environ(), "DOCKER_HOST=unix://"+sock)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-accepted:
+	case err := <-done:
+		t.Fatalf("status ended before it asked the engine (%v): %s", err, stderr.String())
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("status never connected to the engine")
+	}
+	sent := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("still running 20s after SIGTERM; stderr %q", stderr.String())
+	}
+	if took := time.Since(sent); took > 3*time.Second {
+		t.Errorf("took %s after SIGTERM: the command did not honour its cancelled context", took)
+	}
+	if !strings.Contains(stderr.String(), "cancelled") {
+		t.Errorf("stderr %q does not say the command was cancelled", stderr.String())
 	}
 }
