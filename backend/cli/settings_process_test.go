@@ -161,6 +161,29 @@ func TestExcludeGlobsAndWarnings(t *testing.T) {
 	}
 }
 
+// What a glob exclude matches is left alone by a full restore too: the live
+// .log files written after the backup are still there, unchanged.
+func TestFullRestoreKeepsGlobExcludedFiles(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	okBin(t, bin, state, "init", "--project", proj, "--exclude", "**/*.log")
+	rec := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", proj, "backup", "create").stdout)
+	logs := map[string]string{"top.log": "top\n", "app/server.log": "server\n", "data/db/query.log": "query\n"}
+	for f, body := range logs {
+		os.WriteFile(filepath.Join(proj, filepath.FromSlash(f)), []byte(body), 0o644)
+	}
+	os.WriteFile(filepath.Join(proj, "app", "config.toml"), []byte("changed\n"), 0o644)
+	okBin(t, bin, state, "--project", proj, "backup", "restore", strconv.FormatInt(rec.ID, 10), "--mode", "full", "--yes")
+	if b, _ := os.ReadFile(filepath.Join(proj, "app", "config.toml")); string(b) != "port = 8080\n" {
+		t.Errorf("app/config.toml not restored: %q", b)
+	}
+	for f, body := range logs {
+		if b, err := os.ReadFile(filepath.Join(proj, filepath.FromSlash(f))); err != nil || string(b) != body {
+			t.Errorf("%s after the restore: %q, %v; want it kept as %q", f, b, err, body)
+		}
+	}
+}
+
 // A data path that is a symlink to a directory outside the project is
 // refused at init, and when it becomes one later every backup says so.
 func TestDataPathLinkedOutsideIsReported(t *testing.T) {
