@@ -129,8 +129,8 @@ func (x *extractor) readIndex(hdr *tar.Header) error {
 			return exReadErr(err)
 		}
 		if text := bytes.TrimSuffix(raw, []byte("\n")); len(text) > 0 {
-			var e Entry
-			if jerr := json.Unmarshal(text, &e); jerr != nil {
+			e, jerr := decodeEntry(text)
+			if jerr != nil {
 				return fmt.Errorf("%w: index line %d: %v", ErrNoIndex, line, jerr)
 			}
 			if merr := x.matchIndex(e, line); merr != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // FormatVersion is the archive format written by this build.
@@ -173,15 +174,25 @@ type entryJSON struct {
 	LinkBase64 string `json:"linkBase64,omitempty"`
 }
 
-// MarshalJSON spells e faithfully whatever bytes its path and link hold.
-func (e Entry) MarshalJSON() ([]byte, error) {
-	j := entryJSON{entryFields: entryFields(e)}
+// jsonValue is what encoding/json is given for e: its plain fields when its
+// names are valid UTF-8 (no method call, the index's fast path), otherwise
+// the faithful form.
+func (e *Entry) jsonValue() any {
+	if utf8.ValidString(e.Path) && utf8.ValidString(e.Link) {
+		return (*entryFields)(e)
+	}
+	j := entryJSON{entryFields: entryFields(*e)}
 	j.Path, j.PathBase64 = NameToJSON(e.Path)
 	j.Link, j.LinkBase64 = NameToJSON(e.Link)
+	return j
+}
+
+// MarshalJSON spells e faithfully whatever bytes its path and link hold.
+func (e Entry) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(j); err != nil {
+	if err := enc.Encode(e.jsonValue()); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
@@ -189,17 +200,27 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON wrote.
 func (e *Entry) UnmarshalJSON(data []byte) error {
+	v, err := decodeEntry(data)
+	if err != nil {
+		return err
+	}
+	*e = v
+	return nil
+}
+
+// decodeEntry decodes one JSON entry (an index line) with one pass of
+// encoding/json.
+func decodeEntry(data []byte) (Entry, error) {
 	var j entryJSON
 	if err := json.Unmarshal(data, &j); err != nil {
-		return err
+		return Entry{}, err
 	}
 	var err error
 	if j.Path, err = NameFromJSON(j.Path, j.PathBase64); err != nil {
-		return fmt.Errorf("path: %w", err)
+		return Entry{}, fmt.Errorf("path: %w", err)
 	}
 	if j.Link, err = NameFromJSON(j.Link, j.LinkBase64); err != nil {
-		return fmt.Errorf("link: %w", err)
+		return Entry{}, fmt.Errorf("link: %w", err)
 	}
-	*e = Entry(j.entryFields)
-	return nil
+	return Entry(j.entryFields), nil
 }

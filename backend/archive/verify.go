@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"io"
@@ -279,8 +278,8 @@ func readIndex(r io.Reader, size, maxEntries int64, each func(Entry) error) erro
 			return fmt.Errorf("%w: more lines than the manifest's %d entries", ErrIndexMismatch, maxEntries)
 		}
 		lines++
-		var e Entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+		e, err := decodeEntry(sc.Bytes())
+		if err != nil {
 			return fmt.Errorf("%w: line %d: %v", ErrNoIndex, lines, err)
 		}
 		if err := each(e); err != nil {

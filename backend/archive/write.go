@@ -157,7 +157,7 @@ func encodeIndex(w io.Writer, entries []Entry) error {
 	je := json.NewEncoder(bw)
 	je.SetEscapeHTML(false)
 	for _, e := range entries {
-		if err := je.Encode(e); err != nil {
+		if err := je.Encode(e.jsonValue()); err != nil {
 			return fmt.Errorf("encode index: %w", err)
 		}
 	}
