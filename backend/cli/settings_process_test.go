@@ -161,6 +161,25 @@ func TestExcludeGlobsAndWarnings(t *testing.T) {
 	}
 }
 
+// Patterns are anchored at the project: '*.log' excludes the .log files at
+// its top, and says nothing is wrong, since it matches.
+func TestExcludeGlobIsAnchored(t *testing.T) {
+	bin := binary(t, "")
+	state, proj := t.TempDir(), project(t)
+	for _, f := range []string{"app/server.log", "top.log"} {
+		os.WriteFile(filepath.Join(proj, filepath.FromSlash(f)), []byte("log\n"), 0o644)
+	}
+	r := okBin(t, bin, state, "init", "--project", proj, "--exclude", "*.log")
+	if strings.Contains(r.stderr, "matches nothing") {
+		t.Errorf("init warns about a matching exclude: %q", r.stderr)
+	}
+	rec := decode[backupRecord](t, okBin(t, bin, state, "--json", "--project", proj, "backup", "create").stdout)
+	got := archivedPaths(t, bin, state, proj, rec.ID)
+	if strings.Contains(got, "top.log\n") || !strings.Contains(got, "app/server.log\n") {
+		t.Errorf("--exclude '*.log' should leave out top.log only:\n%s", got)
+	}
+}
+
 // What a glob exclude matches is left alone by a full restore too: the live
 // .log files written after the backup are still there, unchanged.
 func TestFullRestoreKeepsGlobExcludedFiles(t *testing.T) {
