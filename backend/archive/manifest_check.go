@@ -16,7 +16,6 @@ const (
 	maxManifestVersion     = 4096
 	maxManifestDescription = 64 << 10
 	maxManifestText        = 1024 // service names, image references and IDs
-	maxManifestPath        = 4096
 )
 
 var (
@@ -97,10 +96,13 @@ func checkText(field, s string, max int) error {
 }
 
 // checkLocalPath refuses a path that is not slash-separated, clean and
-// inside the deployment root ("." is the root itself).
+// inside the deployment root ("." is the root itself). Paths are file names
+// (a pre-restore backup's paths are the top-level names it replaced), so
+// they follow the extraction policy's name rules: on Linux any bytes but
+// NUL, which the manifest's JSON carries faithfully.
 func checkLocalPath(field, p string) error {
-	if err := checkText(field, p, maxManifestPath); err != nil {
-		return err
+	if reason := exHostNames.checkText(p); reason != "" {
+		return fmt.Errorf("%w: %s entry %q: %s", ErrNoManifest, field, p, reason)
 	}
 	if p == "" || path.Clean(p) != p || !filepath.IsLocal(filepath.FromSlash(p)) {
 		return fmt.Errorf("%w: %s entry %q is not a clean path inside the deployment", ErrNoManifest, field, p)

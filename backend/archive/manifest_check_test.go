@@ -17,6 +17,14 @@ func TestManifestCheck(t *testing.T) {
 	if err := valid().Check(); err != nil {
 		t.Fatalf("a manifest as Rewind writes it: %v", err)
 	}
+	// A pre-restore backup's paths are the top-level names the restore
+	// replaced: file names, any bytes on Linux, which the manifest carries
+	// faithfully and the CLI escapes.
+	odd := valid()
+	odd.Paths = []string{"r\xe9sum\xe9.pdf", "two\nlines", "\x1b[1mred"}
+	if err := odd.Check(); err != nil && !exHostNames.strict {
+		t.Fatalf("a pre-restore manifest of odd top-level names: %v", err)
+	}
 	cases := []struct {
 		name string
 		edit func(*Manifest)
@@ -35,6 +43,7 @@ func TestManifestCheck(t *testing.T) {
 		{"absolute exclude", func(m *Manifest) { m.Excludes = []string{"/etc"} }, "excludes"},
 		{"unclean data path", func(m *Manifest) { m.DataPaths = []string{"data/"} }, "dataPaths"},
 		{"empty path", func(m *Manifest) { m.Paths = []string{""} }, "paths"},
+		{"nul in a path", func(m *Manifest) { m.Paths = []string{"a\x00b"} }, "paths"},
 		{"image with an escape", func(m *Manifest) { m.Services[0].Image = "x\x1b[2J" }, "services.image"},
 	}
 	for _, c := range cases {

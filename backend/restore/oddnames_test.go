@@ -79,6 +79,15 @@ func TestOddNamesBackupAndRestore(t *testing.T) {
 		if h, _ := oddTree(t, root); h != hChanged {
 			t.Error("restoring the pre-restore backup did not bring back the tree as it was")
 		}
+		// A catalog rebuilt from the archives adopts the pre-restore backup,
+		// whose paths are the odd top-level names it replaced.
+		if err := st.DeleteBackup(ctx, rres.SafetyCopy.ID); err != nil {
+			t.Fatal(err)
+		}
+		rb, err := bm.Rebuild(ctx, dep, nil)
+		if err != nil || len(rb.Adopted) != 1 || len(rb.Rejected) != 0 {
+			t.Fatalf("rebuild: adopted %d, rejected %q, %v; want the pre-restore backup adopted", len(rb.Adopted), rb.Rejected, err)
+		}
 	}()
 	if h, got := oddTree(t, root); h != hArchive || !slices.Equal(got, names) {
 		t.Errorf("restored tree differs:\n got %q\nwant %q", got, names)
