@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			ok(t, state, "init", "--project", proj)
 			cmd := exec.Command(bin, "--state", state, "--project", proj, "backup", "create")
 			cmd.Env = append(os.Environ(), "REWIND_HANG_AT=backup.B4")
-			var stderr bytes.Buffer
+			var stderr lockedBuffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -56,7 +57,17 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			if r.code == 0 || !strings.Contains(r.stderr, want) {
 				t.Errorf("second command: exit %d, %q; want it refused naming the holder: %q", r.code, r.stderr, want)
 			}
-			time.Sleep(300 * time.Millisecond) // let it reach the hang point
+			deadline = time.Now().Add(30 * time.Second)
+			for !strings.Contains(stderr.String(), "crashpoint: hanging at backup.B4") {
+				select {
+				case err := <-done:
+					t.Fatalf("the backup ended before its hang point (%v): %s", err, stderr.String())
+				case <-time.After(50 * time.Millisecond):
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the backup never reached its hang point: %s", stderr.String())
+				}
+			}
 			sent := time.Now()
 			cmd.Process.Signal(sig)
 			select {
@@ -78,6 +89,25 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			checkInvariants(t, state, proj)
 		})
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that a child's output goroutine and the
+// test read and write at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // A command waiting on a Docker engine that never answers ends at once on

@@ -3,6 +3,7 @@
 package crashpoint
 
 import (
+	"fmt"
 	"os"
 	"sync"
 	"syscall"
@@ -31,7 +32,9 @@ func Hit(name string) {
 	}
 	if h := os.Getenv("REWIND_HANG_AT"); h != "" && h == name {
 		// A call that ignores cancellation (an open(2) on a pipe with no
-		// writer): tests prove that SIGTERM still ends the process.
+		// writer): tests prove that SIGTERM still ends the process. The line
+		// tells them the process got here.
+		fmt.Fprintf(os.Stderr, "crashpoint: hanging at %s\n", name)
 		for {
 			time.Sleep(time.Hour)
 		}
