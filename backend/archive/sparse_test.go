@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"rewind/backend/mounts/mounttest"
 )
 
 // sparseData is where the test's sparse files hold data: a block at the
@@ -223,17 +225,5 @@ func readManifestFile(p string) (Manifest, error) {
 // mountTmpfs mounts a tmpfs of size (root only) and unmounts it at the end.
 func mountTmpfs(t *testing.T, size string) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("mount tmpfs: %v %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v %s", dir, err, out)
-		}
-	})
-	return dir
+	return mounttest.TempTmpfs(t, size)
 }

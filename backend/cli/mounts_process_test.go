@@ -5,8 +5,9 @@ package cli
 import (
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"rewind/backend/mounts/mounttest"
 )
 
 // A data directory that is its own mount point is accepted by init with a
@@ -20,10 +21,7 @@ func TestInitWarnsAboutMountedDataPath(t *testing.T) {
 		t.Errorf("init without mounts warns: %q", r.stderr)
 	}
 	data := filepath.Join(proj, "data")
-	if err := syscall.Mount("tmpfs", data, "tmpfs", 0, "size=1m"); err != nil {
-		t.Skipf("cannot mount a tmpfs (needs root): %v", err)
-	}
-	t.Cleanup(func() { syscall.Unmount(data, syscall.MNT_DETACH) })
+	mounttest.Tmpfs(t, data, "1m")
 	r = okBin(t, bin, state, "init", "--project", proj)
 	for _, want := range []string{"full and data restore of this deployment would be refused", data + " is a mount point (tmpfs)"} {
 		if !strings.Contains(r.stderr, want) {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"rewind/backend/mounts/mounttest"
 	"rewind/backend/proctest"
 	"rewind/backend/store"
 )
@@ -138,15 +139,7 @@ func TestUnreadableFileFailsClearly(t *testing.T) {
 // tmpfs mounts a small tmpfs (root only) and unmounts it at the end.
 func tmpfs(t *testing.T, size string) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("mount tmpfs: %v %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	return dir
+	return mounttest.TempTmpfs(t, size)
 }
 
 func TestFullDisk(t *testing.T) {

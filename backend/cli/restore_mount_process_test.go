@@ -7,9 +7,8 @@ import (
 	"syscall"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"rewind/backend/mounts"
+	"rewind/backend/mounts/mounttest"
 )
 
 // A restore killed at any swap beside a kept mount point (an excluded cache
@@ -25,13 +24,7 @@ func TestKillDuringRestoreBesideKeptMount(t *testing.T) {
 		t.Run(p, func(t *testing.T) {
 			state, proj := t.TempDir(), project(t)
 			mnt := filepath.Join(proj, "data", "cache")
-			if err := os.MkdirAll(mnt, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := unix.Mount("tmpfs", mnt, "tmpfs", 0, "size=1m"); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { unix.Unmount(mnt, unix.MNT_DETACH) })
+			mounttest.Tmpfs(t, mnt, "1m")
 			os.WriteFile(filepath.Join(mnt, "rows"), []byte("on the disk"), 0o644)
 			ok(t, state, "init", "--project", proj, "--exclude", "data/cache")
 			ok(t, state, "--project", proj, "backup", "create")

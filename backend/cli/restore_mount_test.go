@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"rewind/backend/mounts/mounttest"
 )
 
 // A disk mounted inside the data directory: the dry-run says the restore
@@ -19,10 +19,7 @@ func TestRestoreDryRunSaysMountPointIsRefused(t *testing.T) {
 	ok(t, state, "init", "--project", proj)
 	ok(t, state, "--project", proj, "backup", "create")
 	mnt := filepath.Join(proj, "data", "db")
-	if err := unix.Mount("tmpfs", mnt, "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Unmount(mnt, unix.MNT_DETACH) })
+	mounttest.Tmpfs(t, mnt, "1m")
 	if err := os.WriteFile(filepath.Join(mnt, "rows"), []byte("on the disk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -52,13 +49,7 @@ func TestRestoreDryRunNamesAKeptMount(t *testing.T) {
 	}
 	state, proj := t.TempDir(), project(t)
 	mnt := filepath.Join(proj, "data", "cache")
-	if err := os.MkdirAll(mnt, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Mount("tmpfs", mnt, "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Unmount(mnt, unix.MNT_DETACH) })
+	mounttest.Tmpfs(t, mnt, "1m")
 	ok(t, state, "init", "--project", proj, "--exclude", "data/cache")
 	ok(t, state, "--project", proj, "backup", "create")
 	r := ok(t, state, "--project", proj, "backup", "restore", "1", "--mode", "data", "--dry-run")

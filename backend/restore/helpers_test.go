@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/mounts/mounttest"
 	"rewind/backend/store"
 )
 
@@ -96,12 +96,7 @@ func newFixture(t *testing.T) *fixture {
 // newFixtureOnTmpfs puts the deployment on a small tmpfs (root only).
 func newFixtureOnTmpfs(t *testing.T) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("mount tmpfs: %v %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	return newFixtureIn(t, dir)
+	return newFixtureIn(t, mounttest.TempTmpfs(t, "16m"))
 }
 
 // fill writes a file beside the deployment until its file system is full.

@@ -13,39 +13,13 @@ import (
 
 	"rewind/backend/deployment"
 	"rewind/backend/mounts"
+	"rewind/backend/mounts/mounttest"
 )
 
 // mountTmpfs mounts a small tmpfs at dir (created) until the test ends.
-// The cleanup finds the mount by its id, wherever a faulty restore moved it.
 func mountTmpfs(t *testing.T, dir string) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=4m"); err != nil {
-		t.Fatalf("mount tmpfs at %s: %v", dir, err)
-	}
-	table, err := mounts.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := -1
-	for _, m := range table {
-		if m.Point == dir {
-			id = m.ID
-		}
-	}
-	t.Cleanup(func() {
-		table, _ := mounts.Read()
-		for _, m := range table {
-			if m.ID == id {
-				unix.Unmount(m.Point, unix.MNT_DETACH)
-			}
-		}
-	})
+	mounttest.Tmpfs(t, dir, "4m")
 }
 
 // A mount point anywhere inside an entry the restore swaps (a disk at
