@@ -92,11 +92,12 @@ func (m *Manager) newestPreUpgradeWarning(ctx context.Context, dep store.Deploym
 	if b.Type != TypePreUpgrade || b.Status != StatusCompleted {
 		return ""
 	}
-	bs, err := m.Store.ListBackups(ctx, dep.ID)
+	recs, err := m.List(ctx, dep)
 	if err != nil {
 		return ""
 	}
-	for _, o := range bs {
+	NewestRecordedFirst(recs)
+	for _, o := range recs {
 		if o.Type == TypePreUpgrade && o.Status == StatusCompleted {
 			if o.ID == b.ID {
 				return fmt.Sprintf("backup #%d was the newest pre-upgrade backup: the last upgrade can no longer be rolled back from it", b.ID)

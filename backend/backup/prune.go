@@ -83,8 +83,7 @@ func (m *Manager) pruneLocked(ctx context.Context, dep store.Deployment, pol Pol
 	if err != nil {
 		return res, err
 	}
-	// IDs come from one sequence: their order is the order of recording.
-	slices.SortFunc(recs, func(a, b Record) int { return cmp.Compare(b.ID, a.ID) })
+	NewestRecordedFirst(recs)
 	cutoff := m.Now().AddDate(0, 0, -pol.KeepDays)
 	completed, newestMade, newestPreUpgrade := 0, false, false
 	for _, r := range recs { // newest recorded first
@@ -127,6 +126,15 @@ func (m *Manager) pruneLocked(ctx context.Context, dep store.Deployment, pol Pol
 		}
 	}
 	return res, nil
+}
+
+// NewestRecordedFirst orders records newest first by when this catalog
+// recorded them, the one meaning of "newest" for retention, a rollback's
+// fallback and delete's warnings. Creation times do not order points: an
+// imported archive brings another host's clock, possibly in the future.
+// IDs come from one sequence, so their order is the order of recording.
+func NewestRecordedFirst(recs []Record) {
+	slices.SortStableFunc(recs, func(a, b Record) int { return cmp.Compare(b.ID, a.ID) })
 }
 
 // PolicyKey is the app_config key of a deployment's retention policy.

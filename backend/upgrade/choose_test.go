@@ -3,6 +3,7 @@ package upgrade
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +163,38 @@ func TestRollbackThatCannotRestoreChangesNothing(t *testing.T) {
 	}
 	if ops, _ := f.st.UnfinishedOperations(f.ctx); len(ops) != 0 {
 		t.Errorf("operations left running: %+v", ops)
+	}
+}
+
+// The fallback of a rollback is the newest pre-upgrade backup of the version
+// in the order this catalog recorded them: an archive imported earlier with a
+// creation time in the future must not win over one Rewind made since.
+func TestRollbackFallbackIgnoresFutureDatedImport(t *testing.T) {
+	f := newUnit(t)
+	imported := filepath.Join(f.dep.StorageDir, "imported.tar.gz")
+	writeFile(t, imported, "imported")
+	if _, err := f.st.InsertCompletedBackup(f.ctx, store.Backup{DeploymentID: f.dep.ID, Name: "imported.tar.gz",
+		Type: "pre-upgrade", Version: "1", Path: imported, CreatedAt: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.eng.unhealthy["sha256:shop2"] = true
+	if _, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil); err == nil {
+		t.Fatal("want the first upgrade to fail")
+	}
+	delete(f.eng.unhealthy, "sha256:shop2")
+	res, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := f.history()[1].BackupID
+	if err := os.Remove(res.Backup.Path); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := f.u.PlanRollback(f.ctx, f.dep, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !plan.BackupFallback || plan.BackupID != first {
+		t.Errorf("plan uses backup #%d %s (fallback %v), want the first upgrade's #%d", plan.BackupID, plan.BackupName, plan.BackupFallback, first)
 	}
 }

@@ -126,12 +126,13 @@ func inEffect(up store.Upgrade, current string) error {
 
 // chooseBackup returns the upgrade's own pre-upgrade backup when it is
 // completed and its file exists, else the newest such pre-upgrade backup
-// of the version the upgrade started from.
+// of the version the upgrade started from, newest in recording order.
 func (u *Upgrader) chooseBackup(ctx context.Context, dep store.Deployment, up store.Upgrade) (backup.Record, bool, error) {
 	recs, err := u.Backups.List(ctx, dep)
 	if err != nil {
 		return backup.Record{}, false, err
 	}
+	backup.NewestRecordedFirst(recs)
 	own := "it recorded no backup"
 	for _, r := range recs {
 		if up.BackupID != 0 && r.ID == up.BackupID {
