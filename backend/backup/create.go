@@ -271,7 +271,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	if req.StopServices {
 		closeOp = 0
 	}
-	if err = m.Store.FinishBackup(context.WithoutCancel(ctx), closeOp, rec.ID, wres.Size, wres.Files, wres.SHA256, meta, wres.Entries); err != nil {
+	if err = m.Store.FinishBackup(context.WithoutCancel(ctx), closeOp, rec.ID, wres.Size, wres.Files, wres.SHA256, meta, wres.Entries, res.Warnings); err != nil {
 		// The archive is complete and durable; recovery completes the record.
 		return res, fmt.Errorf("record backup: %w", err)
 	}

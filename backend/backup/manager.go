@@ -101,6 +101,9 @@ type Record struct {
 	VerifiedAt  *time.Time `json:"verifiedAt" ts_type:"string | null"`
 	Description string     `json:"description"`
 	Error       string     `json:"error"`
+	// Warnings are what the backup completed with: a file changed while
+	// it was read, a special file skipped... not a clean copy. Never nil.
+	Warnings []string `json:"warnings"`
 }
 
 func toRecord(b store.Backup) Record {
@@ -108,7 +111,10 @@ func toRecord(b store.Backup) Record {
 		Path: b.Path, Size: b.Size, FileCount: b.FileCount, SHA256: b.SHA256,
 		Compression: b.Compression, CreatedAt: b.CreatedAt.UTC(), RecordedAt: b.RecordedAt.UTC(),
 		Adopted: b.Origin == store.OriginAdopted, VerifiedAt: b.VerifiedAt,
-		Description: b.Description, Error: b.Error}
+		Description: b.Description, Error: b.Error, Warnings: b.Warnings}
+	if r.Warnings == nil {
+		r.Warnings = []string{}
+	}
 	if st, err := os.Stat(b.Path); err == nil && st.Mode().IsRegular() {
 		r.FileExists = true
 	}

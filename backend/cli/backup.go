@@ -95,17 +95,26 @@ func (e *env) backupList() *cobra.Command {
 	}
 }
 
-// state is the human status of a record.
+// state is the human status of a record, with the number of warnings it
+// completed with: such a backup is not a clean copy.
 func state(r backup.Record) string {
+	s := "completed"
 	switch {
 	case r.Status != backup.StatusCompleted:
-		return r.Status
+		s = r.Status
 	case !r.FileExists:
-		return "file missing"
+		s = "file missing"
 	case r.VerifiedAt != nil:
-		return "verified " + r.VerifiedAt.Local().Format("2006-01-02 15:04")
+		s = "verified " + r.VerifiedAt.Local().Format("2006-01-02 15:04")
 	}
-	return "completed"
+	switch n := len(r.Warnings); n {
+	case 0:
+		return s
+	case 1:
+		return s + ", 1 warning"
+	default:
+		return fmt.Sprintf("%s, %d warnings", s, n)
+	}
 }
 
 func parseID(s string) (int64, error) {
@@ -142,6 +151,12 @@ func (e *env) backupShow() *cobra.Command {
 					humanBytes(r.Size), r.FileCount, r.Compression, r.SHA256)
 				if r.Description != "" {
 					fmt.Fprintf(w, "  %s\n", r.Description)
+				}
+				if len(r.Warnings) > 0 {
+					fmt.Fprintln(w, "Completed with warnings (not a clean copy):")
+					for _, s := range r.Warnings {
+						fmt.Fprintf(w, "  %s\n", oneLine(s))
+					}
 				}
 				for _, s := range m.Services {
 					fmt.Fprintf(w, "  service %s: %s %s %s\n", s.Service, s.Image, s.ImageID, s.RepoDigest)

@@ -46,11 +46,16 @@ type Backup struct {
 	ExpiresAt    *time.Time      `json:"-"`
 	VerifiedAt   *time.Time      `json:"verifiedAt" ts_type:"string"`
 	Error        string          `json:"error,omitempty"`
+	// Warnings are what the backup completed with (a file changed while
+	// it was read, a special file skipped): not a clean copy. Never nil
+	// when read from the catalog.
+	Warnings []string `json:"warnings"`
 }
 
 const backupColumns = `id, deployment_id, backup_name, backup_type, status, source_version,
 	backup_path, backup_size, file_count, backup_hash, compression_type, description,
-	backup_metadata::VARCHAR, created_at, expires_at, verified_at, error, recorded_at, origin`
+	backup_metadata::VARCHAR, created_at, expires_at, verified_at, error, recorded_at, origin,
+	warnings::VARCHAR`
 
 func (b Backup) validate() error {
 	if b.Name == "" {
@@ -76,8 +81,8 @@ func backupDuplicate(err error, name string) error {
 // insertBackupSQL inserts every column a caller can set.
 const insertBackupSQL = `INSERT INTO backup_records (deployment_id, backup_name, backup_type, status,
 	source_version, backup_path, backup_size, file_count, backup_hash, compression_type, description,
-	backup_metadata, created_at, expires_at, verified_at, error, recorded_at, origin)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	backup_metadata, created_at, expires_at, verified_at, error, recorded_at, origin, warnings)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // backupArgs are insertBackupSQL's arguments. recorded_at is always now:
 // the recording is Rewind's own fact, never taken from the caller.
@@ -91,6 +96,10 @@ func backupArgs(b Backup, status, origin string) ([]any, error) {
 	if created.IsZero() {
 		created = recorded
 	}
+	warnings, err := warningsJSON(b.Warnings)
+	if err != nil {
+		return nil, err
+	}
 	compression := b.Compression
 	if compression == "" {
 		compression = string(archive.Gzip)
@@ -98,7 +107,7 @@ func backupArgs(b Backup, status, origin string) ([]any, error) {
 	return []any{nullID(b.DeploymentID), b.Name, b.Type, status, nullString(b.Version),
 		filepath.Clean(b.Path), b.Size, b.FileCount, nullString(b.SHA256), compression,
 		nullString(b.Description), meta, created.UTC(), dbTimePtr(b.ExpiresAt),
-		dbTimePtr(b.VerifiedAt), nullString(b.Error), recorded.UTC(), origin}, nil
+		dbTimePtr(b.VerifiedAt), nullString(b.Error), recorded.UTC(), origin, warnings}, nil
 }
 
 // InsertBackup records a backup about to be written, with status in_progress.
@@ -150,21 +159,26 @@ func (s *Store) BeginBackup(ctx context.Context, b Backup, op Operation, facts f
 // and manifest, and stores its entries (replacing any), in one transaction.
 func (s *Store) CompleteBackup(ctx context.Context, id, size, fileCount int64, sha256 string,
 	metadata json.RawMessage, entries []archive.Entry) error {
-	return s.FinishBackup(ctx, 0, id, size, fileCount, sha256, metadata, entries)
+	return s.FinishBackup(ctx, 0, id, size, fileCount, sha256, metadata, entries, nil)
 }
 
 // FinishBackup is CompleteBackup that also marks operation opID (when not 0)
 // succeeded, in the same transaction: one commit and one checkpoint (B8).
+// warnings are what the backup completed with, kept with the record.
 func (s *Store) FinishBackup(ctx context.Context, opID, id, size, fileCount int64, sha256 string,
-	metadata json.RawMessage, entries []archive.Entry) error {
+	metadata json.RawMessage, entries []archive.Entry, warnings []string) error {
 	meta, err := rawJSON(metadata)
+	if err != nil {
+		return err
+	}
+	ws, err := warningsJSON(warnings)
 	if err != nil {
 		return err
 	}
 	err = s.withTx(ctx, func(ctx context.Context, c *sql.Conn) error {
 		res, err := c.ExecContext(ctx, `UPDATE backup_records SET status = 'completed', backup_size = ?,
-			file_count = ?, backup_hash = ?, backup_metadata = ?, error = NULL WHERE id = ?`,
-			size, fileCount, nullString(sha256), meta, id)
+			file_count = ?, backup_hash = ?, backup_metadata = ?, error = NULL, warnings = ? WHERE id = ?`,
+			size, fileCount, nullString(sha256), meta, ws, id)
 		if err != nil {
 			return err
 		}
@@ -329,11 +343,11 @@ func scanBackup(rows *sql.Rows) (Backup, error) {
 		version, hash, compression, desc, errS sql.NullString
 		meta                                   sql.NullString
 		expires, verified, recorded            sql.NullTime
-		origin                                 sql.NullString
+		origin, warnings                       sql.NullString
 	)
 	if err := rows.Scan(&b.ID, &deploymentID, &b.Name, &b.Type, &b.Status, &version, &b.Path,
 		&size, &fileCount, &hash, &compression, &desc, &meta, &b.CreatedAt, &expires, &verified,
-		&errS, &recorded, &origin); err != nil {
+		&errS, &recorded, &origin, &warnings); err != nil {
 		return Backup{}, fmt.Errorf("scan backup: %w", err)
 	}
 	b.DeploymentID, b.Size, b.FileCount = deploymentID.Int64, size.Int64, fileCount.Int64
@@ -346,5 +360,28 @@ func scanBackup(rows *sql.Rows) (Backup, error) {
 		b.RecordedAt = recorded.Time.UTC()
 	}
 	b.ExpiresAt, b.VerifiedAt = timePtr(expires), timePtr(verified)
+	b.Warnings = []string{}
+	if warnings.Valid && warnings.String != "" {
+		if err := json.Unmarshal([]byte(warnings.String), &b.Warnings); err != nil {
+			return Backup{}, fmt.Errorf("scan backup %d: warnings: %w", b.ID, err)
+		}
+		if b.Warnings == nil { // a JSON null
+			b.Warnings = []string{}
+		}
+	}
 	return b, nil
+}
+
+// warningsJSON is the warnings column's value: NULL for none, else a JSON
+// array of the sentences, each made valid UTF-8 (a warning may quote a
+// file name that is not).
+func warningsJSON(ws []string) (any, error) {
+	if len(ws) == 0 {
+		return nil, nil
+	}
+	valid := make([]string, len(ws))
+	for i, w := range ws {
+		valid[i] = validText(w)
+	}
+	return encodeJSON(valid)
 }

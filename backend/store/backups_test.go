@@ -276,7 +276,7 @@ func TestBackupJSON(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{"compression", "createdAt", "description", "error", "fileCount", "id", "name",
-		"path", "sha256", "size", "status", "type", "verifiedAt", "version"}
+		"path", "sha256", "size", "status", "type", "verifiedAt", "version", "warnings"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("keys %q, want %q", got, want)
 	}
@@ -321,7 +321,7 @@ func TestBeginAndFinishBackupCommitTogether(t *testing.T) {
 			t.Fatalf("a refused BeginBackup left an operation: %d running, was %d", len(after), len(before))
 		}
 
-		if err := s.FinishBackup(ctx, opID, id, 10, 1, strings.Repeat("ab", 32), nil, sampleEntries(1)); err != nil {
+		if err := s.FinishBackup(ctx, opID, id, 10, 1, strings.Repeat("ab", 32), nil, sampleEntries(1), nil); err != nil {
 			t.Fatal(err)
 		}
 		if op, _ := s.GetOperation(ctx, opID); op.State != OpSucceeded || op.FinishedAt == nil {
@@ -337,11 +337,50 @@ func TestBeginAndFinishBackupCommitTogether(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.FinishBackup(ctx, 9999, id2, 10, 1, "", nil, nil); !errors.Is(err, ErrNotFound) {
+		if err := s.FinishBackup(ctx, 9999, id2, 10, 1, "", nil, nil, nil); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("unknown operation: err = %v, want ErrNotFound", err)
 		}
 		if b, _ := s.GetBackup(ctx, id2); b.Status != StatusInProgress {
 			t.Errorf("backup completed although its operation was unknown: %+v", b)
 		}
 	})
+}
+
+// The warnings a backup completed with are kept with its record, across a
+// reopen of the catalog; a record without any reads as an empty list.
+func TestFinishBackupKeepsWarnings(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newFileStore(t)
+	quiet, err := s.InsertBackup(ctx, sampleBackup(3, "quiet.tar.gz", fixedTime))
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned, err := s.InsertBackup(ctx, sampleBackup(3, "warned.tar.gz", fixedTime))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishBackup(ctx, 0, quiet, 10, 1, "", nil, sampleEntries(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	// A warning may quote a name that is not UTF-8: it is kept escaped.
+	in := []string{"data/live.db changed while it was being read", "skipped a named pipe: data/p\xff\xfe"}
+	ws := []string{in[0], `skipped a named pipe: data/p\xff\xfe`}
+	if err := s.FinishBackup(ctx, 0, warned, 10, 1, "", nil, sampleEntries(1), in); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	got, err := s.GetBackup(ctx, warned)
+	if err != nil || !reflect.DeepEqual(got.Warnings, ws) {
+		t.Errorf("warnings after reopen: %q, %v; want %q", got.Warnings, err, ws)
+	}
+	if got, err := s.GetBackup(ctx, quiet); err != nil || got.Warnings == nil || len(got.Warnings) != 0 {
+		t.Errorf("quiet backup's warnings: %#v, %v; want an empty list", got.Warnings, err)
+	}
 }

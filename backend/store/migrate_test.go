@@ -115,6 +115,7 @@ func TestBackupRecordsHasSeedColumns(t *testing.T) {
 		"error VARCHAR",
 		"recorded_at TIMESTAMP", // 0002
 		"origin VARCHAR",
+		"warnings JSON", // 0003
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("backup_records columns:\n got %q\nwant %q", got, want)
@@ -173,7 +174,8 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	fsys := fstest.MapFS{
 		"0001_initial.sql":          {Data: []byte("SELECT 1")}, // already applied: skipped
 		"0002_backup_recording.sql": {Data: []byte("SELECT 1")},
-		"0003_broken.sql":           {Data: []byte("CREATE TABLE half (x INTEGER); SELECT * FROM missing_table;")},
+		"0003_backup_warnings.sql":  {Data: []byte("SELECT 1")},
+		"0004_broken.sql":           {Data: []byte("CREATE TABLE half (x INTEGER); SELECT * FROM missing_table;")},
 	}
 	if err := s.migrateFS(context.Background(), fsys); err == nil {
 		t.Fatal("broken migration applied")
@@ -182,7 +184,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	if err := s.db.QueryRow(`SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != 0 || migrationCount(t, s) != 2 {
+	if n != 0 || migrationCount(t, s) != 3 {
 		t.Fatalf("half-applied migration left table count %d, %d rows", n, migrationCount(t, s))
 	}
 }

@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// A backup that completed with a warning (here a named pipe in the project,
+// which is skipped) is not a clean copy, and stays marked so after the run
+// that made it: `backup list` and `backup show`, text and JSON, carry the
+// warning; a backup without one has an empty list, never a missing one.
+func TestBackupWarningsAreKeptWithTheRecord(t *testing.T) {
+	state, proj := t.TempDir(), project(t)
+	ok(t, state, "init", "--project", proj, "--data", "data")
+	quiet := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "create").stdout)
+	if err := syscall.Mkfifo(filepath.Join(proj, "data", "events.pipe"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	made := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "create").stdout)
+	want := "skipped a named pipe: data/events.pipe"
+	if ws, _ := made["warnings"].([]any); len(ws) != 1 || !strings.Contains(ws[0].(string), want) {
+		t.Fatalf("create warnings = %v, want one containing %q", made["warnings"], want)
+	}
+
+	list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout)
+	if len(list) != 2 {
+		t.Fatalf("list: %v, want 2 records", list)
+	}
+	for _, rec := range list {
+		got := keys(rec)
+		slices.Sort(got)
+		if !slices.Equal(got, recordKeys) {
+			t.Errorf("list record keys: got %v, want %v", got, recordKeys)
+		}
+		ws, isList := rec["warnings"].([]any)
+		switch rec["id"] {
+		case quiet["id"]:
+			if !isList || len(ws) != 0 {
+				t.Errorf("quiet backup's warnings = %v, want []", rec["warnings"])
+			}
+		case made["id"]:
+			if len(ws) != 1 || !strings.Contains(ws[0].(string), want) {
+				t.Errorf("list warnings = %v, want one containing %q", rec["warnings"], want)
+			}
+		}
+	}
+
+	id := fmt.Sprint(int64(made["id"].(float64)))
+	show := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "show", id).stdout)
+	if ws, _ := show["backup"].(map[string]any)["warnings"].([]any); len(ws) != 1 || !strings.Contains(ws[0].(string), want) {
+		t.Errorf("show --json warnings = %v, want one containing %q", show["backup"], want)
+	}
+
+	text := ok(t, state, "--project", proj, "backup", "list").stdout
+	if !strings.Contains(text, "completed, 1 warning") {
+		t.Errorf("list text %q, want the backup marked \"completed, 1 warning\"", text)
+	}
+	if n := strings.Count(text, "warning"); n != 1 {
+		t.Errorf("list text %q marks %d rows, want only the one with a warning", text, n)
+	}
+	shown := ok(t, state, "--project", proj, "backup", "show", id).stdout
+	if !strings.Contains(shown, "completed, 1 warning") || !strings.Contains(shown, want) {
+		t.Errorf("show text %q, want its state with the warning count and the warning itself", shown)
+	}
+}
