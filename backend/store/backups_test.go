@@ -41,7 +41,7 @@ func TestBackupLifecycle(t *testing.T) {
 		}
 		want := in
 		want.ID, want.Status, want.CreatedAt, want.ExpiresAt = id, StatusInProgress, wantCreated, &wantExpires
-		want.RecordedAt, want.Origin = got.RecordedAt, OriginCreated
+		want.RecordedAt, want.Origin, want.Warnings = got.RecordedAt, OriginCreated, []string{}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("after insert\n got %+v\nwant %+v", got, want)
 		}
