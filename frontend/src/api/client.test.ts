@@ -40,6 +40,8 @@ describe('api client', () => {
   it('turns null slices into arrays', async () => {
     vi.mocked(App.ListBackups).mockResolvedValue(null as never)
     expect(await listBackups()).toEqual([])
+    vi.mocked(App.ListBackups).mockResolvedValue([{ id: 1, warnings: null }] as never)
+    expect(await listBackups()).toEqual([{ id: 1, warnings: [] }])
     vi.mocked(App.GetStatus).mockResolvedValue({ version: '1', docker: { reachable: false, error: 'x' }, services: null } as never)
     expect(await getStatus()).toEqual({
       version: '1',

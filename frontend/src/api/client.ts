@@ -27,10 +27,13 @@ function normStatus(s: Status): Status {
   }
 }
 
+const normBackup = (b: Backup): Backup => ({ ...b, warnings: arr(b.warnings) })
+
 function normDetails(d: BackupDetails): BackupDetails {
   const m = d.manifest
   return {
     ...d,
+    backup: normBackup(d.backup),
     manifest: {
       ...m,
       paths: arr(m?.paths),
@@ -46,7 +49,7 @@ function normDetails(d: BackupDetails): BackupDetails {
 }
 
 export const getStatus = () => call<Status>(async () => normStatus((await App.GetStatus()) as unknown as Status))
-export const listBackups = () => call<Backup[]>(async () => arr((await App.ListBackups()) as unknown as Backup[]))
+export const listBackups = () => call<Backup[]>(async () => arr((await App.ListBackups()) as unknown as Backup[]).map(normBackup))
 export const getBackup = (id: number) =>
   call<BackupDetails>(async () => normDetails((await App.GetBackup(id)) as unknown as BackupDetails))
 // version: '' lets the Go side read the running version from .env.

@@ -59,6 +59,8 @@ export interface Backup {
   verifiedAt: string | null
   description: string
   error: string
+  /** What the backup completed with (a file changed while read, a special file skipped): not a clean copy. Never null. */
+  warnings: string[]
 }
 
 export interface ManifestService {

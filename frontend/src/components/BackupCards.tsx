@@ -3,6 +3,7 @@ import { formatSize } from '../format'
 import { useI18n } from '../i18n'
 import { DateText } from './DateText'
 import { isRestorable, statusLabel, typeLabel, whyNotRestorable } from './labels'
+import { WarningsBadge } from './StatusBadges'
 
 export interface BackupCardsProps {
   backups: readonly Backup[]
@@ -43,6 +44,7 @@ function Card({ backup: b, selected, onSelect }: { backup: Backup; selected: boo
                 {statusLabel(t, b.status)}
               </span>
             )}
+            <WarningsBadge backup={b} />
           </span>
           <span id={metaId} className="card-meta">
             <span>
@@ -51,6 +53,7 @@ function Card({ backup: b, selected, onSelect }: { backup: Backup; selected: boo
             <span>{t('restore.cardVersion', { version: b.version || unknown })}</span>
             <span>{formatSize(b.status === 'completed' ? b.size : null, unknown)}</span>
             {reason && <span className="visually-hidden">{reason}</span>}
+            {b.warnings?.length > 0 && <span className="visually-hidden">{b.warnings.join(' ')}</span>}
           </span>
           <span className="card-file" title={b.path}>
             {t('restore.cardFile', { file: b.name || b.path })}

@@ -78,6 +78,26 @@ describe('BackupsTable', () => {
     expect(time.getAttribute('title')).toMatch(/Coordinated Universal Time|UTC/)
   })
 
+  it('marks a backup that completed with warnings, with the count and the texts on hover', () => {
+    const changed = 'data/live.db changed while it was being read: its copy in this backup may be inconsistent'
+    const skipped = 'skipped a named pipe: data/events.pipe (not archived)'
+    setup({
+      backups: [
+        makeBackup({ id: 7, warnings: [changed, skipped] }),
+        makeBackup({ id: 8, warnings: [skipped], verifiedAt: '2025-10-31T03:00:00Z' }),
+        makeBackup({ id: 9 }),
+      ],
+    })
+    const row = (id: number) => screen.getByRole('button', { name: `Details of backup #${id}` }).closest('tr')!
+    const two = within(row(7)).getByText('2 warnings')
+    expect(two).toHaveClass('badge-warn')
+    expect(two).toHaveAttribute('title', `${changed}\n${skipped}`)
+    expect(row(7)).toHaveTextContent('Completed')
+    expect(within(row(8)).getByText('1 warning')).toHaveAttribute('title', skipped)
+    expect(row(8)).toHaveTextContent('Verified')
+    expect(row(9)).not.toHaveTextContent(/warning/)
+  })
+
   it('enables only the actions that make sense and reports the row id', async () => {
     const { user, props } = setup()
     expect(screen.getByRole('button', { name: 'Restore backup #3' })).toBeDisabled()

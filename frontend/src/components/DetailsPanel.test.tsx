@@ -8,7 +8,7 @@ vi.mock('../api', async (importOriginal) => ({
 }))
 
 import * as api from '../api'
-import { makeDetails } from '../test/fixtures'
+import { makeBackup, makeDetails } from '../test/fixtures'
 import { axeViolations, renderUI } from '../test/render'
 import { DetailsPanel } from './DetailsPanel'
 
@@ -30,6 +30,18 @@ describe('DetailsPanel', () => {
     const tree = within(panel).getByRole('list', { name: 'Archived files' })
     expect(within(tree).getAllByRole('listitem')).toHaveLength(5)
     expect(tree).toHaveTextContent('current → db.sqlite')
+    expect(await axeViolations(panel)).toEqual([])
+  })
+
+  it('lists the warnings the backup completed with', async () => {
+    const details = makeDetails({ backup: makeBackup({ warnings: ['data/live.db changed while it was being read: its copy in this backup may be inconsistent'] }) })
+    const changed = details.backup.warnings[0]
+    getBackup.mockResolvedValue(details)
+    renderUI(<DetailsPanel backupId={1} onClose={() => {}} />)
+    const panel = screen.getByRole('region', { name: 'Backup #1' })
+    expect(await within(panel).findByText('Completed with warnings (not a clean copy)')).toBeInTheDocument()
+    expect(panel).toHaveTextContent(changed)
+    expect(within(panel).getByText('1 warning')).toHaveClass('badge-warn')
     expect(await axeViolations(panel)).toEqual([])
   })
 

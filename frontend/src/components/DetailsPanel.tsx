@@ -102,6 +102,15 @@ function DetailsBody({ details, locale, unknown }: { details: BackupDetails; loc
         <Fact label={t('details.excludes')}>{list(m.excludes)}</Fact>
         {b.description && <Fact label={t('details.description')}>{b.description}</Fact>}
         {b.error && <Fact label={t('details.error')}>{b.error}</Fact>}
+        {b.warnings?.length > 0 && (
+          <Fact label={t('details.warnings')} wide>
+            <ul className="warnings-list">
+              {b.warnings.map((w, i) => (
+                <li key={i}>{w}</li>
+              ))}
+            </ul>
+          </Fact>
+        )}
       </dl>
 
       <h3>{t('details.images')}</h3>

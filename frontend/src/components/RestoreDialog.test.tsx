@@ -97,6 +97,19 @@ describe('RestoreDialog', () => {
     expect(screen.getByRole('button', { name: 'Restore' })).toBeDisabled()
   })
 
+  it("marks a card whose backup completed with warnings and says them in the radio's description", async () => {
+    const changed = 'data/live.db changed while it was being read: its copy in this backup may be inconsistent'
+    listBackups.mockResolvedValue([makeBackup({ id: 5, warnings: [changed] }), makeBackup({ id: 6 })])
+    setup()
+    const radio = await screen.findByRole('radio', { name: 'Backup #5' })
+    const badge = within(radio.closest('label')!).getByText('1 warning')
+    expect(badge).toHaveClass('badge-warn')
+    expect(badge).toHaveAttribute('title', changed)
+    expect(radio).toHaveAccessibleDescription(new RegExp('data/live.db changed while it was being read'))
+    expect(radio).toBeEnabled()
+    expect(within(screen.getByRole('radio', { name: 'Backup #6' }).closest('label')!).queryByText(/warning/)).toBeNull()
+  })
+
   it('selects a backup, shows its details and the preview, then starts the restore', async () => {
     const { user, onStarted } = setup()
     await screen.findAllByRole('radio')

@@ -2,7 +2,23 @@ import type { Backup } from '../api'
 import { useI18n } from '../i18n'
 import { statusLabel } from './labels'
 
-/** StatusBadges: verified, file missing, failed, corrupt, in progress (or plain completed). */
+/**
+ * WarningsBadge: an amber badge with the number of warnings the backup
+ * completed with (a file changed while it was read...), their texts on hover.
+ * Nothing for a clean backup.
+ */
+export function WarningsBadge({ backup }: { backup: Backup }) {
+  const { t } = useI18n()
+  const n = backup.warnings?.length ?? 0
+  if (n === 0) return null
+  return (
+    <span className="badge badge-warn" title={backup.warnings.join('\n')}>
+      {t('badge.warnings', { count: n })}
+    </span>
+  )
+}
+
+/** StatusBadges: verified, file missing, failed, corrupt, in progress (or plain completed), and warnings. */
 export function StatusBadges({ backup }: { backup: Backup }) {
   const { t } = useI18n()
   const badges: { tone: string; text: string; title?: string }[] = []
@@ -26,6 +42,7 @@ export function StatusBadges({ backup }: { backup: Backup }) {
           {b.text}
         </span>
       ))}
+      <WarningsBadge backup={backup} />
     </span>
   )
 }

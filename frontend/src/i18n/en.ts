@@ -66,6 +66,8 @@ export const en = {
 
   'badge.verified': 'Verified',
   'badge.fileMissing': 'File missing',
+  'badge.warnings': '{count} warnings',
+  'badge.warnings_one': '1 warning',
 
   'details.title': 'Backup #{id}',
   'details.close': 'Close details',
@@ -83,6 +85,7 @@ export const en = {
   'details.excludes': 'Excluded',
   'details.description': 'Description',
   'details.error': 'Error',
+  'details.warnings': 'Completed with warnings (not a clean copy)',
   'details.images': 'Images',
   'details.noImages': 'No image information was recorded.',
   'details.service': 'Service',

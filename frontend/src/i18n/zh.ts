@@ -66,6 +66,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
 
   'badge.verified': '已校验',
   'badge.fileMissing': '文件缺失',
+  'badge.warnings': '{count} 条警告',
 
   'details.title': '备份 #{id}',
   'details.close': '关闭详情',
@@ -83,6 +84,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'details.excludes': '排除',
   'details.description': '说明',
   'details.error': '错误',
+  'details.warnings': '完成时有警告（副本可能不一致）',
   'details.images': '镜像',
   'details.noImages': '没有记录镜像信息。',
   'details.service': '服务',

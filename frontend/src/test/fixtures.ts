@@ -30,6 +30,7 @@ export function makeBackup(over: Partial<Backup> = {}): Backup {
     verifiedAt: null,
     description: '',
     error: '',
+    warnings: [],
     ...over,
   }
 }

@@ -66,6 +66,7 @@ export namespace backup {
 	    verifiedAt?: string | null;
 	    description: string;
 	    error: string;
+	    warnings: string[];
 	}
 	export interface DeleteResult {
 	    record: Record;
