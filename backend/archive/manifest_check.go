@@ -56,11 +56,11 @@ func (m Manifest) Check() error {
 	// The version and the description are the admin's own text (the .env,
 	// --description): any characters, bounded. They never name a file
 	// unsanitised, and the CLI escapes what it prints.
-	if !utf8.ValidString(m.Version) || len(m.Version) > maxManifestVersion {
-		return bad("version", "is not UTF-8 text of at most %d bytes", maxManifestVersion)
+	if err := CheckVersion(m.Version); err != nil {
+		return fmt.Errorf("%w: %w", ErrNoManifest, err)
 	}
-	if !utf8.ValidString(m.Description) || len(m.Description) > maxManifestDescription {
-		return bad("description", "is not UTF-8 text of at most %d bytes", maxManifestDescription)
+	if err := CheckDescription(m.Description); err != nil {
+		return fmt.Errorf("%w: %w", ErrNoManifest, err)
 	}
 	for _, list := range []struct {
 		field string
@@ -79,6 +79,24 @@ func (m Manifest) Check() error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// CheckVersion refuses a version no manifest may carry. A backup checks its
+// version with it before it writes anything, so that Rewind never makes an
+// archive its own import and catalog rebuild would refuse.
+func CheckVersion(v string) error {
+	if !utf8.ValidString(v) || len(v) > maxManifestVersion {
+		return fmt.Errorf("version is not UTF-8 text of at most %d bytes", maxManifestVersion)
+	}
+	return nil
+}
+
+// CheckDescription is CheckVersion for a backup's description.
+func CheckDescription(d string) error {
+	if !utf8.ValidString(d) || len(d) > maxManifestDescription {
+		return fmt.Errorf("description is not UTF-8 text of at most %d bytes", maxManifestDescription)
 	}
 	return nil
 }

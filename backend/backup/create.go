@@ -96,6 +96,13 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	if comp != archive.Gzip && comp != archive.Zstd {
 		return res, fmt.Errorf("unknown compression %q (use gzip or zstd)", req.Compression)
 	}
+	version := req.Version
+	if version == "" {
+		version = deployment.Version(dep)
+	}
+	if err := checkLabels(dep, req, version); err != nil {
+		return res, err
+	}
 	if _, err := deployment.CheckDir(dep.Path); err != nil {
 		return res, err
 	}
@@ -142,10 +149,6 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	}
 
 	// B2: the in_progress record and the journal, committed before any file.
-	version := req.Version
-	if version == "" {
-		version = deployment.Version(dep)
-	}
 	now := m.Now().UTC().Truncate(time.Second)
 	name, err := m.freeName(ctx, dep.StorageDir, req.Type, version, now, comp)
 	if err != nil {
@@ -400,6 +403,22 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// checkLabels refuses a version or description the archive's manifest may
+// not carry (the import and rebuild of the archive would refuse it).
+func checkLabels(dep store.Deployment, req CreateRequest, version string) error {
+	if err := archive.CheckVersion(version); err != nil {
+		from := "--version"
+		if req.Version == "" {
+			from = dep.VersionKey + " in .env"
+		}
+		return fmt.Errorf("%w: the backup's %s (from %s); use a shorter one", deployment.ErrInvalidSetting, err, from)
+	}
+	if err := archive.CheckDescription(req.Description); err != nil {
+		return fmt.Errorf("%w: the backup's %s; use a shorter one", deployment.ErrInvalidSetting, err)
+	}
+	return nil
 }
 
 // stagingDir is where a restore of the deployment stages its tree: inside

@@ -10,6 +10,7 @@ import (
 
 	"github.com/distribution/reference"
 
+	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/store"
 )
@@ -196,5 +197,31 @@ func TestRollbackFallbackIgnoresFutureDatedImport(t *testing.T) {
 	}
 	if !plan.BackupFallback || plan.BackupID != first {
 		t.Errorf("plan uses backup #%d %s (fallback %v), want the first upgrade's #%d", plan.BackupID, plan.BackupName, plan.BackupFallback, first)
+	}
+}
+
+// An upgrade to a version longer than an archive's manifest may carry is
+// refused before anything changes: the next backup would hold it, and
+// Rewind's own import and rebuild would refuse that archive.
+func TestUpgradeRefusesAVersionTheManifestCheckRefuses(t *testing.T) {
+	f := newUnit(t)
+	before := f.read(".env")
+	_, err := f.u.Upgrade(f.ctx, f.dep, Request{To: strings.Repeat("2", 5000), HealthWindow: time.Millisecond}, nil)
+	if !errors.Is(err, deployment.ErrInvalidSetting) {
+		t.Fatalf("err = %v, want ErrInvalidSetting", err)
+	}
+	if got := f.read(".env"); got != before {
+		t.Errorf(".env changed to %q", got)
+	}
+	if ups := f.history(); len(ups) != 0 {
+		t.Errorf("upgrades recorded: %+v", ups)
+	}
+	if bs, _ := f.st.ListBackups(f.ctx, f.dep.ID); len(bs) != 0 {
+		t.Errorf("backups recorded: %+v", bs)
+	}
+	for _, c := range f.eng.calls {
+		if strings.HasPrefix(c, "stop") {
+			t.Errorf("containers were stopped: %v", f.eng.calls)
+		}
 	}
 }

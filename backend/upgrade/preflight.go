@@ -80,6 +80,13 @@ func (u *Upgrader) preflight(ctx context.Context, dep store.Deployment, to strin
 	if strings.ContainsAny(to, "\n\r\x00") {
 		return pf, nil, nil, fmt.Errorf("invalid version %q: it must be one line", to)
 	}
+	if err := archive.CheckVersion(to); err != nil {
+		return pf, nil, nil, fmt.Errorf("%w: the target %s; use a shorter one", deployment.ErrInvalidSetting, err)
+	}
+	if err := archive.CheckVersion(pf.From); err != nil {
+		return pf, nil, nil, fmt.Errorf("%w: the current %s (%s in %s); the pre-upgrade backup could not record it",
+			deployment.ErrInvalidSetting, err, dep.VersionKey, filepath.Join(dep.Path, ".env"))
+	}
 	if to == pf.From {
 		return pf, nil, nil, fmt.Errorf("%w: %s=%s in %s", ErrSameVersion, dep.VersionKey, to, filepath.Join(dep.Path, ".env"))
 	}
