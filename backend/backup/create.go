@@ -409,14 +409,14 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // not carry (the import and rebuild of the archive would refuse it).
 func checkLabels(dep store.Deployment, req CreateRequest, version string) error {
 	if err := archive.CheckVersion(version); err != nil {
-		from := "--version"
 		if req.Version == "" {
-			from = dep.VersionKey + " in .env"
+			return fmt.Errorf("%w: %s in %s: %w, and the backup records it; set a shorter one there",
+				deployment.ErrInvalidSetting, dep.VersionKey, filepath.Join(dep.Path, ".env"), err)
 		}
-		return fmt.Errorf("%w: the backup's %s (from %s); use a shorter one", deployment.ErrInvalidSetting, err, from)
+		return fmt.Errorf("%w: the backup's %w", deployment.ErrInvalidSetting, err)
 	}
 	if err := archive.CheckDescription(req.Description); err != nil {
-		return fmt.Errorf("%w: the backup's %s; use a shorter one", deployment.ErrInvalidSetting, err)
+		return fmt.Errorf("%w: the backup's %w", deployment.ErrInvalidSetting, err)
 	}
 	return nil
 }

@@ -81,11 +81,11 @@ func (u *Upgrader) preflight(ctx context.Context, dep store.Deployment, to strin
 		return pf, nil, nil, fmt.Errorf("invalid version %q: it must be one line", to)
 	}
 	if err := archive.CheckVersion(to); err != nil {
-		return pf, nil, nil, fmt.Errorf("%w: the target %s; use a shorter one", deployment.ErrInvalidSetting, err)
+		return pf, nil, nil, fmt.Errorf("%w: the target %w", deployment.ErrInvalidSetting, err)
 	}
 	if err := archive.CheckVersion(pf.From); err != nil {
-		return pf, nil, nil, fmt.Errorf("%w: the current %s (%s in %s); the pre-upgrade backup could not record it",
-			deployment.ErrInvalidSetting, err, dep.VersionKey, filepath.Join(dep.Path, ".env"))
+		return pf, nil, nil, fmt.Errorf("%w: %s in %s: %w, and the pre-upgrade backup records it; set a shorter one there",
+			deployment.ErrInvalidSetting, dep.VersionKey, filepath.Join(dep.Path, ".env"), err)
 	}
 	if to == pf.From {
 		return pf, nil, nil, fmt.Errorf("%w: %s=%s in %s", ErrSameVersion, dep.VersionKey, to, filepath.Join(dep.Path, ".env"))
