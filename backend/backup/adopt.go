@@ -101,6 +101,13 @@ func (m *Manager) adopt(ctx context.Context, dep store.Deployment, path string, 
 		Compression: string(man.Compression), Description: desc, Metadata: meta, CreatedAt: man.CreatedAt.UTC()}
 	now := m.Now()
 	b.VerifiedAt = &now
+	// A catalog recreated after damage gets back the warnings it had for
+	// this archive: the archive does not hold them.
+	ws, err := m.Store.SavedWarnings(ctx, vr.SHA256)
+	if err != nil {
+		return Record{}, err
+	}
+	b.Warnings = ws
 	id, err := m.Store.InsertCompletedBackup(ctx, b, vr.Entries)
 	if err != nil {
 		return Record{}, err

@@ -280,6 +280,13 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	}
 	recorded = true
 	crashpoint.Hit("backup.B8")
+	if len(res.Warnings) > 0 {
+		// The archive does not hold them: the settings file keeps a copy
+		// for a catalog recreated from it.
+		if serr := m.Store.SaveSettings(context.WithoutCancel(ctx)); serr != nil {
+			res.Warnings = append(res.Warnings, "the warnings above are kept in the catalog only: "+serr.Error())
+		}
+	}
 	b, err := m.Store.GetBackup(ctx, rec.ID)
 	if err != nil {
 		return res, err

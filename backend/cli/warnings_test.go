@@ -2,11 +2,14 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"rewind/backend/store"
 )
 
 // A backup that completed with a warning (here a named pipe in the project,
@@ -65,5 +68,38 @@ func TestBackupWarningsAreKeptWithTheRecord(t *testing.T) {
 	shown := ok(t, state, "--project", proj, "backup", "show", id).stdout
 	if !strings.Contains(shown, "completed, 1 warning") || !strings.Contains(shown, want) {
 		t.Errorf("show text %q, want its state with the warning count and the warning itself", shown)
+	}
+}
+
+// A catalog lost to damage is recreated from the settings file and its
+// backups rebuilt from the archives; the archives do not hold the warnings,
+// the settings file keeps a copy: the backup that completed with one is
+// still marked after the rebuild.
+func TestBackupWarningsSurviveACatalogRebuild(t *testing.T) {
+	state, proj := t.TempDir(), project(t)
+	ok(t, state, "init", "--project", proj, "--data", "data")
+	quiet := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "create").stdout)
+	if err := syscall.Mkfifo(filepath.Join(proj, "data", "events.pipe"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	made := decode[map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "create").stdout)
+	if err := os.Truncate(filepath.Join(state, store.DBFileName), 0); err != nil {
+		t.Fatal(err)
+	}
+	if r := ok(t, state, "--project", proj, "status"); !strings.Contains(r.stderr, "rebuilt") {
+		t.Fatalf("status on an empty catalog file: no rebuild reported: %s", r.stderr)
+	}
+	list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout)
+	byName := map[any]map[string]any{}
+	for _, rec := range list {
+		byName[rec["name"]] = rec
+	}
+	want := "skipped a named pipe: data/events.pipe"
+	if got := byName[made["name"]]; got == nil || !slices.Equal(got["warnings"].([]any), made["warnings"].([]any)) ||
+		!strings.Contains(fmt.Sprint(got["warnings"]), want) {
+		t.Errorf("warned backup after the rebuild: %v, want warnings %v", got, made["warnings"])
+	}
+	if got := byName[quiet["name"]]; got == nil || len(got["warnings"].([]any)) != 0 {
+		t.Errorf("quiet backup after the rebuild: %v, want no warnings", got)
 	}
 }

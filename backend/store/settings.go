@@ -43,6 +43,17 @@ type savedDeployment struct {
 	// ArchiveDirs are the directories other than StorageDir that hold some
 	// of its archives (a storage move that stopped part way).
 	ArchiveDirs []string `json:"archiveDirs,omitempty"`
+	// BackupWarnings are the warnings of its backups that completed with
+	// some, which the archives do not hold: a rebuild gives them back to
+	// the archive of the same hash.
+	BackupWarnings []savedWarnings `json:"backupWarnings,omitempty"`
+}
+
+// savedWarnings are one backup's warnings, by its archive.
+type savedWarnings struct {
+	Name     string   `json:"name"`
+	SHA256   string   `json:"sha256"`
+	Warnings []string `json:"warnings"`
 }
 
 const settingsAbout = "Copy of the deployments' settings in " + DBFileName +
@@ -52,21 +63,26 @@ const settingsAbout = "Copy of the deployments' settings in " + DBFileName +
 // to be rebuilt from the archives.
 const rebuildKey = "catalog.rebuildPending"
 
-// archiveDirs lists the directories, other than its storage directory,
-// where the catalog has archives of d.
-func (s *Store) archiveDirs(ctx context.Context, d Deployment) ([]string, error) {
+// backupFacts lists the directories, other than its storage directory,
+// where the catalog has archives of d, and the warnings of its backups.
+func (s *Store) backupFacts(ctx context.Context, d Deployment) ([]string, []savedWarnings, error) {
 	bs, err := s.ListBackups(ctx, d.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var dirs []string
+	var warned []savedWarnings
 	for _, b := range bs {
 		if dir := filepath.Dir(b.Path); dir != filepath.Clean(d.StorageDir) && !slices.Contains(dirs, dir) {
 			dirs = append(dirs, dir)
 		}
+		if len(b.Warnings) > 0 && b.SHA256 != "" {
+			warned = append(warned, savedWarnings{Name: b.Name, SHA256: b.SHA256, Warnings: b.Warnings})
+		}
 	}
 	slices.Sort(dirs)
-	return dirs, nil
+	slices.SortFunc(warned, func(a, b savedWarnings) int { return cmp.Compare(a.Name, b.Name) })
+	return dirs, warned, nil
 }
 
 // savedConfig is every app_config entry but the rebuild mark.
@@ -104,14 +120,14 @@ func (s *Store) saveSettings(ctx context.Context) error {
 	}
 	doc := savedSettings{About: settingsAbout, Deployments: []savedDeployment{}}
 	for _, d := range deps {
-		dirs, err := s.archiveDirs(ctx, d)
+		dirs, warned, err := s.backupFacts(ctx, d)
 		if err != nil {
 			return err
 		}
 		doc.Deployments = append(doc.Deployments, savedDeployment{ID: d.ID, Name: d.Name, Path: d.Path,
 			DataPaths: d.DataPaths, Excludes: d.Excludes, VersionKey: d.VersionKey,
 			StorageDir: d.StorageDir, ComposeProject: d.ComposeProject, CreatedAt: d.CreatedAt,
-			ArchiveDirs: dirs})
+			ArchiveDirs: dirs, BackupWarnings: warned})
 	}
 	if doc.Config, err = s.savedConfig(ctx); err != nil {
 		return err
@@ -162,6 +178,12 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 	for _, saved := range doc.Deployments {
 		if len(saved.ArchiveDirs) > 0 {
 			mark.ArchiveDirs[saved.Path] = saved.ArchiveDirs
+		}
+		for _, w := range saved.BackupWarnings {
+			if mark.Warnings == nil {
+				mark.Warnings = map[string][]string{}
+			}
+			mark.Warnings[w.SHA256] = w.Warnings
 		}
 	}
 	if err := s.setConfig(ctx, rebuildKey, mark); err != nil {
@@ -232,6 +254,8 @@ func (s *Store) passSequence(ctx context.Context, seq string, id int64) error {
 type pendingRebuild struct {
 	ArchiveDirs map[string][]string `json:"archiveDirs"` // by deployment path
 	Restored    bool                `json:"restored"`    // the settings file was read in
+	// Warnings are the saved warnings of backups, by archive SHA-256.
+	Warnings map[string][]string `json:"warnings,omitempty"`
 }
 
 func (s *Store) pending(ctx context.Context) (*pendingRebuild, error) {
@@ -250,6 +274,23 @@ func (s *Store) PendingRebuild(ctx context.Context) (pending bool, archiveDirs m
 		return false, nil, err
 	}
 	return true, p.ArchiveDirs, nil
+}
+
+// SavedWarnings returns, while a rebuild is pending, the warnings the lost
+// catalog had for the backup whose archive has this SHA-256 (nil for none):
+// the archives do not hold them, the settings file keeps a copy.
+func (s *Store) SavedWarnings(ctx context.Context, sha256 string) ([]string, error) {
+	p, err := s.pending(ctx)
+	if err != nil || p == nil || sha256 == "" {
+		return nil, err
+	}
+	return p.Warnings[sha256], nil
+}
+
+// SaveSettings brings the settings file up to date with the catalog, such
+// as after a backup that completed with warnings, which it keeps a copy of.
+func (s *Store) SaveSettings(ctx context.Context) error {
+	return s.saveSettings(ctx)
 }
 
 // RebuildDone clears the mark PendingRebuild reads, and the settings file
