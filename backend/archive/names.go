@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"unicode/utf8"
+
+	"rewind/backend/journal"
 )
 
 // CheckNames applies the extraction policy's name rules (RELIABILITY §4) to
@@ -97,8 +99,12 @@ func probeSpelling(root *os.Root, name, other string) (folds bool, err error) {
 }
 
 // probeDirFolding probes a fresh directory made in dir, as a restore's
-// staging directory would be, and removes it.
+// staging directory would be, and removes it. dir (a project's .rewind) is
+// never followed when it is a symbolic link: nothing is made beyond it.
 func probeDirFolding(dir string) (bool, error) {
+	if err := journal.CheckOwnDir(dir); err != nil {
+		return false, err
+	}
 	tmp, err := os.MkdirTemp(dir, ".rewind-probe-*")
 	if err != nil {
 		return false, err

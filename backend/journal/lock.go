@@ -57,12 +57,14 @@ type Lock struct {
 }
 
 // Acquire takes the lock at path, recording what holds it, or returns a
-// *BusyError naming the holder. name is used in the error message.
+// *BusyError naming the holder. name is used in the error message. The
+// lock's directory is created when missing (its parent must exist); neither
+// it nor the lock file is followed when it is a symbolic link (*LinkError).
 func Acquire(path, name, what string) (*Lock, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := OwnDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := OpenOwnFile(path, os.O_RDWR)
 	if err != nil {
 		return nil, err
 	}

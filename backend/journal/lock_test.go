@@ -32,3 +32,92 @@ func TestLockIsExclusiveAndNamesTheHolder(t *testing.T) {
 	}
 	l2.Release()
 }
+
+// The lock lives in the project's .rewind directory. A symbolic link planted
+// as .rewind or as the lock file used to make Acquire create or truncate a
+// file at the link's target; now it refuses and names the link.
+func TestAcquireRefusesALinkedDirectoryOrLockFile(t *testing.T) {
+	victim := func(t *testing.T) (dir, file string) {
+		dir = t.TempDir()
+		file = filepath.Join(dir, "lock")
+		if err := os.WriteFile(file, []byte("precious"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return dir, file
+	}
+	check := func(t *testing.T, link string, err error, file string) {
+		t.Helper()
+		var le *LinkError
+		if !errors.Is(err, ErrLinkedPath) || !errors.As(err, &le) || le.Path != link {
+			t.Fatalf("err = %v, want a LinkError naming %s", err, link)
+		}
+		if !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "nothing was changed") {
+			t.Errorf("message %q: want the link and that nothing was changed", err)
+		}
+		if b, _ := os.ReadFile(file); string(b) != "precious" {
+			t.Errorf("the link's target was written: %q", b)
+		}
+	}
+	t.Run(".rewind", func(t *testing.T) {
+		dir, file := victim(t)
+		meta := filepath.Join(t.TempDir(), ".rewind")
+		if err := os.Symlink(dir, meta); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Acquire(filepath.Join(meta, "lock"), "deployment shop", "backup create")
+		l.Release()
+		check(t, meta, err, file)
+	})
+	t.Run("lock", func(t *testing.T) {
+		_, file := victim(t)
+		meta := filepath.Join(t.TempDir(), ".rewind")
+		if err := os.Mkdir(meta, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		lock := filepath.Join(meta, "lock")
+		if err := os.Symlink(file, lock); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Acquire(lock, "deployment shop", "backup create")
+		l.Release()
+		check(t, lock, err, file)
+	})
+	t.Run("dangling lock link", func(t *testing.T) {
+		dir := t.TempDir()
+		meta := filepath.Join(t.TempDir(), ".rewind")
+		if err := os.Mkdir(meta, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		lock := filepath.Join(meta, "lock")
+		if err := os.Symlink(filepath.Join(dir, "created"), lock); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Acquire(lock, "deployment shop", "backup create")
+		l.Release()
+		if !errors.Is(err, ErrLinkedPath) {
+			t.Errorf("err = %v, want ErrLinkedPath", err)
+		}
+		if _, serr := os.Lstat(filepath.Join(dir, "created")); serr == nil {
+			t.Error("a file was created at the link's target")
+		}
+	})
+	t.Run("hard link", func(t *testing.T) {
+		_, file := victim(t)
+		meta := filepath.Join(filepath.Dir(file), ".rewind")
+		if err := os.Mkdir(meta, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		lock := filepath.Join(meta, "lock")
+		if err := os.Link(file, lock); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Acquire(lock, "deployment shop", "backup create")
+		l.Release()
+		if err == nil {
+			t.Fatal("a lock file with a second name elsewhere was taken and truncated")
+		}
+		if b, _ := os.ReadFile(file); string(b) != "precious" {
+			t.Errorf("the other name's content changed: %q", b)
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/deployment"
+	"rewind/backend/journal"
 )
 
 // resolvers runs a test with openat2 and with the component-by-component
@@ -175,18 +176,23 @@ func TestLinkedMetaDirIsNeverStagedInto(t *testing.T) {
 	}
 	before := f.hash(t)
 	_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil)
-	if !errors.Is(err, ErrLinkInPath) {
+	// The deployment lock, taken before the restore starts, refuses the
+	// link already.
+	if !errors.Is(err, journal.ErrLinkedPath) {
 		t.Fatalf("got %v, want a link error", err)
 	}
-	// (The deployment lock, taken before the restore starts, is created
-	// through the link; that is the lock's own matter.)
+	// A caller holding the lock already (a rollback) meets the staging's
+	// own refusal.
+	if _, err := f.r.RunLocked(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil); !errors.Is(err, ErrLinkInPath) {
+		t.Fatalf("locked run: got %v, want a link error", err)
+	}
 	if b, err := os.ReadFile(filepath.Join(outside, "tmp", "precious.txt")); err != nil || string(b) != "host files" {
 		t.Errorf("outside file: %q, %v", b, err)
 	}
 	_ = intact
 	ents, _ := os.ReadDir(outside)
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), "restore-") {
+		if strings.HasPrefix(e.Name(), "restore-") || e.Name() == "lock" {
 			t.Errorf("staged into the link's target: %s", e.Name())
 		}
 	}

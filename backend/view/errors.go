@@ -49,6 +49,7 @@ var errorTable = []errorRow{
 	{upgrade.ErrNotConfirmed, "rollback_not_confirmed"},
 	{store.ErrInUse, "catalog_in_use"},
 	{journal.ErrBusy, "busy"},
+	{journal.ErrLinkedPath, "rewind_dir_link"},
 	{deployment.ErrNoProject, "project_missing"},
 	{deployment.ErrNoCompose, "compose_missing"},
 	{deployment.ErrNotConfigured, "not_configured"},

@@ -1,0 +1,56 @@
+package backup_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"rewind/backend/archive"
+	"rewind/backend/backup"
+	"rewind/backend/deployment"
+	"rewind/backend/journal"
+	"rewind/backend/store"
+	"rewind/backend/view"
+)
+
+// A project whose .rewind is a symbolic link is refused before anything is
+// written: the lock and the name probe used to create files at the target.
+func TestCreateRefusesALinkedRewindDirectory(t *testing.T) {
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "shop")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte("services:\n  web:\n    image: x\n"), 0o644)
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := t.TempDir()
+	meta := filepath.Join(root, archive.MetaDir)
+	os.RemoveAll(meta)
+	if err := os.Symlink(elsewhere, meta); err != nil {
+		t.Fatal(err)
+	}
+	m := backup.New(st, t.TempDir(), nil)
+	_, err = m.Create(ctx, dep, backup.CreateRequest{}, nil)
+	if !errors.Is(err, journal.ErrLinkedPath) {
+		t.Fatalf("err = %v, want ErrLinkedPath", err)
+	}
+	if code := view.FromError(err).Code; code != "rewind_dir_link" {
+		t.Errorf("code %q, want rewind_dir_link", code)
+	}
+	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+		t.Errorf("the link's target holds %v, want nothing", ents)
+	}
+	if recs, _ := m.List(ctx, dep); len(recs) != 0 {
+		t.Errorf("records %+v, want none", recs)
+	}
+}
