@@ -40,6 +40,9 @@ type createFacts struct {
 	Final    string           `json:"final"`
 	Snapshot *docker.Snapshot `json:"snapshot,omitempty"`
 	Stopped  bool             `json:"stopped"`
+	// Warnings are what the backup has to say about its copy, journaled
+	// before the publish so that recovery records them with it.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Source is what a backup archives when it is not the live deployment: a
@@ -259,6 +262,12 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 		return res, err
 	}
 	crashpoint.Hit("backup.B6")
+	if len(res.Warnings) > 0 {
+		facts.Warnings = res.Warnings
+		if err = m.Store.UpdateOperation(ctx, opID, "B6", facts); err != nil {
+			return res, err
+		}
+	}
 
 	// B7: publish.
 	if err = durable.Rename(facts.Partial, final); err != nil {

@@ -117,10 +117,17 @@ func (m *Manager) settleRecord(ctx context.Context, f createFacts) (string, erro
 				}
 			}
 			meta, _ := json.Marshal(vr.Manifest)
-			if err := m.Store.CompleteBackup(ctx, b.ID, vr.Size, files, vr.SHA256, meta, vr.Entries); err != nil {
+			if err := m.Store.FinishBackup(ctx, 0, b.ID, vr.Size, files, vr.SHA256, meta, vr.Entries, f.Warnings); err != nil {
 				return "", err
 			}
-			return fmt.Sprintf("backup #%d (%s) had been written completely before the interruption: verified and recorded as completed", b.ID, b.Name), nil
+			line := fmt.Sprintf("backup #%d (%s) had been written completely before the interruption: verified and recorded as completed", b.ID, b.Name)
+			if n := len(f.Warnings); n > 0 {
+				line += fmt.Sprintf(", with the %d warning(s) it had", n)
+				if err := m.Store.SaveSettings(ctx); err != nil {
+					line += "; " + err.Error()
+				}
+			}
+			return line, nil
 		}
 		q := f.Final + ".quarantine"
 		if rerr := durable.Rename(f.Final, q); rerr != nil {

@@ -103,3 +103,28 @@ func TestBackupWarningsSurviveACatalogRebuild(t *testing.T) {
 		t.Errorf("quiet backup after the rebuild: %v, want no warnings", got)
 	}
 }
+
+// A backup killed after its archive was published (B7) but before its
+// record was completed (B8) is completed by the recovery of the next
+// command; the warnings it had are journaled before the publish, so the
+// recovered record carries them too.
+func TestBackupWarningsSurviveACrashBeforeTheRecord(t *testing.T) {
+	bin := binary(t, "crashtest")
+	state, proj := t.TempDir(), project(t)
+	ok(t, state, "init", "--project", proj, "--data", "data")
+	if err := syscall.Mkfifo(filepath.Join(proj, "data", "events.pipe"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runBin(t, bin, []string{"REWIND_CRASH_AT=backup.B7"}, "--state", state, "--project", proj, "backup", "create")
+	if r.code != -int(syscall.SIGKILL) {
+		t.Fatalf("want the process killed at backup.B7, got exit %d: %s", r.code, r.stderr)
+	}
+	list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout)
+	want := "skipped a named pipe: data/events.pipe"
+	if len(list) != 1 || list[0]["status"] != "completed" {
+		t.Fatalf("after recovery: %v, want one completed backup", list)
+	}
+	if ws, _ := list[0]["warnings"].([]any); len(ws) != 1 || !strings.Contains(ws[0].(string), want) {
+		t.Errorf("recovered backup's warnings = %v, want one containing %q", list[0]["warnings"], want)
+	}
+}
