@@ -107,14 +107,18 @@ func state(r backup.Record) string {
 	case r.VerifiedAt != nil:
 		s = "verified " + r.VerifiedAt.Local().Format("2006-01-02 15:04")
 	}
-	switch n := len(r.Warnings); n {
-	case 0:
-		return s
-	case 1:
-		return s + ", 1 warning"
-	default:
-		return fmt.Sprintf("%s, %d warnings", s, n)
+	if n := len(r.Warnings); n > 0 {
+		return s + ", " + warningCount(n)
 	}
+	return s
+}
+
+// warningCount is "1 warning" or "N warnings".
+func warningCount(n int) string {
+	if n == 1 {
+		return "1 warning"
+	}
+	return fmt.Sprintf("%d warnings", n)
 }
 
 func parseID(s string) (int64, error) {
@@ -235,6 +239,9 @@ func (e *env) backupVerify() *cobra.Command {
 				for _, r := range out {
 					if r.OK {
 						fmt.Fprintf(w, "Backup #%d verified: %s matches its checksum and index\n", r.Record.ID, r.Record.Name)
+						if n := len(r.Record.Warnings); n > 0 {
+							fmt.Fprintf(w, "  but it completed with %s, its copy may not be clean: see `rewind backup show %d`\n", warningCount(n), r.Record.ID)
+						}
 					} else {
 						fmt.Fprintf(w, "Backup #%d FAILED verification: %s\n", r.Record.ID, r.Error)
 					}

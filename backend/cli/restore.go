@@ -37,6 +37,14 @@ func (e *env) backupRestore() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// A backup that completed with warnings is not a clean copy: the
+			// admin hears it before choosing to restore it.
+			if rec, gerr := e.backups.Get(ctx, d, id); gerr == nil && len(rec.Warnings) > 0 {
+				e.warn(fmt.Sprintf("backup #%d completed with %s, its copy may not be clean:", id, warningCount(len(rec.Warnings))))
+				for _, w := range rec.Warnings {
+					e.warn(w)
+				}
+			}
 			r := e.restorer()
 			if dryRun || !yes {
 				plan, err := r.Plan(ctx, d, id, m)

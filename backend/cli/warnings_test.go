@@ -69,6 +69,18 @@ func TestBackupWarningsAreKeptWithTheRecord(t *testing.T) {
 	if !strings.Contains(shown, "completed, 1 warning") || !strings.Contains(shown, want) {
 		t.Errorf("show text %q, want its state with the warning count and the warning itself", shown)
 	}
+	verified := ok(t, state, "--project", proj, "backup", "verify", id).stdout
+	if !strings.Contains(verified, "completed with 1 warning") {
+		t.Errorf("verify text %q, want it to say the backup completed with a warning", verified)
+	}
+	plan := ok(t, state, "--project", proj, "backup", "restore", id, "--dry-run")
+	if !strings.Contains(plan.stderr, "completed with 1 warning") || !strings.Contains(plan.stderr, want) {
+		t.Errorf("restore --dry-run stderr %q, want the backup's warning before the restore", plan.stderr)
+	}
+	quietID := fmt.Sprint(int64(quiet["id"].(float64)))
+	if r := ok(t, state, "--project", proj, "backup", "restore", quietID, "--dry-run"); strings.Contains(r.stderr, "warning") {
+		t.Errorf("restore --dry-run of a clean backup warns: %q", r.stderr)
+	}
 }
 
 // A catalog lost to damage is recreated from the settings file and its
