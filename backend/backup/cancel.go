@@ -23,6 +23,12 @@ func Cancelled(err error, msg string) error {
 	return errors.Join(append([]error{&CancelledError{Msg: msg}}, notCancel(err)...)...)
 }
 
+// IsCancel reports whether err is the cancellation of ctx (and not, say, a
+// timeout of its own).
+func IsCancel(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled)
+}
+
 // notCancel lists the errors joined in err that are not a cancellation.
 func notCancel(err error) []error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {

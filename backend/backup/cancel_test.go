@@ -57,3 +57,43 @@ func TestCancelledBackupSaysCancelled(t *testing.T) {
 		t.Errorf("record: status %q error %q; want failed, %q", r.Status, r.Error, "cancelled by the admin")
 	}
 }
+
+// A backup cancelled before its record exists (while it scans the files)
+// says so in the admin's words and leaves nothing behind; it used to read
+// "scan ...: context canceled".
+func TestBackupCancelledWhileScanningSaysCancelled(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "shop")
+	if err := os.MkdirAll(filepath.Join(root, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte("services:\n  web:\n    image: x\n"), 0o644)
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := backup.New(st, t.TempDir(), nil)
+	_, err = m.Create(ctx, dep, backup.CreateRequest{}, func(p progress.Progress) {
+		if p.Phase == progress.Preparing {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the cancellation", err)
+	}
+	if got, want := err.Error(), "the backup of "+dep.Name+" was cancelled; nothing was written"; got != want {
+		t.Errorf("error %q, want %q", got, want)
+	}
+	if recs, _ := m.List(context.Background(), dep); len(recs) != 0 {
+		t.Errorf("records %+v, want none", recs)
+	}
+	if ents, _ := os.ReadDir(dep.StorageDir); len(ents) != 0 {
+		t.Errorf("storage holds %v, want nothing", ents)
+	}
+}

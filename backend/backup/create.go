@@ -66,7 +66,9 @@ func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRe
 	// Retention runs after each backup when a policy is saved.
 	if pol, perr := m.SavedPolicy(ctx, dep); perr == nil && (pol.KeepLast > 0 || pol.KeepDays > 0) {
 		pr, perr := m.pruneLocked(ctx, dep, pol, false)
-		if perr != nil {
+		if IsCancel(ctx, perr) {
+			res.Warnings = append(res.Warnings, "retention was cancelled; it runs again after the next backup")
+		} else if perr != nil {
 			res.Warnings = append(res.Warnings, "retention did not finish: "+perr.Error())
 		} else if len(pr.Removed) > 0 {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("retention removed %d older backup(s), %s", len(pr.Removed), HumanBytes(pr.Bytes)))
@@ -81,6 +83,11 @@ func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRe
 func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src Source, req CreateRequest, report progress.Report) (res CreateResult, err error) {
 	report = progress.Or(report)
 	res.Warnings = []string{}
+	defer func() { // before B2 (after it, B2's own handler words it)
+		if IsCancel(ctx, err) && !errors.As(err, new(*CancelledError)) {
+			err = Cancelled(err, fmt.Sprintf("the backup of %s was cancelled; nothing was written", dep.Name))
+		}
+	}()
 	if req.Type == "" {
 		req.Type = TypeManual
 	}

@@ -104,6 +104,9 @@ func (r *Runner) Run(ctx context.Context, dir, project string, env []string, arg
 	var out tailBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
+		if cerr := ctx.Err(); cerr != nil { // killed because the context ended
+			err = fmt.Errorf("%w (%v)", cerr, err)
+		}
 		return &CommandError{Args: append([]string{r.Path}, argv...), Output: out.String(), Err: err}
 	}
 	return nil

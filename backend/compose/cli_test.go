@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fakeCLI writes a shell script standing in for the Compose CLI: it prints
@@ -67,5 +68,22 @@ func TestTailBuffer(t *testing.T) {
 	b.Write([]byte("end"))
 	if got := b.String(); len(got) != outputLimit || !strings.HasSuffix(got, "end") {
 		t.Fatalf("tail buffer kept %d bytes ending %q, want %d ending \"end\"", len(got), got[len(got)-5:], outputLimit)
+	}
+}
+
+// A Compose command killed because the admin cancelled says so: the error
+// matches context.Canceled instead of only "signal: killed".
+func TestRunnerCancelledMatchesCancellation(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "compose.yaml"), "services: {}\n")
+	r := fakeCLI(t, "0")
+	if err := os.WriteFile(r.Path, []byte("#!/bin/sh\nexec sleep 30\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	err := r.Up(ctx, dir, "shop", nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want it to match context.Canceled", err)
 	}
 }

@@ -2,7 +2,6 @@ package restore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"rewind/backend/archive"
-	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/store"
 )
@@ -25,10 +23,7 @@ func (r *Restorer) Plan(ctx context.Context, dep store.Deployment, id int64, mod
 // plan computes the preview, and returns the record and scope for Run.
 func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mode Mode) (Plan, store.Backup, scope, error) {
 	p, b, sc, err := r.planOnce(ctx, dep, id, mode)
-	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		err = backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", id))
-	}
-	return p, b, sc, err
+	return p, b, sc, cancelledUnchanged(ctx, nil, id, err)
 }
 
 func (r *Restorer) planOnce(ctx context.Context, dep store.Deployment, id int64, mode Mode) (Plan, store.Backup, scope, error) {
@@ -98,6 +93,9 @@ func (r *Restorer) planOnce(ctx context.Context, dep store.Deployment, id int64,
 		for _, c := range snap.Running() {
 			p.Containers = append(p.Containers, c.Name)
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Plan{}, store.Backup{}, scope{}, err // cancelled, not a Docker problem
 	}
 	return p, b, sc, nil
 }

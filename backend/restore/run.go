@@ -48,7 +48,11 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 	start := r.Now()
 	res = Result{Warnings: []string{}, Started: []string{}, PhasesMs: map[string]int64{}}
 	mark := start
-	defer func() { res.DurationMs = r.Now().Sub(start).Milliseconds() }()
+	var f *facts
+	defer func() {
+		err = cancelledUnchanged(ctx, f, id, err)
+		res.DurationMs = r.Now().Sub(start).Milliseconds()
+	}()
 
 	// R1–R3: check the record, plan, confirm. Nothing has changed yet.
 	report.Phase(progress.Preparing, "checking the backup")
@@ -68,7 +72,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 	}
 
 	// R4: journal, then the staging directory.
-	f := &facts{BackupID: id, Mode: plan.Mode, Root: dep.Path, NoStart: opts.NoStart, Carried: []string{}, Swaps: []swap{},
+	f = &facts{BackupID: id, Mode: plan.Mode, Root: dep.Path, NoStart: opts.NoStart, Carried: []string{}, Swaps: []swap{},
 		OldVersion: deployment.Version(dep), Phase: phaseStaging}
 	if f.OpID, err = r.Store.BeginOperation(ctx, store.Operation{DeploymentID: dep.ID, Kind: "restore", Step: "R4", Facts: mustJSON(f)}); err != nil {
 		return res, err
@@ -84,7 +88,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 		r.finish(ctx, f, err)
 		return res, err
 	}
-	defer func() { r.finish(ctx, f, err) }()
+	defer func() { r.finish(ctx, f, cancelledUnchanged(ctx, f, id, err)) }()
 	if err = r.step("R4"); err != nil {
 		return res, err
 	}
@@ -101,8 +105,8 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 
 	// R5: stop the containers, journaling what ran and its restart policies.
 	eng, eerr := r.engine(ctx)
-	if eerr != nil && !opts.NoStart {
-		return res, eerr
+	if eerr != nil && (!opts.NoStart || ctx.Err() != nil) {
+		return res, eerr // a cancellation is never taken for an unreachable Docker
 	}
 	if eerr != nil {
 		res.Warnings = append(res.Warnings, "Docker is unreachable: the containers were not stopped; start the service yourself after checking it: "+eerr.Error())
@@ -194,7 +198,7 @@ func (r *Restorer) stage(ctx context.Context, dep store.Deployment, b store.Back
 		},
 	})
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", b.ID))
+		return cancelledUnchanged(ctx, nil, b.ID, err)
 	}
 	if err != nil {
 		return fmt.Errorf("backup #%d cannot be extracted, nothing was changed: %w", b.ID, err)
@@ -243,6 +247,18 @@ func checkRoom(root string, need int64) error {
 			backup.ErrNoSpace, root, backup.HumanBytes(need), backup.HumanBytes(int64(want)), backup.HumanBytes(int64(free)))
 	}
 	return nil
+}
+
+// cancelledUnchanged words the cancellation of a restore that had changed
+// nothing yet (no facts, or still staging: the containers run and the live
+// tree is untouched) the way the admin reads it, whichever step it
+// interrupted. Other errors, and cancellations later on, are returned as
+// they are.
+func cancelledUnchanged(ctx context.Context, f *facts, id int64, err error) error {
+	if !backup.IsCancel(ctx, err) || (f != nil && f.Phase != phaseStaging) {
+		return err
+	}
+	return backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", id))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

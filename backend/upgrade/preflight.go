@@ -100,14 +100,23 @@ func (u *Upgrader) preflight(ctx context.Context, dep store.Deployment, to strin
 	eng, err := u.engine(ctx)
 	if err != nil {
 		pf.Problems = append(pf.Problems, err.Error())
-		return pf, nil, nil, &PreflightError{Problems: pf.Problems}
+		return pf, nil, nil, refused(ctx, pf)
 	}
 	u.checkImages(ctx, eng, dep, pull, &pf, report)
-	if len(pf.Problems) > 0 {
+	if len(pf.Problems) > 0 || ctx.Err() != nil {
 		eng.Close()
-		return pf, nil, nil, &PreflightError{Problems: pf.Problems}
+		return pf, nil, nil, refused(ctx, pf)
 	}
 	return pf, eng, cmp, nil
+}
+
+// refused is the preflight's refusal, or the cancellation when the admin
+// cancelled it: a check cut short is no problem of the deployment's.
+func refused(ctx context.Context, pf Preflight) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return &PreflightError{Problems: pf.Problems}
 }
 
 // targetEnv is the deployment's .env with the version key set to version.

@@ -35,13 +35,23 @@ func (u *Upgrader) Upgrade(ctx context.Context, dep store.Deployment, req Reques
 	res.Preflight = pf
 	res.Warnings = append(res.Warnings, pf.Warnings...)
 	if err != nil {
-		return res, err
+		return res, cancelledUnchanged(ctx, req.To, err)
 	}
 	defer eng.Close()
 	r := &run{u: u, dep: dep, eng: eng, cmp: cmp, report: report, res: &res, start: u.Now()}
 	err = r.upgrade(ctx, req, window)
 	res.Upgrade = r.up
-	return res, err
+	return res, cancelledUnchanged(ctx, req.To, err)
+}
+
+// cancelledUnchanged words a cancellation that came before the upgrade
+// changed anything (while checking, or recording it) the way the admin
+// reads it. abort and failed word the later ones themselves.
+func cancelledUnchanged(ctx context.Context, to string, err error) error {
+	if !backup.IsCancel(ctx, err) || errors.As(err, new(*backup.CancelledError)) {
+		return err
+	}
+	return backup.Cancelled(err, fmt.Sprintf("the upgrade to %s was cancelled; nothing was changed", to))
 }
 
 // run is one upgrade in progress.
@@ -171,8 +181,13 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 // abort ends an upgrade that failed before the deployment changed: the
 // stopped services are started again.
 func (r *run) abort(ctx context.Context, what string, cause error) error {
-	ctx = context.WithoutCancel(ctx)
 	msg := fmt.Sprintf("upgrade to %s failed before anything changed: %s: %v", r.up.ToVersion, what, cause)
+	state := store.OpFailed
+	if backup.IsCancel(ctx, cause) {
+		msg, state = fmt.Sprintf("upgrade to %s was cancelled before anything changed", r.up.ToVersion), store.OpCanceled
+		cause = backup.Cancelled(cause, msg)
+	}
+	ctx = context.WithoutCancel(ctx)
 	after := "; version " + orNone(r.up.FromVersion) + " still runs"
 	var startErr error
 	if r.j != nil {
@@ -187,7 +202,7 @@ func (r *run) abort(ctx context.Context, what string, cause error) error {
 	r.up.Status, r.up.Error = store.UpgradeFailed, msg+after
 	r.finishRow(ctx)
 	if r.j != nil {
-		r.j.finish(ctx, store.OpFailed, msg+after)
+		r.j.finish(ctx, state, msg+after)
 	}
 	r.res.Outcome, r.res.Message = OutcomeFailed, msg+after
 	return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: errors.Join(cause, startErr), target: ErrFailed}
@@ -203,6 +218,11 @@ func (u *Upgrader) restart(ctx context.Context, eng Engine, snap docker.Snapshot
 // failed ends an upgrade that failed after the deployment changed: it rolls
 // back unless that was disabled, and says truthfully how that went.
 func (r *run) failed(ctx context.Context, cause error) error {
+	head := fmt.Sprintf("upgrade to %s failed: %v", r.up.ToVersion, cause)
+	if backup.IsCancel(ctx, cause) {
+		head = fmt.Sprintf("upgrade to %s was cancelled", r.up.ToVersion)
+		cause = backup.Cancelled(cause, "cancelled by the admin")
+	}
 	ctx = context.WithoutCancel(ctx)
 	r.up.Error = cause.Error()
 	r.up.ImagesAfter = r.images(ctx)
@@ -211,8 +231,8 @@ func (r *run) failed(ctx context.Context, cause error) error {
 		r.finishRow(ctx)
 		r.j.finish(ctx, store.OpFailed, cause.Error())
 		r.res.Outcome = OutcomeFailed
-		r.res.Message = fmt.Sprintf("upgrade to %s failed: %v; not rolled back (--no-rollback): version %s is in place; `rewind rollback --yes` goes back to %s",
-			r.up.ToVersion, cause, r.up.ToVersion, orNone(r.up.FromVersion))
+		r.res.Message = fmt.Sprintf("%s; not rolled back (--no-rollback): version %s is in place; `rewind rollback --yes` goes back to %s",
+			head, r.up.ToVersion, orNone(r.up.FromVersion))
 		return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: cause, target: ErrFailed}
 	}
 	r.up.RollbackReason = cause.Error()
@@ -226,7 +246,7 @@ func (r *run) failed(ctx context.Context, cause error) error {
 	r.res.Warnings = append(r.res.Warnings, r.u.releasePins(ctx, r.eng, r.dep, r.up.ID)...)
 	if rerr != nil {
 		r.res.Outcome = OutcomeRollbackFailed
-		r.res.Message = fmt.Sprintf("upgrade to %s failed: %v; rollback failed, needs attention: %v", r.up.ToVersion, cause, rerr)
+		r.res.Message = fmt.Sprintf("%s; rollback failed, needs attention: %v", head, rerr)
 		var unchanged *unchangedError
 		if errors.As(rerr, &unchanged) {
 			r.res.Message += fmt.Sprintf("; version %s is still in place", r.up.ToVersion)
@@ -234,7 +254,7 @@ func (r *run) failed(ctx context.Context, cause error) error {
 		return &FailedError{Outcome: OutcomeRollbackFailed, Message: r.res.Message, Err: errors.Join(cause, rerr), target: ErrFailed}
 	}
 	r.res.Outcome = OutcomeRolledBack
-	r.res.Message = fmt.Sprintf("upgrade to %s failed: %v; rolled back to %s, service healthy", r.up.ToVersion, cause, orNone(r.up.FromVersion))
+	r.res.Message = fmt.Sprintf("%s; rolled back to %s, service healthy", head, orNone(r.up.FromVersion))
 	return &FailedError{Outcome: OutcomeRolledBack, Message: r.res.Message, Err: cause, target: ErrFailed}
 }
 

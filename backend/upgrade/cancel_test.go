@@ -1,0 +1,53 @@
+package upgrade
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"rewind/backend/progress"
+)
+
+// An upgrade cancelled at any step says that it was cancelled and what it
+// left, never the Go context's "context canceled": before anything
+// changed it says so; after, it rolls back and says how that went.
+func TestCancelledUpgradeSaysCancelled(t *testing.T) {
+	cases := []struct {
+		name    string
+		phase   progress.Phase
+		want    string
+		changed bool
+	}{
+		{"while checking", progress.Preparing, "the upgrade to 2 was cancelled; nothing was changed", false},
+		{"while stopping", progress.Stopping, "upgrade to 2 was cancelled before anything changed; version 1 still runs", false},
+		{"in the health window", progress.Health, "upgrade to 2 was cancelled; rolled back to 1, service healthy", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newUnit(t)
+			ctx, cancel := context.WithCancel(f.ctx)
+			defer cancel()
+			_, err := f.u.Upgrade(ctx, f.dep, Request{To: "2", HealthWindow: time.Hour}, func(p progress.Progress) {
+				if p.Phase == c.phase {
+					cancel()
+				}
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want the cancellation", err)
+			}
+			if got := err.Error(); got != c.want || strings.Contains(got, "context canceled") {
+				t.Errorf("error %q, want %q", got, c.want)
+			}
+			if got := f.read(".env"); !strings.Contains(got, "APP_VERSION=1\n") {
+				t.Errorf(".env: %q, want version 1", got)
+			}
+			for _, up := range f.history() {
+				if strings.Contains(up.Error, "context canceled") {
+					t.Errorf("upgrade #%d records %q", up.ID, up.Error)
+				}
+			}
+		})
+	}
+}
