@@ -106,11 +106,15 @@ func (s *Store) savedConfig(ctx context.Context) (map[string]json.RawMessage, er
 func (s *Store) settingsPath() string { return filepath.Join(filepath.Dir(s.path), SettingsFileName) }
 
 // saveSettings writes the settings file when it differs from the catalog.
-// A no-op in memory.
+// A no-op in memory. Saves are serialised, so the last one to write has
+// read the newest catalog: two changes at once never leave the file with
+// the older of them.
 func (s *Store) saveSettings(ctx context.Context) error {
 	if s.path == "" {
 		return nil
 	}
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
 	if p, err := s.pending(ctx); err != nil || p != nil {
 		return err // until the rebuild is done, the file is the truth
 	}

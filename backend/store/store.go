@@ -33,6 +33,7 @@ type Store struct {
 	warnings []string
 
 	ckMu   sync.Mutex // serialises CHECKPOINT
+	saveMu sync.Mutex // serialises reading the catalog and writing the settings file
 	mu     sync.Mutex
 	closed bool
 
