@@ -3,6 +3,9 @@ package backup
 import (
 	"context"
 	"errors"
+	"fmt"
+
+	"rewind/backend/store"
 )
 
 // CancelledReason is the error a cancelled backup's record keeps.
@@ -27,6 +30,14 @@ func Cancelled(err error, msg string) error {
 // timeout of its own).
 func IsCancel(ctx context.Context, err error) bool {
 	return err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled)
+}
+
+// cancelledEarly words the cancellation of a backup before its record
+// existed, when nothing was written yet.
+func cancelledEarly(ctx context.Context, dep store.Deployment, err *error) {
+	if IsCancel(ctx, *err) && !errors.As(*err, new(*CancelledError)) {
+		*err = Cancelled(*err, fmt.Sprintf("the backup of %s was cancelled; nothing was written", dep.Name))
+	}
 }
 
 // notCancel lists the errors joined in err that are not a cancellation.

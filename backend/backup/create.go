@@ -83,11 +83,7 @@ func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRe
 func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src Source, req CreateRequest, report progress.Report) (res CreateResult, err error) {
 	report = progress.Or(report)
 	res.Warnings = []string{}
-	defer func() { // before B2 (after it, B2's own handler words it)
-		if IsCancel(ctx, err) && !errors.As(err, new(*CancelledError)) {
-			err = Cancelled(err, fmt.Sprintf("the backup of %s was cancelled; nothing was written", dep.Name))
-		}
-	}()
+	defer cancelledEarly(ctx, dep, &err) // before B2; B2's own handler words later ones
 	if req.Type == "" {
 		req.Type = TypeManual
 	}
@@ -413,35 +409,6 @@ func serviceImages(s docker.Snapshot) []archive.ServiceImage {
 		out = append(out, archive.ServiceImage{Service: c.Service, Image: c.Image, ImageID: c.ImageID, RepoDigest: c.RepoDigest})
 	}
 	return out
-}
-
-// ctxReader stops a long read when the context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
-// checkLabels refuses a version or description the archive's manifest may
-// not carry (the import and rebuild of the archive would refuse it).
-func checkLabels(dep store.Deployment, req CreateRequest, version string) error {
-	if err := archive.CheckVersion(version); err != nil {
-		if req.Version == "" {
-			return fmt.Errorf("%w: %s in %s: %w, and the backup records it; set a shorter one there",
-				deployment.ErrInvalidSetting, dep.VersionKey, filepath.Join(dep.Path, ".env"), err)
-		}
-		return fmt.Errorf("%w: the backup's %w", deployment.ErrInvalidSetting, err)
-	}
-	if err := archive.CheckDescription(req.Description); err != nil {
-		return fmt.Errorf("%w: the backup's %w", deployment.ErrInvalidSetting, err)
-	}
-	return nil
 }
 
 // stagingDir is where a restore of the deployment stages its tree: inside

@@ -197,3 +197,16 @@ func removeIfExists(p string) error {
 	}
 	return durable.SyncDir(filepath.Dir(p))
 }
+
+// ctxReader stops a long read when the context is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

@@ -70,6 +70,9 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 	if err := checkRoom(dep.Path, plan.NeedBytes); err != nil {
 		return res, err
 	}
+	if err := backup.CheckEnvVersion(dep); err != nil { // the pre-restore backup records it
+		return res, err
+	}
 
 	// R4: journal, then the staging directory.
 	f = &facts{BackupID: id, Mode: plan.Mode, Root: dep.Path, NoStart: opts.NoStart, Carried: []string{}, Swaps: []swap{},

@@ -83,9 +83,8 @@ func (u *Upgrader) preflight(ctx context.Context, dep store.Deployment, to strin
 	if err := archive.CheckVersion(to); err != nil {
 		return pf, nil, nil, fmt.Errorf("%w: the target %w", deployment.ErrInvalidSetting, err)
 	}
-	if err := archive.CheckVersion(pf.From); err != nil {
-		return pf, nil, nil, fmt.Errorf("%w: %s in %s: %w, and the pre-upgrade backup records it; set a shorter one there",
-			deployment.ErrInvalidSetting, dep.VersionKey, filepath.Join(dep.Path, ".env"), err)
+	if err := backup.CheckEnvVersion(dep); err != nil {
+		return pf, nil, nil, err
 	}
 	if to == pf.From {
 		return pf, nil, nil, fmt.Errorf("%w: %s=%s in %s", ErrSameVersion, dep.VersionKey, to, filepath.Join(dep.Path, ".env"))
