@@ -13,6 +13,7 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/docker"
+	"rewind/backend/deployment"
 	"rewind/backend/journal"
 	"rewind/backend/store"
 )
@@ -210,5 +211,8 @@ func lockPath(dep store.Deployment) string {
 // LockDeployment takes the deployment's operation lock for `what`, or returns
 // a *journal.BusyError naming the running operation.
 func LockDeployment(dep store.Deployment, what string) (*journal.Lock, error) {
+	if _, err := deployment.CheckDir(dep.Path); err != nil { // the lock never recreates a project
+		return nil, err
+	}
 	return journal.Acquire(lockPath(dep), "deployment "+dep.Name, what)
 }

@@ -54,3 +54,17 @@ func TestCreateRefusesALinkedRewindDirectory(t *testing.T) {
 		t.Errorf("records %+v, want none", recs)
 	}
 }
+
+// A deployment whose project directory is gone is refused with the
+// project-missing error, and the lock does not recreate the directory.
+func TestLockRefusesAMissingProject(t *testing.T) {
+	dep := store.Deployment{Name: "shop", Path: filepath.Join(t.TempDir(), "gone")}
+	l, err := backup.LockDeployment(dep, "backup create")
+	l.Release()
+	if !errors.Is(err, deployment.ErrNoProject) {
+		t.Errorf("err = %v, want ErrNoProject", err)
+	}
+	if _, serr := os.Lstat(dep.Path); serr == nil {
+		t.Error("the project directory was created")
+	}
+}
