@@ -7,13 +7,14 @@ package backup
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
 	"rewind/backend/archive"
-	"rewind/backend/docker"
 	"rewind/backend/deployment"
+	"rewind/backend/docker"
 	"rewind/backend/journal"
 	"rewind/backend/store"
 )
@@ -211,8 +212,10 @@ func lockPath(dep store.Deployment) string {
 // LockDeployment takes the deployment's operation lock for `what`, or returns
 // a *journal.BusyError naming the running operation.
 func LockDeployment(dep store.Deployment, what string) (*journal.Lock, error) {
-	if _, err := deployment.CheckDir(dep.Path); err != nil { // the lock never recreates a project
-		return nil, err
+	if _, err := deployment.CheckDir(dep.Path); err != nil {
+		// Never recreate it: an empty directory where a disk should be
+		// mounted would hide the data, and containers would start on it.
+		return nil, fmt.Errorf("%w; Rewind keeps its lock there and never recreates a missing project directory: put it back (or mount its disk) and try again", err)
 	}
 	return journal.Acquire(lockPath(dep), "deployment "+dep.Name, what)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"rewind/backend/archive"
@@ -63,6 +64,9 @@ func TestLockRefusesAMissingProject(t *testing.T) {
 	l.Release()
 	if !errors.Is(err, deployment.ErrNoProject) {
 		t.Errorf("err = %v, want ErrNoProject", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), "put it back (or mount its disk)") {
+		t.Errorf("err = %v, want it to say what to do", err)
 	}
 	if _, serr := os.Lstat(dep.Path); serr == nil {
 		t.Error("the project directory was created")
