@@ -199,3 +199,25 @@ func TestInterruptedRestoreRunsAgain(t *testing.T) {
 		t.Errorf("the settings file changed before the rebuild was done:\n%s\nwant\n%s", again, saved)
 	}
 }
+
+// TestSettingsThatCannotBeRestoredAreNotReportedRestored: a deployment of
+// the settings file that the new catalog refuses (here a second one with
+// the same name) fails the restore, naming it, instead of being dropped
+// while the message counts it as restored.
+func TestSettingsThatCannotBeRestoredAreNotReportedRestored(t *testing.T) {
+	dir := t.TempDir()
+	doc := `{"deployments": [
+		{"id": 1, "name": "shop", "path": "/srv/shop", "storageDir": "/a"},
+		{"id": 2, "name": "shop", "path": "/srv/other", "storageDir": "/b"}]}`
+	if err := os.WriteFile(filepath.Join(dir, SettingsFileName), []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir) // no catalog file: made anew from the settings file
+	if err == nil {
+		s.Close()
+		t.Fatalf("Open restored the settings (%v), want the refused deployment named", s.Warnings())
+	}
+	if !strings.Contains(err.Error(), `restore deployment "shop"`) {
+		t.Errorf("err = %v, want it to name the deployment that could not be restored", err)
+	}
+}

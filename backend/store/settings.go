@@ -200,10 +200,12 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 		d := Deployment{Name: saved.Name, Path: saved.Path, DataPaths: saved.DataPaths,
 			Excludes: saved.Excludes, VersionKey: saved.VersionKey, StorageDir: saved.StorageDir,
 			ComposeProject: saved.ComposeProject, CreatedAt: saved.CreatedAt}
-		if have, err := s.DeploymentByPath(ctx, d.Path); err == nil {
+		have, err := s.DeploymentByPath(ctx, d.Path)
+		switch {
+		case err == nil:
 			d.ID = have.ID
 			err = s.updateDeployment(ctx, d)
-		} else if errors.Is(err, ErrNotFound) {
+		case errors.Is(err, ErrNotFound):
 			_, idErr := s.DeploymentByID(ctx, saved.ID)
 			d.ID = saved.ID
 			_, err = s.createDeployment(ctx, d, saved.ID > 0 && errors.Is(idErr, ErrNotFound))
