@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -313,82 +312,6 @@ const partialSuffix = ".partial"
 // torn: it changed while it was read, even after reading it again.
 func changedWarning(path string) string {
 	return fmt.Sprintf("%s changed while it was being read: its copy in this backup may be inconsistent; stop the services during the backup for a consistent copy", path)
-}
-
-func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.Plan, man archive.Manifest, partial string, comp archive.Compression, report progress.Report) (archive.WriteResult, *spool, error) {
-	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return archive.WriteResult{}, nil, fmt.Errorf("create %s: %w", filepath.Base(partial), err)
-	}
-	defer f.Close()
-	sp := newSpool(f)
-	crashpoint.Hit("backup.B4")
-	// B6, first half: the compressed stream is decoded to the end and checked
-	// against its index while it is written, on the spare core, instead of
-	// in a second pass over the file afterwards. What Write already proves
-	// on the same bytes (files' hashes, the stream's hash) is not redone;
-	// the second half re-hashes the file on disk after the fsync.
-	var out io.Writer = sp
-	var verified chan verifyOutcome
-	var pw *io.PipeWriter
-	if m.VerifyAfterWrite {
-		var pr *io.PipeReader
-		pr, pw = io.Pipe()
-		verified = make(chan verifyOutcome, 1)
-		go func() {
-			vr, err := archive.VerifyWriting(ctx, pr, plan)
-			pr.CloseWithError(errors.Join(err, errVerifyStopped)) // unblocks the writer if verify stopped early
-			verified <- verifyOutcome{vr, err}
-		}()
-		out = io.MultiWriter(sp, pw)
-	}
-	wres, err := archive.Write(ctx, out, root, plan, man, archive.WriteOptions{
-		Compression: comp,
-		Report: func(p archive.Progress) {
-			report(progress.Progress{Phase: progress.Archiving, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
-				FilesDone: p.FilesDone, FilesTotal: p.FilesTotal})
-			if p.BytesTotal > 0 && p.BytesDone*2 >= p.BytesTotal {
-				crashpoint.Hit("backup.B4.mid")
-			}
-		},
-	})
-	if pw != nil {
-		pw.CloseWithError(err) // nil: the verifier sees the end of the stream
-		v := <-verified
-		if err == nil && v.err != nil {
-			return wres, nil, fmt.Errorf("verify written archive: %w", v.err)
-		}
-		if err == nil && v.res.Size != wres.Size {
-			return wres, nil, fmt.Errorf("verify written archive: %w (wrote %d bytes, decoded %d)", ErrChecksum, wres.Size, v.res.Size)
-		}
-	}
-	if err != nil {
-		return wres, nil, writeError(partial, err)
-	}
-	if err := f.Sync(); err != nil {
-		return wres, nil, writeError(partial, err) // a failed fsync means the file is garbage
-	}
-	if err := f.Close(); err != nil {
-		return wres, nil, writeError(partial, err)
-	}
-	return wres, sp, nil
-}
-
-type verifyOutcome struct {
-	res archive.VerifyResult
-	err error
-}
-
-var errVerifyStopped = errors.New("verification stopped")
-
-func writeError(path string, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if isNoSpace(err) {
-		return fmt.Errorf("%w in %s while writing the archive: free some space or choose another storage directory (`rewind storage move DIR`): %v", ErrNoSpace, filepath.Dir(path), err)
-	}
-	return fmt.Errorf("write archive: %w", err)
 }
 
 func (m *Manager) engine(ctx context.Context) (Engine, error) {
