@@ -1,0 +1,68 @@
+package backup_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"rewind/backend/store"
+)
+
+// catalog is an in-memory catalog with one deployment whose project and
+// storage directories exist, for tests of what the catalog decides
+// (retention, delete warnings) without archiving anything.
+type catalog struct {
+	st  *store.Store
+	dep store.Deployment
+}
+
+func newCatalog(t *testing.T) catalog {
+	t.Helper()
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	root := t.TempDir()
+	dep := store.Deployment{Name: "shop", Path: filepath.Join(root, "shop"), StorageDir: filepath.Join(root, "backups"),
+		ComposeProject: "shop", VersionKey: "APP_VERSION"}
+	for _, d := range []string{dep.Path, dep.StorageDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if dep.ID, err = st.CreateDeployment(context.Background(), dep); err != nil {
+		t.Fatal(err)
+	}
+	return catalog{st, dep}
+}
+
+// record adds a completed backup of type typ with a small file in the
+// storage directory: made here (inserted, then completed, as a backup run
+// records it), or adopted (imported) when adopted is set.
+func (c catalog) record(t *testing.T, name, typ, version string, created time.Time, adopted bool) int64 {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(c.dep.StorageDir, name)
+	if err := os.WriteFile(path, []byte(name), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := store.Backup{DeploymentID: c.dep.ID, Name: name, Type: typ, Version: version, Path: path, CreatedAt: created}
+	if adopted {
+		id, err := c.st.InsertCompletedBackup(ctx, b, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	id, err := c.st.InsertBackup(ctx, b)
+	if err == nil {
+		err = c.st.CompleteBackup(ctx, id, 1, 0, "", nil, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
