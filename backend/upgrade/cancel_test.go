@@ -3,11 +3,13 @@ package upgrade
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"rewind/backend/progress"
+	"rewind/backend/store"
 )
 
 // An upgrade cancelled at any step says that it was cancelled and what it
@@ -49,5 +51,38 @@ func TestCancelledUpgradeSaysCancelled(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A rollback cancelled before it begins changing anything says so, in the
+// admin's words, and leaves the upgraded version running.
+func TestCancelledRollbackSaysCancelled(t *testing.T) {
+	f := newUnit(t)
+	if _, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil); err != nil {
+		t.Fatal(err)
+	}
+	up := f.history()[0]
+	ctx, cancel := context.WithCancel(f.ctx)
+	cancel()
+	for _, c := range []struct {
+		id   int64
+		want string
+	}{
+		{0, "the rollback of the last upgrade was cancelled; nothing was changed"},
+		{up.ID, fmt.Sprintf("the rollback of upgrade #%d was cancelled; nothing was changed", up.ID)},
+	} {
+		_, err := f.u.Rollback(ctx, f.dep, c.id, nil)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("rollback %d: err = %v, want the cancellation", c.id, err)
+		}
+		if got := err.Error(); got != c.want {
+			t.Errorf("rollback %d: error %q, want %q", c.id, got, c.want)
+		}
+	}
+	if got := f.read(".env"); !strings.Contains(got, "APP_VERSION=2\n") {
+		t.Errorf(".env: %q, want version 2 still", got)
+	}
+	if got := f.history()[0]; got.Status != store.UpgradeSucceeded {
+		t.Errorf("upgrade #%d is %s after a cancelled rollback, want it still succeeded", got.ID, got.Status)
 	}
 }

@@ -172,23 +172,24 @@ func (u *Upgrader) Rollback(ctx context.Context, dep store.Deployment, upgradeID
 	plan, up, err := u.planRollback(ctx, dep, upgradeID)
 	res.Plan, res.Upgrade = plan, up
 	if err != nil {
-		return res, err
+		return res, rollbackCancelled(ctx, up.ID, upgradeID, err)
 	}
 	eng, err := u.engine(ctx)
 	if err != nil {
-		return res, err
+		return res, rollbackCancelled(ctx, up.ID, upgradeID, err)
 	}
 	defer eng.Close()
 	cmp, err := u.Compose(ctx)
 	if err != nil {
-		return res, err
+		return res, rollbackCancelled(ctx, up.ID, upgradeID, err)
 	}
 	f := facts{UpgradeID: up.ID, From: up.FromVersion, To: up.ToVersion, VersionKey: dep.VersionKey,
 		BackupID: plan.BackupID, Pins: pinsFor(up, dep.ComposeProject), Reason: "rolled back on request"}
 	j, err := u.begin(ctx, dep.ID, KindRollback, stepRollback, f)
 	if err != nil {
-		return res, err
+		return res, rollbackCancelled(ctx, up.ID, upgradeID, err)
 	}
+	// From here the rollback runs to the end whatever the context says.
 	reports, lines, rerr := u.rollBack(ctx, dep, eng, cmp, j, false, report)
 	res.Health = nonNil(reports)
 	res.Warnings = append(res.Warnings, lines...)
@@ -212,6 +213,25 @@ func (u *Upgrader) Rollback(ctx context.Context, dep store.Deployment, upgradeID
 	res.Message = fmt.Sprintf("rolled back upgrade #%d: version %s runs again from backup #%d, service healthy", up.ID, orNone(up.FromVersion), plan.BackupID)
 	report.Phase(progress.Done, res.Message)
 	return res, nil
+}
+
+// rollbackCancelled words a cancellation that came before the rollback
+// began changing anything (while choosing the upgrade and its backup, or
+// reaching the engine): the admin reads what was cancelled, not "context
+// canceled". id is the upgrade when known; asked the one the admin named (0:
+// the last one).
+func rollbackCancelled(ctx context.Context, id, asked int64, err error) error {
+	if !backup.IsCancel(ctx, err) || errors.As(err, new(*backup.CancelledError)) {
+		return err
+	}
+	what := "the rollback of the last upgrade"
+	if id == 0 {
+		id = asked
+	}
+	if id != 0 {
+		what = fmt.Sprintf("the rollback of upgrade #%d", id)
+	}
+	return backup.Cancelled(err, what+" was cancelled; nothing was changed")
 }
 
 // recordRollback writes a rollback's outcome into the upgrade's row.
