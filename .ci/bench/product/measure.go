@@ -20,7 +20,8 @@ type sample struct {
 	cpu    float64            // user + system seconds of the child and its children
 	rss    int64              // peak resident set in bytes
 	size   int64              // archive bytes (backups)
-	timed  float64            // seconds that count for the ratio (wall unless phases say otherwise)
+	timed  float64            // seconds that count for the ratio: the whole command, as the admin waits for it
+	staged float64            // Rewind restores: seconds of its phases up to the start, in process (beside the ratio, never instead)
 	safety float64            // seconds spent on the pre-restore safety copy (Rewind restores)
 	phases map[string]float64 // milliseconds per phase (Rewind restores)
 }
@@ -74,6 +75,7 @@ func summary(ss []sample) sample {
 		rss:    int64(median(ss, func(s sample) float64 { return float64(s.rss) })),
 		size:   int64(median(ss, func(s sample) float64 { return float64(s.size) })),
 		timed:  median(ss, func(s sample) float64 { return s.timed }),
+		staged: median(ss, func(s sample) float64 { return s.staged }),
 		safety: median(ss, func(s sample) float64 { return s.safety }),
 	}
 	for _, s := range ss {

@@ -48,25 +48,26 @@ func (b *bench) report(w io.Writer, scale float64) bool {
 	}
 
 	tx := med(tarExtract)
-	fmt.Fprintf(w, "\n%-26s %8s %11s %8s %9s %9s %8s\n", "RESTORE", "MB/s", "vs tar -xzf", "CPU s", "timed s", "safety s", "RSS MB")
+	fmt.Fprintf(w, "\n%-26s %8s %11s %8s %9s %11s %9s %8s\n", "RESTORE", "MB/s", "vs tar -xzf", "CPU s", "wall s", "up again s", "safety s", "RSS MB")
 	for _, name := range []string{tarExtract, restoreGzip, restoreZstd} {
 		s := med(name)
-		safety := "-"
-		if name != tarExtract {
-			safety = fmt.Sprintf("%.2f", s.safety)
+		staged, safety := "-", "-"
+		if name != tarExtract && s.phases != nil {
+			staged, safety = fmt.Sprintf("%.2f", s.staged), fmt.Sprintf("%.2f", s.safety)
 		}
-		fmt.Fprintf(w, "%-26s %8.1f %10.2fx %8.2f %9.2f %9s %8.1f\n", name, speed(s), tx.timed/s.timed, s.cpu,
-			s.timed, safety, float64(s.rss)/1e6)
+		fmt.Fprintf(w, "%-26s %8.1f %10.2fx %8.2f %9.2f %11s %9s %8.1f\n", name, speed(s), tx.timed/s.timed, s.cpu,
+			s.timed, staged, safety, float64(s.rss)/1e6)
 	}
 	for _, name := range []string{restoreGzip, restoreZstd} {
 		if s := med(name); s.phases != nil {
 			fmt.Fprintf(w, "  %s phases, median ms: %s; process wall %.2f s\n", name, phases(s.phases), s.wall)
 		}
 	}
+	fmt.Fprintln(w, "  MB/s and the ratio time the whole restore command until it returns, safety copy included")
 	if b.noPhases {
-		fmt.Fprintln(w, "  note: a restore result had no phasesMs; Rewind's restore time is its whole process wall time, safety copy included")
+		fmt.Fprintln(w, "  note: a restore result had no phasesMs; its in-process columns are missing")
 	} else {
-		fmt.Fprintln(w, "  Rewind's timed restore = stage + stop + swap + start (hash-checked, staged, syncfs, swapped); the safety copy comes after")
+		fmt.Fprintln(w, "  up again s = stage + stop + swap + start, in process (hash-checked, staged, syncfs, swapped): when the service runs again; the safety copy comes after")
 	}
 	if b.noPigz {
 		fmt.Fprintln(w, "  note: pigz is not installed; its row is missing")
@@ -103,10 +104,10 @@ func (b *bench) report(w io.Writer, scale float64) bool {
 		verdict = "MISSED: " + strings.Join(missed, "; ")
 	}
 	fmt.Fprintf(w, "\nSUMMARY scale=%.2f corpus=%.0fMB runs=%d | backup gzip %.0f MB/s %.2fx tar-czf, size %.3fx gz-6, RSS %.0f MB"+
-		" | zstd %.0f MB/s %.2fx | restore gzip %.0f MB/s %.2fx tar-xzf (safety copy %.1f s), zstd %.0f MB/s %.2fx"+
+		" | zstd %.0f MB/s %.2fx | restore gzip %.0f MB/s %.2fx tar-xzf (whole command; up again after %.2f s, safety copy %.1f s), zstd %.0f MB/s %.2fx"+
 		" | tar -czf %.1f MB/s, tar -xzf %.1f MB/s | max RSS %.0f MB | %s\n",
 		scale, mb, b.runs, speed(rg), tc.timed/rg.timed, float64(rg.size)/float64(tc.size), float64(rg.rss)/1e6,
-		speed(rz), tc.timed/rz.timed, speed(xg), tx.timed/xg.timed, xg.safety, speed(xz), tx.timed/xz.timed,
+		speed(rz), tc.timed/rz.timed, speed(xg), tx.timed/xg.timed, xg.staged, xg.safety, speed(xz), tx.timed/xz.timed,
 		speed(tc), speed(tx), float64(rss)/1e6, verdict)
 	return len(missed) == 0
 }

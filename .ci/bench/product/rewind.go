@@ -91,9 +91,10 @@ func (r *rewindCLI) delete(id int64) error {
 }
 
 // restore runs a measured full restore of backup id into the live project.
-// With phasesMs in the result, the timed part is every phase up to and
-// including the start; the safety copy is reported on its own. Without it
-// the whole process counts, and phased reports false.
+// The whole process counts, safety copy included. With phasesMs in the
+// result, the phases up to and including the start (what the restore takes
+// before the service runs again) and the safety copy are reported beside
+// it; without, phased reports false.
 func (r *rewindCLI) restore(id int64) (s sample, res restoreResult, phased bool, err error) {
 	s, out, err := run(r.cmd("backup", "restore", fmt.Sprint(id), "--mode", "full", "--yes", "--no-start"))
 	if err != nil {
@@ -113,7 +114,7 @@ func (r *rewindCLI) restore(id int64) (s sample, res restoreResult, phased bool,
 			ms += v
 		}
 	}
-	s.timed = float64(ms) / 1e3
+	s.staged = float64(ms) / 1e3
 	s.safety = float64(res.PhasesMs["safetyCopy"]) / 1e3
 	return s, res, true, nil
 }
