@@ -47,12 +47,27 @@ func (e *MountError) Unwrap() error { return ErrMountPoint }
 // it with the entries it swaps, again after the containers stop; to ask
 // whether a restore would be refused, use MountsRefused.
 func CheckMounts(root string, entries []string) error {
-	table, err := mounts.Read()
-	if errors.Is(err, mounts.ErrUnsupported) {
-		return nil // no mount table: the same-file-system check still applies
-	}
+	table, err := readTable()
 	if err != nil {
 		return err
+	}
+	return checkMounts(table, root, entries)
+}
+
+// readTable is the mount table, or none (and no error) where this platform
+// has none: the same-file-system check still applies there.
+func readTable() ([]mounts.Mount, error) {
+	table, err := mounts.Read()
+	if errors.Is(err, mounts.ErrUnsupported) {
+		return nil, nil
+	}
+	return table, err
+}
+
+// checkMounts is CheckMounts with the mount table already read.
+func checkMounts(table []mounts.Mount, root string, entries []string) error {
+	if len(table) == 0 {
+		return nil
 	}
 	base, err := filepath.EvalSymlinks(root)
 	if err != nil {
@@ -96,7 +111,11 @@ func MountsRefused(dep store.Deployment, stateDir string, mode Mode) error {
 		return err
 	}
 	defer t.close()
-	_, _, err = sc.swapUnits(t, targets, nil)
+	table, err := readTable()
+	if err != nil {
+		return err
+	}
+	_, _, err = sc.swapUnits(t, table, targets, nil)
 	return err
 }
 
@@ -110,11 +129,15 @@ func checkLive(root string, sc scope, targets []string, entries []archive.Entry)
 		return nil, nil, err
 	}
 	defer t.close()
-	units, kept, err = sc.swapUnits(t, targets, entries)
+	table, err := readTable()
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := CheckMounts(root, units); err != nil {
+	units, kept, err = sc.swapUnits(t, table, targets, entries)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkMounts(table, root, units); err != nil {
 		return nil, nil, err
 	}
 	if err := checkSameFS(root, units); err != nil {
@@ -133,15 +156,12 @@ func checkLive(root string, sc scope, targets []string, entries []archive.Entry)
 // where they are, mount and all, and the entries beside them are swapped
 // one by one. A mount point the restore would have to rename or restore
 // into is a *MountError. kept are the mount points (relative) inside the
-// targets, all left where they are.
-func (s scope) swapUnits(root *tree, targets []string, entries []archive.Entry) (units, kept []string, err error) {
+// targets, all left where they are. table is the mount table (none: every
+// target is swapped whole).
+func (s scope) swapUnits(root *tree, table []mounts.Mount, targets []string, entries []archive.Entry) (units, kept []string, err error) {
 	kept = []string{}
-	table, err := mounts.Read()
-	if errors.Is(err, mounts.ErrUnsupported) {
+	if len(table) == 0 {
 		return targets, kept, nil
-	}
-	if err != nil {
-		return nil, nil, err
 	}
 	base, err := filepath.EvalSymlinks(root.path)
 	if err != nil {
