@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -201,4 +202,21 @@ func (f *fixture) workLeft(t *testing.T) []string {
 		}
 	}
 	return out
+}
+
+// faultAt fails the named step ("R8.swap"), or only its nth pass when step
+// says which ("R8.swap#2"), with an "injected fault".
+func faultAt(step string) func(string) error {
+	name, nth, _ := strings.Cut(step, "#")
+	hits := 0
+	return func(s string) error {
+		if s != name {
+			return nil
+		}
+		hits++
+		if nth == "" || nth == string(rune('0'+hits)) {
+			return errors.New("injected fault")
+		}
+		return nil
+	}
 }

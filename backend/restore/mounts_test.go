@@ -188,18 +188,7 @@ func TestFaultBesideKeptMountPutsEverythingBack(t *testing.T) {
 			mountTmpfs(t, mnt)
 			write(t, mnt, "rows.bin", "the rows on the disk")
 			before := f.hash(t)
-			name, nth, _ := strings.Cut(step, "#")
-			hits := 0
-			f.r.Fault = func(s string) error {
-				if s != name {
-					return nil
-				}
-				hits++
-				if nth == "" || nth == string(rune('0'+hits)) {
-					return errors.New("injected fault")
-				}
-				return nil
-			}
+			f.r.Fault = faultAt(step)
 			_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Data, Confirmed: true}, nil)
 			if err == nil || !strings.Contains(err.Error(), "injected fault") {
 				t.Fatalf("got %v, want the injected fault", err)

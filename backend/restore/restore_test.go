@@ -109,18 +109,7 @@ func TestFaultAtEveryStep(t *testing.T) {
 	for _, step := range steps {
 		t.Run(step, func(t *testing.T) {
 			f := newFixture(t)
-			name, nth, _ := strings.Cut(step, "#")
-			hits := 0
-			f.r.Fault = func(s string) error {
-				if s != name {
-					return nil
-				}
-				hits++
-				if nth == "" || nth == string(rune('0'+hits)) {
-					return errors.New("injected fault")
-				}
-				return nil
-			}
+			f.r.Fault = faultAt(step)
 			_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil)
 			if err == nil || !strings.Contains(err.Error(), "injected fault") {
 				t.Fatalf("got %v, want the injected fault", err)
