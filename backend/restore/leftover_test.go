@@ -20,19 +20,27 @@ func chattr(t *testing.T, flag, path string) {
 	}
 }
 
-// When the replaced tree cannot be removed after a restore (an immutable
-// file in it), the restore says where it was left; the next start removes it
-// once it can, and says so. Nothing else under .rewind is touched.
-func TestLeftoverReplacedTreeIsReportedAndSwept(t *testing.T) {
+// newImmutableFixture is a fixture whose data/db.json is immutable, so that
+// the tree a restore replaces cannot be removed; it returns the
+// deployment's .rewind, whose flags are cleared again at the end.
+func newImmutableFixture(t *testing.T) (*fixture, string) {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for chattr")
 	}
 	f := newFixture(t)
-	ctx := context.Background()
-	db := filepath.Join(f.dep.Path, "data", "db.json")
-	chattr(t, "+i", db)
+	chattr(t, "+i", filepath.Join(f.dep.Path, "data", "db.json"))
 	meta := filepath.Join(f.dep.Path, archive.MetaDir)
 	t.Cleanup(func() { exec.Command("chattr", "-R", "-i", meta).Run() })
+	return f, meta
+}
+
+// When the replaced tree cannot be removed after a restore (an immutable
+// file in it), the restore says where it was left; the next start removes it
+// once it can, and says so. Nothing else under .rewind is touched.
+func TestLeftoverReplacedTreeIsReportedAndSwept(t *testing.T) {
+	f, meta := newImmutableFixture(t)
+	ctx := context.Background()
 	// Not a finished restore's replaced tree: never removed.
 	stranger := filepath.Join(meta, "restore-999")
 	kept := filepath.Join(meta, "replaced-7")
