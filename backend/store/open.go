@@ -87,8 +87,10 @@ func replaceBroken(ctx context.Context, dbPath string, cause error) (*Store, err
 // file holds: it was missing (while the settings file was not), damaged or
 // opened without its WAL (both warned of), or a restore was interrupted.
 func (s *Store) lostSomething(ctx context.Context, missing bool) (bool, error) {
-	if _, err := os.Stat(s.settingsPath()); missing && err == nil {
-		s.warnings = append(s.warnings, "the catalog "+DBFileName+" was missing; a new one was created")
+	if missing {
+		if _, err := os.Stat(s.settingsPath()); err == nil {
+			s.warnings = append(s.warnings, "the catalog "+DBFileName+" was missing; a new one was created")
+		}
 	}
 	if len(s.warnings) > 0 {
 		return true, nil
