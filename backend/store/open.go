@@ -53,9 +53,9 @@ func openCatalog(ctx context.Context, dbPath string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	restore, err := s.lostSomething(ctx, errors.Is(statErr, os.ErrNotExist))
-	if err == nil && !restore {
-		err = s.saveSettings(ctx)
+	restore, pending, err := s.lostSomething(ctx, errors.Is(statErr, os.ErrNotExist))
+	if err == nil && !restore && !pending {
+		err = s.writeSettings(ctx) // no one else has s yet
 	}
 	if err == nil && restore {
 		var done string
@@ -86,21 +86,22 @@ func replaceBroken(ctx context.Context, dbPath string, cause error) (*Store, err
 // lostSomething reports whether the open catalog lacks what the settings
 // file holds: it was missing (while the settings file was not), damaged or
 // opened without its WAL (both warned of), or a restore was interrupted.
-func (s *Store) lostSomething(ctx context.Context, missing bool) (bool, error) {
+// pending reports a rebuild still to be done, when restore is false.
+func (s *Store) lostSomething(ctx context.Context, missing bool) (restore, pending bool, err error) {
 	if missing {
 		if _, err := os.Stat(s.settingsPath()); err == nil {
 			s.warnings = append(s.warnings, "the catalog "+DBFileName+" was missing; a new one was created")
 		}
 	}
 	if len(s.warnings) > 0 {
-		return true, nil
+		return true, false, nil
 	}
 	p, err := s.pending(ctx)
 	if err != nil || p == nil || p.Restored {
-		return false, err
+		return false, p != nil, err
 	}
 	s.warnings = append(s.warnings, "an interrupted restore of the deployments' settings is run again")
-	return true, nil
+	return true, true, nil
 }
 
 // openChecked opens the catalog file, checks that it is whole and applies

@@ -118,6 +118,12 @@ func (s *Store) saveSettings(ctx context.Context) error {
 	if p, err := s.pending(ctx); err != nil || p != nil {
 		return err // until the rebuild is done, the file is the truth
 	}
+	return s.writeSettings(ctx)
+}
+
+// writeSettings is saveSettings once it holds saveMu and knows that no
+// rebuild is pending.
+func (s *Store) writeSettings(ctx context.Context) error {
 	deps, err := s.ListDeployments(ctx)
 	if err != nil {
 		return err
