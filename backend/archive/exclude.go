@@ -40,13 +40,31 @@ func CheckPattern(exclude string) error {
 // Excluded reports whether the slash path rel, or one of its ancestors,
 // matches one of the exclude patterns.
 func Excluded(excludes []string, rel string) bool {
+	pats := splitPatterns(excludes)
 	name := strings.Split(rel, "/")
-	for _, e := range excludes {
-		pat := strings.Split(e, "/")
-		for k := 1; k <= len(name); k++ {
-			if matchParts(pat, name[:k]) {
-				return true
-			}
+	for k := 1; k <= len(name); k++ {
+		if matchAny(pats, name[:k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitPatterns splits each exclude pattern into its components.
+func splitPatterns(excludes []string) [][]string {
+	pats := make([][]string, len(excludes))
+	for i, e := range excludes {
+		pats[i] = strings.Split(e, "/")
+	}
+	return pats
+}
+
+// matchAny reports whether one of the split patterns matches the path
+// components name itself (not its ancestors).
+func matchAny(pats [][]string, name []string) bool {
+	for _, pat := range pats {
+		if matchParts(pat, name) {
+			return true
 		}
 	}
 	return false

@@ -57,7 +57,7 @@ func Scan(ctx context.Context, root string, excludes []string) (*Plan, error) {
 	}
 	p := &Plan{Excludes: ex, RootMode: modeBits(fi.Mode())}
 	p.RootUID, p.RootGID, _, _, _ = ownerOf(fi)
-	s := &scanner{ctx: ctx, root: root, plan: p, firstPath: map[fileID]string{}}
+	s := &scanner{ctx: ctx, root: root, plan: p, firstPath: map[fileID]string{}, excludes: splitPatterns(ex)}
 	if err := s.dir("."); err != nil {
 		return nil, err
 	}
@@ -93,15 +93,12 @@ func normaliseExcludes(excludes []string) ([]string, error) {
 	return out, nil
 }
 
-// excluded reports whether rel matches an exclude pattern or lies below one
-// (exclude.go).
-func excluded(excludes []string, rel string) bool { return Excluded(excludes, rel) }
-
 type scanner struct {
 	ctx         context.Context
 	root        string
 	plan        *Plan
 	firstPath   map[fileID]string // hard-linked inodes seen, by first path
+	excludes    [][]string        // plan.Excludes, split (exclude.go)
 	sparseNames int               // bytes of names in plan.Sparse
 }
 
@@ -119,7 +116,8 @@ func (s *scanner) dir(rel string) error {
 		if rel != "." {
 			child = rel + "/" + child
 		}
-		if excluded(s.plan.Excludes, child) {
+		// Its ancestors matched no exclude, or it would not be reached.
+		if matchAny(s.excludes, strings.Split(child, "/")) {
 			continue
 		}
 		isDir, err := s.entry(child, de)
