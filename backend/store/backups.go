@@ -345,9 +345,10 @@ func scanBackup(rows *sql.Rows) (Backup, error) {
 		expires, verified, recorded            sql.NullTime
 		origin, warnings                       sql.NullString
 	)
-	if err := rows.Scan(&b.ID, &deploymentID, &b.Name, &b.Type, &b.Status, &version, &b.Path,
+	err := rows.Scan(&b.ID, &deploymentID, &b.Name, &b.Type, &b.Status, &version, &b.Path,
 		&size, &fileCount, &hash, &compression, &desc, &meta, &b.CreatedAt, &expires, &verified,
-		&errS, &recorded, &origin, &warnings); err != nil {
+		&errS, &recorded, &origin, &warnings)
+	if err != nil {
 		return Backup{}, fmt.Errorf("scan backup: %w", err)
 	}
 	b.DeploymentID, b.Size, b.FileCount = deploymentID.Int64, size.Int64, fileCount.Int64
@@ -360,16 +361,24 @@ func scanBackup(rows *sql.Rows) (Backup, error) {
 		b.RecordedAt = recorded.Time.UTC()
 	}
 	b.ExpiresAt, b.VerifiedAt = timePtr(expires), timePtr(verified)
-	b.Warnings = []string{}
-	if warnings.Valid && warnings.String != "" {
-		if err := json.Unmarshal([]byte(warnings.String), &b.Warnings); err != nil {
-			return Backup{}, fmt.Errorf("scan backup %d: warnings: %w", b.ID, err)
-		}
-		if b.Warnings == nil { // a JSON null
-			b.Warnings = []string{}
-		}
+	if b.Warnings, err = decodeWarnings(warnings); err != nil {
+		return Backup{}, fmt.Errorf("scan backup %d: warnings: %w", b.ID, err)
 	}
 	return b, nil
+}
+
+// decodeWarnings reads the warnings column: never nil.
+func decodeWarnings(col sql.NullString) ([]string, error) {
+	ws := []string{}
+	if col.Valid && col.String != "" {
+		if err := json.Unmarshal([]byte(col.String), &ws); err != nil {
+			return nil, err
+		}
+		if ws == nil { // a JSON null
+			ws = []string{}
+		}
+	}
+	return ws, nil
 }
 
 // warningsJSON is the warnings column's value: NULL for none, else a JSON

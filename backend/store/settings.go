@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,9 +65,25 @@ const settingsAbout = "Copy of the deployments' settings in " + DBFileName +
 const rebuildKey = "catalog.rebuildPending"
 
 // backupFacts lists the directories, other than its storage directory,
-// where the catalog has archives of d, and the warnings of its backups.
+// where the catalog has archives of d, and the warnings of its backups. It
+// reads only the columns it needs: it runs at every open, and a backup's
+// manifest can be large.
 func (s *Store) backupFacts(ctx context.Context, d Deployment) ([]string, []savedWarnings, error) {
-	bs, err := s.ListBackups(ctx, d.ID)
+	bs, err := queryRows(ctx, s, "backups", `backup_name, backup_path, backup_hash, warnings::VARCHAR`,
+		"backup_records", `WHERE deployment_id = ? ORDER BY created_at DESC, id DESC`, []any{d.ID},
+		func(rows *sql.Rows) (Backup, error) {
+			var b Backup
+			var hash, warnings sql.NullString
+			if err := rows.Scan(&b.Name, &b.Path, &hash, &warnings); err != nil {
+				return Backup{}, fmt.Errorf("scan backup: %w", err)
+			}
+			b.SHA256 = hash.String
+			var err error
+			if b.Warnings, err = decodeWarnings(warnings); err != nil {
+				return Backup{}, fmt.Errorf("scan backup %q: warnings: %w", b.Name, err)
+			}
+			return b, nil
+		})
 	if err != nil {
 		return nil, nil, err
 	}
