@@ -93,6 +93,7 @@ func matchParts(pat, name []string) bool {
 // .rewind) and returns the top-most paths that the patterns exclude.
 func MatchTree(root string, patterns []string) ([]string, error) {
 	var out []string
+	pats := splitPatterns(patterns)
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -105,7 +106,7 @@ func MatchTree(root string, patterns []string) ([]string, error) {
 		switch {
 		case rel == MetaDir:
 			return fs.SkipDir
-		case Excluded(patterns, rel):
+		case matchAny(pats, strings.Split(rel, "/")): // its ancestors matched none
 			out = append(out, rel)
 			if d.IsDir() {
 				return fs.SkipDir
