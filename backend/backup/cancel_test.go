@@ -5,40 +5,22 @@ import (
 	"crypto/rand"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"rewind/backend/backup"
-	"rewind/backend/deployment"
 	"rewind/backend/progress"
-	"rewind/backend/store"
 )
 
 // A backup cancelled while it writes is recorded as failed with the reason
 // the admin understands, not the Go context's error text.
 func TestCancelledBackupSaysCancelled(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "shop")
-	if err := os.MkdirAll(filepath.Join(root, "data"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte("services:\n  web:\n    image: x\n"), 0o644)
 	big := make([]byte, 8<<20)
 	rand.Read(big)
-	os.WriteFile(filepath.Join(root, "data", "big.bin"), big, 0o644)
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	m, dep := newProject(t, map[string]string{"data/big.bin": string(big)})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := backup.New(st, t.TempDir(), nil)
-	_, err = m.Create(ctx, dep, backup.CreateRequest{}, func(p progress.Progress) {
+	_, err := m.Create(ctx, dep, backup.CreateRequest{}, func(p progress.Progress) {
 		if p.Phase == progress.Archiving && p.BytesDone > 0 {
 			cancel()
 		}
@@ -62,24 +44,10 @@ func TestCancelledBackupSaysCancelled(t *testing.T) {
 // says so in the admin's words and leaves nothing behind; it used to read
 // "scan ...: context canceled".
 func TestBackupCancelledWhileScanningSaysCancelled(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "shop")
-	if err := os.MkdirAll(filepath.Join(root, "data"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte("services:\n  web:\n    image: x\n"), 0o644)
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	m, dep := newProject(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := backup.New(st, t.TempDir(), nil)
-	_, err = m.Create(ctx, dep, backup.CreateRequest{}, func(p progress.Progress) {
+	_, err := m.Create(ctx, dep, backup.CreateRequest{}, func(p progress.Progress) {
 		if p.Phase == progress.Preparing {
 			cancel()
 		}

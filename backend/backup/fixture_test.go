@@ -2,11 +2,14 @@ package backup_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"rewind/backend/backup"
+	"rewind/backend/deployment"
 	"rewind/backend/store"
 )
 
@@ -65,4 +68,42 @@ func (c catalog) record(t *testing.T, name, typ, version string, created time.Ti
 		t.Fatal(err)
 	}
 	return id
+}
+
+// newProject initialises a deployment "shop" in a fresh in-memory catalog:
+// its project directory holds an empty data directory and files (relative
+// slash path to content; a docker-compose.yml naming one service when files
+// has none). It returns the backup manager and the deployment.
+func newProject(t *testing.T, files map[string]string) (*backup.Manager, store.Deployment) {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "shop")
+	if err := os.MkdirAll(filepath.Join(root, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := files["docker-compose.yml"]; !ok {
+		files = maps.Clone(files)
+		if files == nil {
+			files = map[string]string{}
+		}
+		files["docker-compose.yml"] = "services:\n  web:\n    image: x\n"
+	}
+	for rel, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	dep, err := deployment.Init(context.Background(), st, t.TempDir(), deployment.InitOptions{Path: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return backup.New(st, t.TempDir(), nil), dep
 }

@@ -20,28 +20,14 @@ import (
 // written: the lock and the name probe used to create files at the target.
 func TestCreateRefusesALinkedRewindDirectory(t *testing.T) {
 	ctx := context.Background()
-	root := filepath.Join(t.TempDir(), "shop")
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte("services:\n  web:\n    image: x\n"), 0o644)
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, dep := newProject(t, nil)
 	elsewhere := t.TempDir()
-	meta := filepath.Join(root, archive.MetaDir)
+	meta := filepath.Join(dep.Path, archive.MetaDir)
 	os.RemoveAll(meta)
 	if err := os.Symlink(elsewhere, meta); err != nil {
 		t.Fatal(err)
 	}
-	m := backup.New(st, t.TempDir(), nil)
-	_, err = m.Create(ctx, dep, backup.CreateRequest{}, nil)
+	_, err := m.Create(ctx, dep, backup.CreateRequest{}, nil)
 	if !errors.Is(err, journal.ErrLinkedPath) {
 		t.Fatalf("err = %v, want ErrLinkedPath", err)
 	}

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
-	"rewind/backend/store"
 )
 
 // A backup whose version (from --version or from .env) or description is
@@ -31,23 +29,9 @@ func TestCreateRefusesAVersionTheManifestCheckRefuses(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			root := filepath.Join(t.TempDir(), "shop")
-			if err := os.MkdirAll(root, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte("services:\n  web:\n    image: shop:${APP_VERSION}\n"), 0o644)
-			os.WriteFile(filepath.Join(root, ".env"), []byte(c.env), 0o644)
-			st, err := store.OpenMemory()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := backup.New(st, t.TempDir(), nil)
-			_, err = m.Create(ctx, dep, c.req, nil)
+			m, dep := newProject(t, map[string]string{
+				"docker-compose.yml": "services:\n  web:\n    image: shop:${APP_VERSION}\n", ".env": c.env})
+			_, err := m.Create(ctx, dep, c.req, nil)
 			if !errors.Is(err, deployment.ErrInvalidSetting) {
 				t.Fatalf("err = %v, want ErrInvalidSetting", err)
 			}
