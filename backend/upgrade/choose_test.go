@@ -78,23 +78,30 @@ func TestChooseUpgrade(t *testing.T) {
 	}
 }
 
-func TestRollbackBackupFallback(t *testing.T) {
-	f := newUnit(t)
-	// Two upgrades from version 1: the first rolled back, the second
-	// succeeded; then the second's backup file disappears.
+// fallbackToFirstUpgrade runs two upgrades from version 1 to 2, the first
+// rolled back, the second successful; then it removes the second's backup
+// file. It returns the first upgrade's backup, the one a rollback falls back to.
+func (f *unit) fallbackToFirstUpgrade() int64 {
+	f.t.Helper()
 	f.eng.unhealthy["sha256:shop2"] = true
 	if _, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil); err == nil {
-		t.Fatal("want the first upgrade to fail")
+		f.t.Fatal("want the first upgrade to fail")
 	}
 	delete(f.eng.unhealthy, "sha256:shop2")
 	res, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil)
 	if err != nil {
-		t.Fatal(err)
+		f.t.Fatal(err)
 	}
 	first := f.history()[1].BackupID
 	if err := os.Remove(res.Backup.Path); err != nil {
-		t.Fatal(err)
+		f.t.Fatal(err)
 	}
+	return first
+}
+
+func TestRollbackBackupFallback(t *testing.T) {
+	f := newUnit(t)
+	first := f.fallbackToFirstUpgrade()
 	plan, err := f.u.PlanRollback(f.ctx, f.dep, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -178,19 +185,7 @@ func TestRollbackFallbackIgnoresFutureDatedImport(t *testing.T) {
 		Type: "pre-upgrade", Version: "1", Path: imported, CreatedAt: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}, nil); err != nil {
 		t.Fatal(err)
 	}
-	f.eng.unhealthy["sha256:shop2"] = true
-	if _, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil); err == nil {
-		t.Fatal("want the first upgrade to fail")
-	}
-	delete(f.eng.unhealthy, "sha256:shop2")
-	res, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := f.history()[1].BackupID
-	if err := os.Remove(res.Backup.Path); err != nil {
-		t.Fatal(err)
-	}
+	first := f.fallbackToFirstUpgrade()
 	plan, err := f.u.PlanRollback(f.ctx, f.dep, 0)
 	if err != nil {
 		t.Fatal(err)
