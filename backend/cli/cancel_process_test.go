@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,38 +24,16 @@ func TestCancelledBackupTexts(t *testing.T) {
 	f.Close()
 	ok(t, state, "init", "--project", proj)
 	cmd := exec.Command(bin, "--state", state, "--project", proj, "backup", "create")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	run := start(t, cmd)
 	// Once the record exists the backup is writing its archive.
 	storage := filepath.Join(state, "backups", "shop")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if m, _ := filepath.Glob(filepath.Join(storage, "*.partial")); len(m) > 0 {
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("the backup ended before it could be cancelled (%v): %s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the backup never started writing")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	run.await(t, func() bool {
+		m, _ := filepath.Glob(filepath.Join(storage, "*.partial"))
+		return len(m) > 0
+	}, "the backup ended before it could be cancelled", func() string { return "the backup never started writing" })
 	time.Sleep(200 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("still running 30s after SIGINT; stderr %q", stderr.String())
-	}
+	run.signal(t, syscall.SIGINT, 30*time.Second)
+	stderr := run.stderr
 	if s := stderr.String(); !strings.Contains(s, "was cancelled: its partial file was removed and the record marked failed") || strings.Contains(s, "context canceled") {
 		t.Errorf("stderr %q: want it to say the backup was cancelled, without %q", s, "context canceled")
 	}

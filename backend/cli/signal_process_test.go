@@ -27,56 +27,27 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			ok(t, state, "init", "--project", proj)
 			cmd := exec.Command(bin, "--state", state, "--project", proj, "backup", "create")
 			cmd.Env = append(os.Environ(), "REWIND_HANG_AT=backup.B4")
-			var stderr lockedBuffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			run := start(t, cmd)
+			stderr := run.stderr
 			// Wait until the backup holds the catalog (its lock file names it),
 			// then a second command is refused and told what holds it.
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				b, _ := os.ReadFile(filepath.Join(state, "rewind.lock"))
-				if strings.HasPrefix(string(b), fmt.Sprintf("%d\nrewind backup create shop\n", cmd.Process.Pid)) {
-					break
-				}
-				select {
-				case err := <-done:
-					t.Fatalf("the backup that should hang ended (%v): %s", err, stderr.String())
-				default:
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("the hanging backup never held the catalog; lock file %q", b)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+			var b []byte
+			run.await(t, func() bool {
+				b, _ = os.ReadFile(filepath.Join(state, "rewind.lock"))
+				return strings.HasPrefix(string(b), fmt.Sprintf("%d\nrewind backup create shop\n", cmd.Process.Pid))
+			}, "the backup that should hang ended", func() string {
+				return fmt.Sprintf("the hanging backup never held the catalog; lock file %q", b)
+			})
 			r := runBin(t, binary(t, ""), nil, "--state", state, "--project", proj, "backup", "list")
 			want := fmt.Sprintf("catalog in use by PID %d (rewind backup create shop, since %s", cmd.Process.Pid, time.Now().Format("2006-01-02"))
 			if r.code == 0 || !strings.Contains(r.stderr, want) {
 				t.Errorf("second command: exit %d, %q; want it refused naming the holder: %q", r.code, r.stderr, want)
 			}
-			deadline = time.Now().Add(30 * time.Second)
-			for !strings.Contains(stderr.String(), "crashpoint: hanging at backup.B4") {
-				select {
-				case err := <-done:
-					t.Fatalf("the backup ended before its hang point (%v): %s", err, stderr.String())
-				case <-time.After(50 * time.Millisecond):
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("the backup never reached its hang point: %s", stderr.String())
-				}
-			}
-			sent := time.Now()
-			cmd.Process.Signal(sig)
-			select {
-			case <-done:
-			case <-time.After(20 * time.Second):
-				cmd.Process.Kill()
-				t.Fatalf("still running 20s after %s; stderr %q", sig, stderr.String())
-			}
-			if took := time.Since(sent); took > 14*time.Second { // the 10s grace, and start-up under load
+			run.await(t, func() bool { return strings.Contains(stderr.String(), "crashpoint: hanging at backup.B4") },
+				"the backup ended before its hang point", func() string {
+					return "the backup never reached its hang point: " + stderr.String()
+				})
+			if took := run.signal(t, sig, 20*time.Second); took > 14*time.Second { // the 10s grace, and start-up under load
 				t.Errorf("took %s to end after %s", took, sig)
 			}
 			if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
@@ -110,6 +81,56 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// running is a started command whose stderr the test reads while it runs.
+type running struct {
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	done   chan error
+}
+
+func start(t *testing.T, cmd *exec.Cmd) *running {
+	t.Helper()
+	r := &running{cmd: cmd, stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	cmd.Stderr = r.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { r.done <- cmd.Wait() }()
+	return r
+}
+
+// await polls until cond holds: ended is the failure when the command ends
+// first, never the one when 30s pass.
+func (r *running) await(t *testing.T, cond func() bool, ended string, never func() string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		select {
+		case err := <-r.done:
+			t.Fatalf("%s (%v): %s", ended, err, r.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(never())
+		}
+	}
+}
+
+// signal sends sig and waits for the command to end, killing it and failing
+// after within; it returns how long the command took to end.
+func (r *running) signal(t *testing.T, sig syscall.Signal, within time.Duration) time.Duration {
+	t.Helper()
+	sent := time.Now()
+	r.cmd.Process.Signal(sig)
+	select {
+	case <-r.done:
+	case <-time.After(within):
+		r.cmd.Process.Kill()
+		t.Fatalf("still running %s after %s; stderr %q", within, sig, r.stderr.String())
+	}
+	return time.Since(sent)
+}
+
 // A command waiting on a Docker engine that never answers ends at once on
 // SIGTERM, through its cancelled context, and says it was cancelled.
 func TestSignalCancelsAWaitingCommand(t *testing.T) {
@@ -135,30 +156,17 @@ func TestSignalCancelsAWaitingCommand(t *testing.T) {
 	}()
 	cmd := exec.Command(bin, "--state", state, "--project", proj, "status")
 	cmd.Env = append(os.Environ(), "DOCKER_HOST=unix://"+sock)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	run := start(t, cmd)
+	stderr := run.stderr
 	select {
 	case <-accepted:
-	case err := <-done:
+	case err := <-run.done:
 		t.Fatalf("status ended before it asked the engine (%v): %s", err, stderr.String())
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("status never connected to the engine")
 	}
-	sent := time.Now()
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("still running 20s after SIGTERM; stderr %q", stderr.String())
-	}
-	if took := time.Since(sent); took > 3*time.Second {
+	if took := run.signal(t, syscall.SIGTERM, 20*time.Second); took > 3*time.Second {
 		t.Errorf("took %s after SIGTERM: the command did not honour its cancelled context", took)
 	}
 	if !strings.Contains(stderr.String(), "cancelled") {
