@@ -42,18 +42,9 @@ func Excludes(d store.Deployment, stateDir string) ([]string, error) {
 // restore that replaces that entry moves what it keeps into the new tree,
 // and the catalog cannot be moved while it is open.
 func KeptPaths(d store.Deployment, stateDir string) ([]string, error) {
-	out, err := innerLocations(d, stateDir)
+	out, err := restoreLocations(d, stateDir)
 	if err != nil {
 		return nil, err
-	}
-	if stateDir != "" {
-		root, _ := realpath.Resolve(d.Path)
-		if rel, _ := relativeTo(root, "", stateDir); strings.Contains(rel, "/") {
-			top, _, _ := strings.Cut(rel, "/")
-			return nil, fmt.Errorf("%w: the state directory %s lies inside %s of the project; a restore replacing %s "+
-				"would have to move the open catalog; use a state directory outside the project (or at its top level)",
-				ErrLocation, stateDir, top, top)
-		}
 	}
 	var globs []string
 	for _, e := range d.Excludes {
@@ -71,6 +62,32 @@ func KeptPaths(d store.Deployment, stateDir string) ([]string, error) {
 		return nil, err
 	}
 	return append(out, matched...), nil
+}
+
+// CheckRestoreLocations returns the ErrLocation KeptPaths would, without
+// expanding the exclude patterns against the live tree.
+func CheckRestoreLocations(d store.Deployment, stateDir string) error {
+	_, err := restoreLocations(d, stateDir)
+	return err
+}
+
+// restoreLocations are the inner locations a restore keeps, refusing a state
+// directory below a top-level entry of the project.
+func restoreLocations(d store.Deployment, stateDir string) ([]string, error) {
+	out, err := innerLocations(d, stateDir)
+	if err != nil {
+		return nil, err
+	}
+	if stateDir != "" {
+		root, _ := realpath.Resolve(d.Path)
+		if rel, _ := relativeTo(root, "", stateDir); strings.Contains(rel, "/") {
+			top, _, _ := strings.Cut(rel, "/")
+			return nil, fmt.Errorf("%w: the state directory %s lies inside %s of the project; a restore replacing %s "+
+				"would have to move the open catalog; use a state directory outside the project (or at its top level)",
+				ErrLocation, stateDir, top, top)
+		}
+	}
+	return out, nil
 }
 
 // innerLocations are the storage and state directories that lie inside the

@@ -197,7 +197,7 @@ func sameImages(a, b []compose.Service) bool {
 func (u *Upgrader) checkSpace(ctx context.Context, dep store.Deployment, pf *Preflight) {
 	excludes, err := deployment.Excludes(dep, u.Backups.StateDir)
 	if err == nil {
-		_, err = deployment.KeptPaths(dep, u.Backups.StateDir) // what a rollback's restore needs
+		err = deployment.CheckRestoreLocations(dep, u.Backups.StateDir) // what a rollback's restore needs
 	}
 	if err != nil {
 		pf.Problems = append(pf.Problems, err.Error())
