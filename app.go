@@ -92,17 +92,17 @@ func (a *App) shutdown(ctx context.Context) {
 	a.store.Close()
 }
 
-func (a *App) deployment() (store.Deployment, error) {
+func (a *App) deployment() (deployment.Deployment, error) {
 	return deployment.Resolve(context.Background(), a.store, a.project)
 }
 
 // Status is the header's data.
 type Status struct {
-	Deployment *store.Deployment  `json:"deployment"`
-	Version    string             `json:"version"`
-	Docker     cli.DockerStatus   `json:"docker"`
-	Services   []docker.Container `json:"services"`
-	Recovery   []string           `json:"recovery"`
+	Deployment *deployment.Deployment `json:"deployment"`
+	Version    string                 `json:"version"`
+	Docker     cli.DockerStatus       `json:"docker"`
+	Services   []docker.Container     `json:"services"`
+	Recovery   []string               `json:"recovery"`
 	// LastUpgrade is the newest upgrade and its outcome, or null.
 	LastUpgrade *store.Upgrade `json:"lastUpgrade"`
 }
@@ -119,7 +119,7 @@ func (a *App) GetStatus() (Status, error) {
 		}
 		return s, err
 	}
-	s.Deployment, s.Version = &d, deployment.Version(d)
+	s.Deployment, s.Version = &d, d.Version()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	s.Docker, s.Services = cli.DockerStatusOf(ctx, d.ComposeProject)
@@ -322,7 +322,7 @@ func (a *App) GetSettings() (Settings, error) {
 		return Settings{}, err
 	}
 	s := Settings{DataPaths: d.DataPaths, Excludes: d.Excludes, VersionKey: d.VersionKey, StorageDir: d.StorageDir}
-	if _, err := a.store.GetConfig(context.Background(), backup.PolicyKey(d), &s.Retention); err != nil {
+	if _, err := a.store.GetConfig(context.Background(), d.PolicyKey(), &s.Retention); err != nil {
 		return s, err
 	}
 	return s, nil
@@ -344,7 +344,7 @@ func (a *App) SaveSettings(s Settings) (Settings, error) {
 		DataPaths: s.DataPaths, Excludes: s.Excludes, VersionKey: s.VersionKey}); err != nil {
 		return Settings{}, err
 	}
-	if err := a.store.SetConfig(ctx, backup.PolicyKey(d), s.Retention); err != nil {
+	if err := a.store.SetConfig(ctx, d.PolicyKey(), s.Retention); err != nil {
 		return Settings{}, err
 	}
 	return a.GetSettings()

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"unicode/utf8"
 
-	"rewind/backend/journal"
+	"rewind/backend/metadir"
 )
 
 // CheckNames applies the extraction policy's name rules (RELIABILITY §4) to
@@ -102,7 +102,7 @@ func probeSpelling(root *os.Root, name, other string) (folds bool, err error) {
 // staging directory would be, and removes it. dir (a project's .rewind) is
 // never followed when it is a symbolic link: nothing is made beyond it.
 func probeDirFolding(dir string) (bool, error) {
-	if err := journal.CheckOwnDir(dir); err != nil {
+	if err := metadir.CheckOwnDir(dir); err != nil {
 		return false, err
 	}
 	tmp, err := os.MkdirTemp(dir, ".rewind-probe-*")

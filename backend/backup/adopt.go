@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"rewind/backend/op"
 	"strings"
 
 	"rewind/backend/archive"
+	"rewind/backend/deployment"
 	"rewind/backend/durable"
 	"rewind/backend/progress"
 	"rewind/backend/store"
@@ -22,13 +24,13 @@ var archiveName = regexp.MustCompile(`^backup_[a-z-]+_v[A-Za-z0-9._-]+_\d{4}-\d{
 // Import adopts an archive file from elsewhere: its manifest must be valid and
 // name this deployment, it must decode to the end, and it is copied (durably)
 // into the storage directory before the record is written.
-func (m *Manager) Import(ctx context.Context, dep store.Deployment, file string, report progress.Report) (Record, error) {
+func (m *Manager) Import(ctx context.Context, dep deployment.Deployment, file string, report progress.Report) (Record, error) {
 	report = progress.Or(report)
-	lock, err := LockDeployment(dep, "backup import")
+	ctx, release, err := op.Lock(ctx, dep, "backup import")
 	if err != nil {
 		return Record{}, err
 	}
-	defer lock.Release()
+	defer release()
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return Record{}, err
@@ -83,7 +85,7 @@ func (m *Manager) Import(ctx context.Context, dep store.Deployment, file string,
 	return rec, err
 }
 
-func (m *Manager) adopt(ctx context.Context, dep store.Deployment, path string, vr archive.VerifyResult, note string) (Record, error) {
+func (m *Manager) adopt(ctx context.Context, dep deployment.Deployment, path string, vr archive.VerifyResult, note string) (Record, error) {
 	man := vr.Manifest
 	desc := man.Description
 	if desc == "" {
@@ -129,7 +131,7 @@ func checkManifest(man archive.Manifest) error {
 	return fmt.Errorf("%w: type %q is not one of manual, pre-upgrade, pre-restore or scheduled", archive.ErrNoManifest, man.Type)
 }
 
-func belongs(dep store.Deployment, man archive.Manifest) error {
+func belongs(dep deployment.Deployment, man archive.Manifest) error {
 	if man.Deployment == dep.Name || (man.Project != "" && man.Project == dep.ComposeProject) {
 		return nil
 	}
@@ -160,14 +162,14 @@ type RebuildResult struct {
 // Rebuild rescans the storage directory: every archive with a valid manifest
 // of this deployment that the catalog does not know is verified and adopted;
 // anything else is reported, never adopted silently.
-func (m *Manager) Rebuild(ctx context.Context, dep store.Deployment, report progress.Report) (RebuildResult, error) {
+func (m *Manager) Rebuild(ctx context.Context, dep deployment.Deployment, report progress.Report) (RebuildResult, error) {
 	report = progress.Or(report)
 	res := RebuildResult{Adopted: []Record{}, Missing: []int64{}, Rejected: []string{}}
-	lock, err := LockDeployment(dep, "catalog rebuild")
+	ctx, release, err := op.Lock(ctx, dep, "catalog rebuild")
 	if err != nil {
 		return res, err
 	}
-	defer lock.Release()
+	defer release()
 	bs, err := m.Store.ListBackups(ctx, dep.ID)
 	if err != nil {
 		return res, err

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"rewind/backend/store"
+	"rewind/backend/deployment"
 )
 
 // CancelledReason is the error a cancelled backup's record keeps.
@@ -34,7 +33,7 @@ func IsCancel(ctx context.Context, err error) bool {
 
 // cancelledEarly words the cancellation of a backup before its record
 // existed, when nothing was written yet.
-func cancelledEarly(ctx context.Context, dep store.Deployment, err *error) {
+func cancelledEarly(ctx context.Context, dep deployment.Deployment, err *error) {
 	if IsCancel(ctx, *err) && !errors.As(*err, new(*CancelledError)) {
 		*err = Cancelled(*err, fmt.Sprintf("the backup of %s was cancelled; nothing was written", dep.Name))
 	}

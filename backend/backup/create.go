@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/archive"
@@ -52,12 +53,12 @@ type Source struct {
 }
 
 // Create takes a backup of the deployment (RELIABILITY §2, B1–B10).
-func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRequest, report progress.Report) (CreateResult, error) {
-	lock, err := LockDeployment(dep, "backup create")
+func (m *Manager) Create(ctx context.Context, dep deployment.Deployment, req CreateRequest, report progress.Report) (CreateResult, error) {
+	ctx, release, err := op.Lock(ctx, dep, "backup create")
 	if err != nil {
 		return CreateResult{Warnings: []string{}}, err
 	}
-	defer lock.Release()
+	defer release()
 	res, err := m.CreateLocked(ctx, dep, Source{}, req, report)
 	if err != nil {
 		return res, err
@@ -79,7 +80,7 @@ func (m *Manager) Create(ctx context.Context, dep store.Deployment, req CreateRe
 // CreateLocked is Create for a caller that already holds the deployment's
 // lock (a restore's safety copy, an upgrade's pre-upgrade backup). A zero
 // Source means the live deployment.
-func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src Source, req CreateRequest, report progress.Report) (res CreateResult, err error) {
+func (m *Manager) CreateLocked(ctx context.Context, dep deployment.Deployment, src Source, req CreateRequest, report progress.Report) (res CreateResult, err error) {
 	report = progress.Or(report)
 	res.Warnings = []string{}
 	defer cancelledEarly(ctx, dep, &err) // before B2; B2's own handler words later ones
@@ -103,7 +104,7 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	}
 	version := req.Version
 	if version == "" {
-		version = deployment.Version(dep)
+		version = dep.Version()
 	}
 	if err := checkLabels(dep, req, version); err != nil {
 		return res, err
@@ -122,10 +123,10 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 	if src.Root != "" {
 		root, paths = src.Root, src.Paths
 	} else {
-		if excludes, err = deployment.Excludes(dep, m.StateDir); err != nil {
+		if excludes, err = dep.ExcludePatterns(); err != nil {
 			return res, err
 		}
-		res.Warnings = append(res.Warnings, deployment.LinkWarnings(dep)...)
+		res.Warnings = append(res.Warnings, dep.LinkWarnings()...)
 	}
 	plan, err := archive.Scan(ctx, root, excludes)
 	if err != nil {
@@ -179,16 +180,16 @@ func (m *Manager) CreateLocked(ctx context.Context, dep store.Deployment, src So
 		case recorded && !req.StopServices:
 			// B8 closed the operation in the record's own commit.
 		case recorded:
-			state, reason := "succeeded", ""
+			state, reason := store.OpSucceeded, ""
 			if err != nil {
-				state, reason = "failed", err.Error()
+				state, reason = store.OpFailed, err.Error()
 			}
 			m.Store.FinishOperation(cctx, opID, state, reason)
 		case err != nil:
 			os.Remove(facts.Partial)
-			reason, state := err.Error(), "failed"
+			reason, state := err.Error(), store.OpFailed
 			if errors.Is(err, context.Canceled) {
-				reason, state = CancelledReason, "canceled"
+				reason, state = CancelledReason, store.OpCanceled
 				err = Cancelled(err, fmt.Sprintf("backup %s was cancelled: its partial file was removed and the record marked failed", name))
 			}
 			err = errors.Join(err, m.Store.FailBackup(cctx, rec.ID, reason))
@@ -337,6 +338,6 @@ func serviceImages(s docker.Snapshot) []archive.ServiceImage {
 // stagingDir is where a restore of the deployment stages its tree: inside
 // its .rewind directory (RELIABILITY §3), whose filesystem decides whether
 // names that differ only by case can be restored side by side.
-func stagingDir(dep store.Deployment) string {
+func stagingDir(dep deployment.Deployment) string {
 	return filepath.Join(dep.Path, archive.MetaDir)
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
 
+	"rewind/backend/deployment"
 	"rewind/backend/durable"
 	"rewind/backend/store"
 )
@@ -24,16 +26,16 @@ type DeleteResult struct {
 // that an unfinished operation depends on. The file is first renamed aside,
 // then the record deleted, then the file removed; recovery finishes an
 // interrupted delete in the same direction.
-func (m *Manager) Delete(ctx context.Context, dep store.Deployment, id int64) (DeleteResult, error) {
-	lock, err := LockDeployment(dep, "backup delete")
+func (m *Manager) Delete(ctx context.Context, dep deployment.Deployment, id int64) (DeleteResult, error) {
+	ctx, release, err := op.Lock(ctx, dep, "backup delete")
 	if err != nil {
 		return DeleteResult{Warnings: []string{}}, err
 	}
-	defer lock.Release()
+	defer release()
 	return m.deleteLocked(ctx, dep, id)
 }
 
-func (m *Manager) deleteLocked(ctx context.Context, dep store.Deployment, id int64) (DeleteResult, error) {
+func (m *Manager) deleteLocked(ctx context.Context, dep deployment.Deployment, id int64) (DeleteResult, error) {
 	res := DeleteResult{Warnings: []string{}}
 	b, err := m.get(ctx, dep, id)
 	if err != nil {
@@ -88,7 +90,7 @@ func (m *Manager) checkNotInUse(ctx context.Context, id int64) error {
 	return nil
 }
 
-func (m *Manager) newestPreUpgradeWarning(ctx context.Context, dep store.Deployment, b store.Backup) string {
+func (m *Manager) newestPreUpgradeWarning(ctx context.Context, dep deployment.Deployment, b store.Backup) string {
 	if b.Type != TypePreUpgrade || b.Status != StatusCompleted {
 		return ""
 	}

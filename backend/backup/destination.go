@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"rewind/backend/deployment"
 	"rewind/backend/realpath"
-	"rewind/backend/store"
 )
 
 // ErrBadStorage: a storage directory that would lose or entangle archives.
@@ -21,7 +21,7 @@ var ErrBadStorage = errors.New("storage directory refused")
 // registered deployment's project (every backup would archive the archives,
 // and a restore would swap them away), and the current storage directory
 // under another name. Locations are compared resolved (RELIABILITY §8).
-func (m *Manager) checkDestination(ctx context.Context, dep store.Deployment, dir string) (string, error) {
+func (m *Manager) checkDestination(ctx context.Context, dep deployment.Deployment, dir string) (string, error) {
 	if strings.TrimSpace(dir) == "" {
 		return "", fmt.Errorf("%w: the destination is empty (an unset shell variable?); give the directory to move the archives to", ErrBadStorage)
 	}

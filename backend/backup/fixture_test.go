@@ -18,7 +18,7 @@ import (
 // (retention, delete warnings) without archiving anything.
 type catalog struct {
 	st  *store.Store
-	dep store.Deployment
+	dep deployment.Deployment
 }
 
 func newCatalog(t *testing.T) catalog {
@@ -29,7 +29,7 @@ func newCatalog(t *testing.T) catalog {
 	}
 	t.Cleanup(func() { st.Close() })
 	root := t.TempDir()
-	dep := store.Deployment{Name: "shop", Path: filepath.Join(root, "shop"), StorageDir: filepath.Join(root, "backups"),
+	dep := deployment.Deployment{Name: "shop", Path: filepath.Join(root, "shop"), StorageDir: filepath.Join(root, "backups"),
 		ComposeProject: "shop", VersionKey: "APP_VERSION"}
 	for _, d := range []string{dep.Path, dep.StorageDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -74,7 +74,7 @@ func (c catalog) record(t *testing.T, name, typ, version string, created time.Ti
 // its project directory holds an empty data directory and files (relative
 // slash path to content; a docker-compose.yml naming one service when files
 // has none). It returns the backup manager and the deployment.
-func newProject(t *testing.T, files map[string]string) (*backup.Manager, store.Deployment) {
+func newProject(t *testing.T, files map[string]string) (*backup.Manager, deployment.Deployment) {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "shop")
 	if err := os.MkdirAll(filepath.Join(root, "data"), 0o755); err != nil {

@@ -88,7 +88,7 @@ func TestBackupCompleteButServicesDoNotStart(t *testing.T) {
 // runningDeployment starts a one-service deployment (rewind-svc:1, ./data
 // mounted, the given restart policy) on the real engine and returns it
 // registered in an in-memory catalog with a backup manager.
-func runningDeployment(t *testing.T, restart string) (*docker.Engine, string, string, *backup.Manager, store.Deployment) {
+func runningDeployment(t *testing.T, restart string) (*docker.Engine, string, string, *backup.Manager, deployment.Deployment) {
 	t.Helper()
 	e := enginetest.Engine(t, docker.WithSettleWindow(time.Second))
 	project := fmt.Sprintf("rwbackup%d", time.Now().UnixNano()%1e9)

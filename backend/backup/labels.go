@@ -6,12 +6,11 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/deployment"
-	"rewind/backend/store"
 )
 
 // checkLabels refuses a version or description the archive's manifest may
 // not carry (the import and rebuild of the archive would refuse it).
-func checkLabels(dep store.Deployment, req CreateRequest, version string) error {
+func checkLabels(dep deployment.Deployment, req CreateRequest, version string) error {
 	if req.Version == "" {
 		if err := CheckEnvVersion(dep); err != nil {
 			return err
@@ -29,8 +28,8 @@ func checkLabels(dep store.Deployment, req CreateRequest, version string) error 
 // record: the archive's manifest may not carry it. Operations that take a
 // backup of the deployment as it is (an upgrade's pre-upgrade backup, a
 // restore's pre-restore backup) call it before they change anything.
-func CheckEnvVersion(dep store.Deployment) error {
-	if err := archive.CheckVersion(deployment.Version(dep)); err != nil {
+func CheckEnvVersion(dep deployment.Deployment) error {
+	if err := archive.CheckVersion(dep.Version()); err != nil {
 		return fmt.Errorf("%w: %s in %s: %w, and a backup records it; set a shorter one there",
 			deployment.ErrInvalidSetting, dep.VersionKey, filepath.Join(dep.Path, ".env"), err)
 	}

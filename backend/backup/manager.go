@@ -7,15 +7,12 @@ package backup
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"rewind/backend/archive"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
-	"rewind/backend/journal"
 	"rewind/backend/store"
 )
 
@@ -127,7 +124,7 @@ func toRecord(b store.Backup) Record {
 func (r Record) Restorable() bool { return r.Status == StatusCompleted && r.FileExists }
 
 // List returns the deployment's backups, newest first.
-func (m *Manager) List(ctx context.Context, dep store.Deployment) ([]Record, error) {
+func (m *Manager) List(ctx context.Context, dep deployment.Deployment) ([]Record, error) {
 	bs, err := m.Store.ListBackups(ctx, dep.ID)
 	if err != nil {
 		return nil, err
@@ -140,7 +137,7 @@ func (m *Manager) List(ctx context.Context, dep store.Deployment) ([]Record, err
 }
 
 // Get returns one backup of the deployment.
-func (m *Manager) Get(ctx context.Context, dep store.Deployment, id int64) (Record, error) {
+func (m *Manager) Get(ctx context.Context, dep deployment.Deployment, id int64) (Record, error) {
 	b, err := m.get(ctx, dep, id)
 	if err != nil {
 		return Record{}, err
@@ -148,7 +145,7 @@ func (m *Manager) Get(ctx context.Context, dep store.Deployment, id int64) (Reco
 	return toRecord(b), nil
 }
 
-func (m *Manager) get(ctx context.Context, dep store.Deployment, id int64) (store.Backup, error) {
+func (m *Manager) get(ctx context.Context, dep deployment.Deployment, id int64) (store.Backup, error) {
 	b, err := m.Store.GetBackup(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && b.DeploymentID != dep.ID) {
 		return store.Backup{}, &NotFoundError{ID: id}
@@ -177,7 +174,7 @@ type Details struct {
 
 // Show returns a backup's details; at most maxEntries entries of the tree
 // (0 = all).
-func (m *Manager) Show(ctx context.Context, dep store.Deployment, id int64, maxEntries int) (Details, error) {
+func (m *Manager) Show(ctx context.Context, dep deployment.Deployment, id int64, maxEntries int) (Details, error) {
 	b, err := m.get(ctx, dep, id)
 	if err != nil {
 		return Details{}, err
@@ -201,21 +198,4 @@ func (m *Manager) Show(ctx context.Context, dep store.Deployment, id int64, maxE
 	}
 	d.Entries = es
 	return d, nil
-}
-
-// lockPath is the per-deployment operation lock, inside the deployment's
-// .rewind directory so that every process and goroutine shares it.
-func lockPath(dep store.Deployment) string {
-	return filepath.Join(dep.Path, archive.MetaDir, "lock")
-}
-
-// LockDeployment takes the deployment's operation lock for `what`, or returns
-// a *journal.BusyError naming the running operation.
-func LockDeployment(dep store.Deployment, what string) (*journal.Lock, error) {
-	if _, err := deployment.CheckDir(dep.Path); err != nil {
-		// Never recreate it: an empty directory where a disk should be
-		// mounted would hide the data, and containers would start on it.
-		return nil, fmt.Errorf("%w; Rewind keeps its lock there and never recreates a missing project directory: put it back (or mount its disk) and try again", err)
-	}
-	return journal.Acquire(lockPath(dep), "deployment "+dep.Name, what)
 }

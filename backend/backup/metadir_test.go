@@ -5,14 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
-	"rewind/backend/deployment"
-	"rewind/backend/journal"
-	"rewind/backend/store"
+	"rewind/backend/metadir"
 	"rewind/backend/view"
 )
 
@@ -28,7 +25,7 @@ func TestCreateRefusesALinkedRewindDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := m.Create(ctx, dep, backup.CreateRequest{}, nil)
-	if !errors.Is(err, journal.ErrLinkedPath) {
+	if !errors.Is(err, metadir.ErrLinkedPath) {
 		t.Fatalf("err = %v, want ErrLinkedPath", err)
 	}
 	if code := view.FromError(err).Code; code != "rewind_dir_link" {
@@ -39,22 +36,5 @@ func TestCreateRefusesALinkedRewindDirectory(t *testing.T) {
 	}
 	if recs, _ := m.List(ctx, dep); len(recs) != 0 {
 		t.Errorf("records %+v, want none", recs)
-	}
-}
-
-// A deployment whose project directory is gone is refused with the
-// project-missing error, and the lock does not recreate the directory.
-func TestLockRefusesAMissingProject(t *testing.T) {
-	dep := store.Deployment{Name: "shop", Path: filepath.Join(t.TempDir(), "gone")}
-	l, err := backup.LockDeployment(dep, "backup create")
-	l.Release()
-	if !errors.Is(err, deployment.ErrNoProject) {
-		t.Errorf("err = %v, want ErrNoProject", err)
-	}
-	if err != nil && !strings.Contains(err.Error(), "put it back (or mount its disk)") {
-		t.Errorf("err = %v, want it to say what to do", err)
-	}
-	if _, serr := os.Lstat(dep.Path); serr == nil {
-		t.Error("the project directory was created")
 	}
 }

@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
 	"syscall"
 
 	"rewind/backend/crashpoint"
+	"rewind/backend/deployment"
 	"rewind/backend/durable"
 	"rewind/backend/progress"
 	"rewind/backend/realpath"
@@ -34,18 +36,18 @@ type MoveResult struct {
 // happens, and an interrupted move can simply be run again. A move that
 // stops part way returns a *MoveStoppedError saying where each archive is;
 // the storage directory then stays the old one, where new backups have room.
-func (m *Manager) MoveStorage(ctx context.Context, dep store.Deployment, dir string, report progress.Report) (MoveResult, error) {
+func (m *Manager) MoveStorage(ctx context.Context, dep deployment.Deployment, dir string, report progress.Report) (MoveResult, error) {
 	report = progress.Or(report)
 	dir, err := m.checkDestination(ctx, dep, dir)
 	if err != nil {
 		return MoveResult{From: dep.StorageDir}, err
 	}
 	res := MoveResult{From: dep.StorageDir, To: dir}
-	lock, err := LockDeployment(dep, "storage move")
+	ctx, release, err := op.Lock(ctx, dep, "storage move")
 	if err != nil {
 		return res, err
 	}
-	defer lock.Release()
+	defer release()
 	created := !exists(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return res, fmt.Errorf("create %s: %w", dir, err)

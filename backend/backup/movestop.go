@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"rewind/backend/deployment"
 	"rewind/backend/store"
 )
 
@@ -78,7 +79,7 @@ func (e *MoveStoppedError) Error() string {
 func (e *MoveStoppedError) Unwrap() error { return e.Err }
 
 // moveStopped describes a move that failed at backup b, from the catalog.
-func (m *Manager) moveStopped(ctx context.Context, dep store.Deployment, b store.Backup, err error) error {
+func (m *Manager) moveStopped(ctx context.Context, dep deployment.Deployment, b store.Backup, err error) error {
 	e := &MoveStoppedError{Backup: b.ID, StorageDir: dep.StorageDir, Err: err}
 	bs, lerr := m.Store.ListBackups(context.WithoutCancel(ctx), dep.ID)
 	if lerr != nil {

@@ -5,10 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"rewind/backend/op"
 	"slices"
 
 	"rewind/backend/deployment"
-	"rewind/backend/store"
 )
 
 // ErrNoPolicy means prune was given nothing to keep by.
@@ -58,7 +58,7 @@ type PruneResult struct {
 // and an archive dated in the future must not outrank the backup just taken.
 // A point's age is counted from its creation time, or from its recording
 // when that is earlier (a point is never younger than its arrival here).
-func (m *Manager) Prune(ctx context.Context, dep store.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
+func (m *Manager) Prune(ctx context.Context, dep deployment.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
 	res := PruneResult{DryRun: dryRun, Removed: []Record{}, Kept: []Record{}}
 	if err := pol.Validate(); err != nil {
 		return res, err
@@ -66,15 +66,15 @@ func (m *Manager) Prune(ctx context.Context, dep store.Deployment, pol Policy, d
 	if pol.KeepLast == 0 && pol.KeepDays == 0 {
 		return res, fmt.Errorf("%w: give --keep-last N and/or --keep-days D", ErrNoPolicy)
 	}
-	lock, err := LockDeployment(dep, "backup prune")
+	ctx, release, err := op.Lock(ctx, dep, "backup prune")
 	if err != nil {
 		return res, err
 	}
-	defer lock.Release()
+	defer release()
 	return m.pruneLocked(ctx, dep, pol, dryRun)
 }
 
-func (m *Manager) pruneLocked(ctx context.Context, dep store.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
+func (m *Manager) pruneLocked(ctx context.Context, dep deployment.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
 	res := PruneResult{DryRun: dryRun, Removed: []Record{}, Kept: []Record{}}
 	if err := pol.Validate(); err != nil { // a saved policy is checked again before it deletes
 		return res, err
@@ -138,11 +138,10 @@ func NewestRecordedFirst(recs []Record) {
 }
 
 // PolicyKey is the app_config key of a deployment's retention policy.
-func PolicyKey(dep store.Deployment) string { return "retention." + itoa(dep.ID) }
 
 // SavedPolicy returns the deployment's retention policy (zero: none).
-func (m *Manager) SavedPolicy(ctx context.Context, dep store.Deployment) (Policy, error) {
+func (m *Manager) SavedPolicy(ctx context.Context, dep deployment.Deployment) (Policy, error) {
 	var p Policy
-	_, err := m.Store.GetConfig(ctx, PolicyKey(dep), &p)
+	_, err := m.Store.GetConfig(ctx, dep.PolicyKey(), &p)
 	return p, err
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"rewind/backend/deployment"
 	"rewind/backend/durable"
 	"rewind/backend/store"
 )
@@ -147,7 +148,7 @@ func (m *Manager) settleRecord(ctx context.Context, f createFacts) (string, erro
 // recoverStorage settles leftovers in a storage directory that no journal
 // names: in_progress records with no running operation, stray partial files,
 // and interrupted deletes.
-func (m *Manager) recoverStorage(ctx context.Context, dep store.Deployment) ([]string, error) {
+func (m *Manager) recoverStorage(ctx context.Context, dep deployment.Deployment) ([]string, error) {
 	var lines []string
 	bs, err := m.Store.ListBackups(ctx, dep.ID)
 	if err != nil {
@@ -205,7 +206,7 @@ func (m *Manager) recoverStorage(ctx context.Context, dep store.Deployment) ([]s
 // when the catalog lost something (store.Open), from the storage directory
 // and any other directory that held some of them, and clears the mark once
 // every rebuild succeeded, so an interrupted rebuild runs again.
-func (m *Manager) rebuildRecreated(ctx context.Context, deps []store.Deployment) ([]string, error) {
+func (m *Manager) rebuildRecreated(ctx context.Context, deps []deployment.Deployment) ([]string, error) {
 	pending, dirs, err := m.Store.PendingRebuild(ctx)
 	if err != nil || !pending {
 		return nil, err

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"rewind/backend/archive"
-	"rewind/backend/store"
+	"rewind/backend/deployment"
 )
 
 // defaultRatio is the assumed compressed/raw ratio when history has none.
@@ -34,7 +34,7 @@ func Reserve(fsSize uint64) uint64 {
 
 // Estimate predicts the archive size of rawBytes of data from the
 // deployment's history of completed backups, else 60% of the raw size.
-func (m *Manager) Estimate(ctx context.Context, dep store.Deployment, rawBytes int64) int64 {
+func (m *Manager) Estimate(ctx context.Context, dep deployment.Deployment, rawBytes int64) int64 {
 	ratio := defaultRatio
 	if bs, err := m.Store.ListBackups(ctx, dep.ID); err == nil {
 		for _, b := range bs {
@@ -58,7 +58,7 @@ func (m *Manager) Estimate(ctx context.Context, dep store.Deployment, rawBytes i
 // checkSpace refuses a backup that would not fit the storage. Sparse files'
 // holes are archived as zeros, which compress to almost nothing, so they
 // count for nothing in the estimate.
-func (m *Manager) checkSpace(ctx context.Context, dep store.Deployment, plan *archive.Plan) error {
+func (m *Manager) checkSpace(ctx context.Context, dep deployment.Deployment, plan *archive.Plan) error {
 	free, size, err := FreeSpace(dep.StorageDir)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"rewind/backend/archive"
+	"rewind/backend/deployment"
 	"rewind/backend/durable"
 	"rewind/backend/progress"
 	"rewind/backend/store"
@@ -15,7 +16,7 @@ import (
 // Verify re-hashes a backup's archive and decodes it to the end, comparing
 // every entry with the index. It sets verified_at, or marks the record
 // corrupt and returns the reason.
-func (m *Manager) Verify(ctx context.Context, dep store.Deployment, id int64, report progress.Report) (Record, error) {
+func (m *Manager) Verify(ctx context.Context, dep deployment.Deployment, id int64, report progress.Report) (Record, error) {
 	report = progress.Or(report)
 	b, err := m.get(ctx, dep, id)
 	if err != nil {

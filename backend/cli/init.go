@@ -31,7 +31,7 @@ func (e *env) initCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, w := range deployment.Warnings(d) {
+			for _, w := range d.Warnings() {
 				e.warn(w)
 			}
 			for _, w := range restoreWarnings(d, e.stateDir) {
@@ -54,7 +54,7 @@ func (e *env) initCommand() *cobra.Command {
 
 // restoreWarnings says which restore modes a mount point in the live tree
 // would refuse, by the restore's own check, before a restore is needed.
-func restoreWarnings(d store.Deployment, stateDir string) []string {
+func restoreWarnings(d deployment.Deployment, stateDir string) []string {
 	var modes []string
 	var msgs []string
 	for _, m := range []restore.Mode{restore.Full, restore.App, restore.Data} {
@@ -77,12 +77,12 @@ func restoreWarnings(d store.Deployment, stateDir string) []string {
 
 // Status is the `status` document.
 type Status struct {
-	Deployment  store.Deployment   `json:"deployment"`
-	Version     string             `json:"version"`
-	Docker      DockerStatus       `json:"docker"`
-	Services    []docker.Container `json:"services"`
-	Backups     BackupSummary      `json:"backups"`
-	LastUpgrade *store.Upgrade     `json:"lastUpgrade"` // nil before the first upgrade
+	Deployment  deployment.Deployment `json:"deployment"`
+	Version     string                `json:"version"`
+	Docker      DockerStatus          `json:"docker"`
+	Services    []docker.Container    `json:"services"`
+	Backups     BackupSummary         `json:"backups"`
+	LastUpgrade *store.Upgrade        `json:"lastUpgrade"` // nil before the first upgrade
 }
 
 // DockerStatus says whether the engine answered.
@@ -115,7 +115,7 @@ func (e *env) statusCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s := Status{Deployment: d, Version: deployment.Version(d), Services: []docker.Container{}}
+			s := Status{Deployment: d, Version: d.Version(), Services: []docker.Container{}}
 			s.Docker, s.Services = DockerStatusOf(ctx, d.ComposeProject)
 			recs, err := e.backups.List(ctx, d)
 			if err != nil {
@@ -191,9 +191,9 @@ func DockerStatusOf(ctx context.Context, project string) (DockerStatus, []docker
 }
 
 // deployment opens the catalog and resolves the deployment to work on.
-func (e *env) deployment(ctx context.Context, what string) (store.Deployment, error) {
+func (e *env) deployment(ctx context.Context, what string) (deployment.Deployment, error) {
 	if err := e.open(ctx, what); err != nil {
-		return store.Deployment{}, err
+		return deployment.Deployment{}, err
 	}
 	d, err := deployment.Resolve(ctx, e.store, e.project)
 	if err != nil {

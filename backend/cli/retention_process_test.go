@@ -98,7 +98,7 @@ func TestRetentionKeepsTheBackupJustTaken(t *testing.T) {
 	ctx := context.Background()
 	dep, err := st.DeploymentByName(ctx, "shop")
 	if err == nil {
-		err = st.SetConfig(ctx, backup.PolicyKey(dep), backup.Policy{KeepLast: 1})
+		err = st.SetConfig(ctx, dep.PolicyKey(), backup.Policy{KeepLast: 1})
 	}
 	st.Close()
 	if err != nil {

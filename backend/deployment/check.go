@@ -10,7 +10,6 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/realpath"
-	"rewind/backend/store"
 )
 
 // dataLink describes a data path reached through a symlink: archives hold
@@ -49,7 +48,7 @@ func checkDataPaths(root string, data []string) error {
 
 // LinkWarnings says, for every data path reached through a symlink, that a
 // backup does not hold its data. A backup reports them every time.
-func LinkWarnings(d store.Deployment) []string {
+func (d Deployment) LinkWarnings() []string {
 	out := []string{}
 	for _, p := range d.DataPaths {
 		if msg, err := dataLink(d.Path, p); err != nil {
@@ -64,8 +63,8 @@ func LinkWarnings(d store.Deployment) []string {
 // Warnings are what `init` tells the admin about settings that are accepted
 // but probably wrong: data paths that do not exist or are links, excludes
 // that match nothing. (Mount points: restore.MountsRefused.)
-func Warnings(d store.Deployment) []string {
-	out := LinkWarnings(d)
+func (d Deployment) Warnings() []string {
+	out := d.LinkWarnings()
 	for _, p := range d.DataPaths {
 		if _, err := os.Lstat(filepath.Join(d.Path, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
 			out = append(out, fmt.Sprintf("data path %q does not exist in %s: backups hold no data for it, "+

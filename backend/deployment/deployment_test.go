@@ -1,4 +1,4 @@
-package deployment
+package deployment_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"rewind/backend/deployment"
 	"rewind/backend/store"
 )
 
@@ -55,13 +56,13 @@ func write(t *testing.T, p, body string) {
 // still excluded: otherwise each archive holds the earlier ones.
 func TestExcludesResolveSymlinkedLocations(t *testing.T) {
 	f := newFixture(t)
-	d, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link,
+	d, err := deployment.Init(context.Background(), f.st, f.state, deployment.InitOptions{Path: f.link,
 		StorageDir: filepath.Join(f.link, "backups")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	stateInside := filepath.Join(f.link, "app", "rewind-state")
-	got, err := Excludes(d, stateInside)
+	got, err := withState(d, stateInside).ExcludePatterns()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestExcludesResolveSymlinkedLocations(t *testing.T) {
 	}
 	// The stored paths themselves are plain: resolved relative to the real directory too.
 	d.Path = f.link
-	if got, _ := Excludes(d, ""); !slices.Equal(got, []string{"backups"}) {
+	if got, _ := withState(d, "").ExcludePatterns(); !slices.Equal(got, []string{"backups"}) {
 		t.Errorf("project named through its link: excludes %q, want [backups]", got)
 	}
 }
@@ -88,8 +89,8 @@ func TestInitRefusesStorageOrStateHoldingTheProject(t *testing.T) {
 			if tc.state != "" {
 				state = tc.state
 			}
-			_, err := Init(context.Background(), f.st, state, InitOptions{Path: f.link, StorageDir: tc.storage})
-			if !errors.Is(err, ErrLocation) || !errors.Is(err, ErrInvalidSetting) {
+			_, err := deployment.Init(context.Background(), f.st, state, deployment.InitOptions{Path: f.link, StorageDir: tc.storage})
+			if !errors.Is(err, deployment.ErrLocation) || !errors.Is(err, deployment.ErrInvalidSetting) {
 				t.Fatalf("init: %v, want an ErrLocation invalid setting", err)
 			}
 			if _, err := f.st.DeploymentByPath(context.Background(), f.real); !errors.Is(err, store.ErrNotFound) {
@@ -98,11 +99,11 @@ func TestInitRefusesStorageOrStateHoldingTheProject(t *testing.T) {
 		})
 	}
 	// A deployment saved before the check (or edited since) is refused at every backup.
-	d := store.Deployment{Path: f.real, StorageDir: f.link}
-	if _, err := Excludes(d, f.state); !errors.Is(err, ErrLocation) {
+	d := deployment.Deployment{Path: f.real, StorageDir: f.link}
+	if _, err := withState(d, f.state).ExcludePatterns(); !errors.Is(err, deployment.ErrLocation) {
 		t.Errorf("Excludes with storage = project: %v, want ErrLocation", err)
 	}
-	if _, err := KeptPaths(d, f.state); !errors.Is(err, ErrLocation) {
+	if _, err := withState(d, f.state).KeptPaths(); !errors.Is(err, deployment.ErrLocation) {
 		t.Errorf("KeptPaths with storage = project: %v, want ErrLocation", err)
 	}
 }
@@ -117,26 +118,26 @@ func TestInitRefusesLinkedDataPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	for data, want := range map[string]string{"pgdata": "outside the project", "db": `name "data/db"`} {
-		_, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link, DataPaths: []string{data}})
-		if !errors.Is(err, ErrInvalidSetting) || !strings.Contains(err.Error(), want) {
+		_, err := deployment.Init(context.Background(), f.st, f.state, deployment.InitOptions{Path: f.link, DataPaths: []string{data}})
+		if !errors.Is(err, deployment.ErrInvalidSetting) || !strings.Contains(err.Error(), want) {
 			t.Errorf("init --data %s: %v, want an invalid setting saying %q", data, err, want)
 		}
 	}
 	// The link appears after init: every backup says so.
-	d, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link, DataPaths: []string{"data"}})
+	d, err := deployment.Init(context.Background(), f.st, f.state, deployment.InitOptions{Path: f.link, DataPaths: []string{"data"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A project reached through a link (a parent replaced by one since) is
 	// not a linked data path.
-	if w := LinkWarnings(store.Deployment{Path: f.link, DataPaths: d.DataPaths}); len(w) != 0 {
+	if w := (deployment.Deployment{Path: f.link, DataPaths: d.DataPaths}).LinkWarnings(); len(w) != 0 {
 		t.Errorf("plain data path under a linked project: warnings %q", w)
 	}
 	os.RemoveAll(filepath.Join(f.real, "data"))
 	if err := os.Symlink(outside, filepath.Join(f.real, "data")); err != nil {
 		t.Fatal(err)
 	}
-	w := LinkWarnings(d)
+	w := d.LinkWarnings()
 	if len(w) != 1 || !strings.Contains(w[0], "symlink to "+outside) || !strings.Contains(w[0], "not the data") {
 		t.Errorf("warnings %q, want one naming the link to %s", w, outside)
 	}
@@ -144,12 +145,12 @@ func TestInitRefusesLinkedDataPath(t *testing.T) {
 
 func TestWarningsForPathsThatMatchNothing(t *testing.T) {
 	f := newFixture(t)
-	d, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link,
+	d, err := deployment.Init(context.Background(), f.st, f.state, deployment.InitOptions{Path: f.link,
 		DataPaths: []string{"data", "uploads"}, Excludes: []string{"*.log", "**/*.log", "app/cache", "app"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(Warnings(d), "\n")
+	got := strings.Join(d.Warnings(), "\n")
 	for _, want := range []string{`data path "uploads" does not exist`, `exclude "*.log" matches nothing`,
 		"**/*.log matches at any depth", `exclude "app/cache" matches nothing`} {
 		if !strings.Contains(got, want) {
@@ -166,8 +167,13 @@ func TestWarningsForPathsThatMatchNothing(t *testing.T) {
 func TestInitRefusesBadPatterns(t *testing.T) {
 	f := newFixture(t)
 	for _, ex := range []string{"[", "app/[a-", "**", "**/**"} {
-		if _, err := Init(context.Background(), f.st, f.state, InitOptions{Path: f.link, Excludes: []string{ex}}); !errors.Is(err, ErrInvalidSetting) {
+		if _, err := deployment.Init(context.Background(), f.st, f.state, deployment.InitOptions{Path: f.link, Excludes: []string{ex}}); !errors.Is(err, deployment.ErrInvalidSetting) {
 			t.Errorf("exclude %q: %v, want an invalid setting", ex, err)
 		}
 	}
+}
+
+func withState(d deployment.Deployment, state string) deployment.Deployment {
+	d.StateDir = state
+	return d
 }

@@ -8,7 +8,6 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/realpath"
-	"rewind/backend/store"
 )
 
 // ErrLocation: the storage or state directory lies where Rewind cannot keep
@@ -17,15 +16,15 @@ import (
 // below an entry a restore replaces.
 var ErrLocation = errors.New("storage or state directory misplaced")
 
-// Excludes returns the deployment's exclude patterns plus the storage and
+// ExcludePatterns returns the deployment's exclude patterns plus the storage and
 // state directories when they lie inside the deployment. Locations are
 // compared resolved, so a project or storage directory named through a
 // symlink is still recognised. A storage or state directory that is the
 // project directory or one of its ancestors cannot be excluded: that is an
 // ErrLocation, and nothing may be archived or restored until it is moved.
-func Excludes(d store.Deployment, stateDir string) ([]string, error) {
+func (d Deployment) ExcludePatterns() ([]string, error) {
 	out := append([]string{}, d.Excludes...)
-	rels, err := innerLocations(d, stateDir)
+	rels, err := innerLocations(d, d.StateDir)
 	if err != nil {
 		return nil, err
 	}
@@ -41,8 +40,8 @@ func Excludes(d store.Deployment, stateDir string) ([]string, error) {
 // A state directory below a top-level entry of the project is refused: a
 // restore that replaces that entry moves what it keeps into the new tree,
 // and the catalog cannot be moved while it is open.
-func KeptPaths(d store.Deployment, stateDir string) ([]string, error) {
-	out, err := restoreLocations(d, stateDir)
+func (d Deployment) KeptPaths() ([]string, error) {
+	out, err := restoreLocations(d, d.StateDir)
 	if err != nil {
 		return nil, err
 	}
@@ -66,14 +65,14 @@ func KeptPaths(d store.Deployment, stateDir string) ([]string, error) {
 
 // CheckRestoreLocations returns the ErrLocation KeptPaths would, without
 // expanding the exclude patterns against the live tree.
-func CheckRestoreLocations(d store.Deployment, stateDir string) error {
-	_, err := restoreLocations(d, stateDir)
+func (d Deployment) CheckRestoreLocations() error {
+	_, err := restoreLocations(d, d.StateDir)
 	return err
 }
 
 // restoreLocations are the inner locations a restore keeps, refusing a state
 // directory below a top-level entry of the project.
-func restoreLocations(d store.Deployment, stateDir string) ([]string, error) {
+func restoreLocations(d Deployment, stateDir string) ([]string, error) {
 	out, err := innerLocations(d, stateDir)
 	if err != nil {
 		return nil, err
@@ -92,7 +91,7 @@ func restoreLocations(d store.Deployment, stateDir string) ([]string, error) {
 
 // innerLocations are the storage and state directories that lie inside the
 // deployment, as slash paths relative to it.
-func innerLocations(d store.Deployment, stateDir string) ([]string, error) {
+func innerLocations(d Deployment, stateDir string) ([]string, error) {
 	root, err := realpath.Resolve(d.Path)
 	if err != nil {
 		return nil, err
@@ -136,6 +135,6 @@ func relativeTo(root, what, dir string) (string, error) {
 // checkLocations refuses storage and state directories the deployment
 // cannot exclude.
 func checkLocations(path, storage, stateDir string) error {
-	_, err := innerLocations(store.Deployment{Path: path, StorageDir: storage}, stateDir)
+	_, err := innerLocations(Deployment{Path: path, StorageDir: storage}, stateDir)
 	return err
 }

@@ -66,7 +66,7 @@ func (f *fakeEngine) Calls() []string {
 }
 
 type fixture struct {
-	dep      store.Deployment
+	dep      deployment.Deployment
 	st       *store.Store
 	backups  *backup.Manager
 	r        *Restorer

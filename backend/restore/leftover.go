@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"rewind/backend/archive"
-	"rewind/backend/journal"
+	"rewind/backend/metadir"
 	"rewind/backend/store"
 )
 
@@ -67,7 +67,7 @@ func (r *Restorer) sweep(ctx context.Context) ([]string, error) {
 	var errs []error
 	for _, dep := range deps {
 		meta := filepath.Join(dep.Path, archive.MetaDir)
-		if journal.CheckOwnDir(meta) != nil {
+		if metadir.CheckOwnDir(meta) != nil {
 			continue // nothing of Rewind's there, or a link it never follows
 		}
 		ents, err := os.ReadDir(meta)

@@ -13,7 +13,7 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/deployment"
-	"rewind/backend/journal"
+	"rewind/backend/metadir"
 )
 
 // resolvers runs a test with openat2 and with the component-by-component
@@ -178,7 +178,7 @@ func TestLinkedMetaDirIsNeverStagedInto(t *testing.T) {
 	_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil)
 	// The deployment lock, taken before the restore starts, refuses the
 	// link already.
-	if !errors.Is(err, journal.ErrLinkedPath) {
+	if !errors.Is(err, metadir.ErrLinkedPath) {
 		t.Fatalf("got %v, want a link error", err)
 	}
 	// A caller holding the lock already (a rollback) meets the staging's

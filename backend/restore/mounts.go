@@ -14,7 +14,6 @@ import (
 	"rewind/backend/archive"
 	"rewind/backend/deployment"
 	"rewind/backend/mounts"
-	"rewind/backend/store"
 )
 
 // MountError is a mount point where a restore would have to rename it or
@@ -92,12 +91,12 @@ func checkMounts(table []mounts.Mount, root string, entries []string) error {
 // *MountError the preview and the restore would return, or nil. It runs
 // the same check they do, so `init` and `status` can warn before a
 // restore is ever needed, and never disagree with it.
-func MountsRefused(dep store.Deployment, stateDir string, mode Mode) error {
+func MountsRefused(dep deployment.Deployment, stateDir string, mode Mode) error {
 	mode, err := ParseMode(string(mode))
 	if err != nil {
 		return err
 	}
-	keep, err := deployment.KeptPaths(dep, stateDir)
+	keep, err := dep.KeptPaths()
 	if err != nil {
 		return err
 	}

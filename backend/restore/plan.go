@@ -15,18 +15,18 @@ import (
 )
 
 // Plan previews restoring backup id in the given mode: nothing changes.
-func (r *Restorer) Plan(ctx context.Context, dep store.Deployment, id int64, mode Mode) (Plan, error) {
+func (r *Restorer) Plan(ctx context.Context, dep deployment.Deployment, id int64, mode Mode) (Plan, error) {
 	p, _, _, err := r.plan(ctx, dep, id, mode)
 	return p, err
 }
 
 // plan computes the preview, and returns the record and scope for Run.
-func (r *Restorer) plan(ctx context.Context, dep store.Deployment, id int64, mode Mode) (Plan, store.Backup, scope, error) {
+func (r *Restorer) plan(ctx context.Context, dep deployment.Deployment, id int64, mode Mode) (Plan, store.Backup, scope, error) {
 	p, b, sc, err := r.planOnce(ctx, dep, id, mode)
 	return p, b, sc, cancelledUnchanged(ctx, nil, id, err)
 }
 
-func (r *Restorer) planOnce(ctx context.Context, dep store.Deployment, id int64, mode Mode) (Plan, store.Backup, scope, error) {
+func (r *Restorer) planOnce(ctx context.Context, dep deployment.Deployment, id int64, mode Mode) (Plan, store.Backup, scope, error) {
 	mode, err := ParseMode(string(mode))
 	if err != nil {
 		return Plan{}, store.Backup{}, scope{}, err
@@ -49,7 +49,7 @@ func (r *Restorer) planOnce(ctx context.Context, dep store.Deployment, id int64,
 	if err := jsonUnmarshal(b.Metadata, &man); err != nil {
 		return Plan{}, b, scope{}, fmt.Errorf("backup #%d has no readable manifest in the catalog: %w", id, err)
 	}
-	keep, err := deployment.KeptPaths(dep, r.Backups.StateDir)
+	keep, err := dep.KeptPaths()
 	if err != nil {
 		return Plan{}, b, scope{}, err
 	}
@@ -113,7 +113,7 @@ type liveFile struct {
 // The live FIFOs, sockets and devices, which no archive holds, are listed in
 // p.Kept and added to the scope's kept paths: the restore leaves them in
 // place, as it does excluded paths.
-func preview(ctx context.Context, dep store.Deployment, sc *scope, entries []archive.Entry, taken time.Time, p *Plan) error {
+func preview(ctx context.Context, dep deployment.Deployment, sc *scope, entries []archive.Entry, taken time.Time, p *Plan) error {
 	live := map[string]liveFile{}
 	err := filepath.WalkDir(dep.Path, func(full string, d fs.DirEntry, err error) error {
 		if err != nil {

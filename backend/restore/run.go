@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"rewind/backend/op"
 	"strconv"
 	"strings"
 
@@ -21,12 +22,12 @@ import (
 )
 
 // Run restores backup id into the deployment, taking the deployment's lock.
-func (r *Restorer) Run(ctx context.Context, dep store.Deployment, id int64, opts Options, report progress.Report) (Result, error) {
-	lock, err := backup.LockDeployment(dep, "restore of backup #"+itoa(id))
+func (r *Restorer) Run(ctx context.Context, dep deployment.Deployment, id int64, opts Options, report progress.Report) (Result, error) {
+	ctx, release, err := op.Lock(ctx, dep, "restore of backup #"+itoa(id))
 	if err != nil {
 		return Result{Warnings: []string{}, Started: []string{}}, err
 	}
-	defer lock.Release()
+	defer release()
 	return r.RunLocked(ctx, dep, id, opts, report)
 }
 
@@ -43,7 +44,7 @@ func (r *Restorer) step(name string) error {
 }
 
 // RunLocked is Run for a caller that holds the deployment's lock.
-func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
+func (r *Restorer) RunLocked(ctx context.Context, dep deployment.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
 	report = progress.Or(report)
 	start := r.Now()
 	res = Result{Warnings: []string{}, Started: []string{}, PhasesMs: map[string]int64{}}
@@ -76,7 +77,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 
 	// R4: journal, then the staging directory.
 	f = &facts{BackupID: id, Mode: plan.Mode, Root: dep.Path, NoStart: opts.NoStart, Carried: []string{}, Swaps: []swap{},
-		OldVersion: deployment.Version(dep), Phase: phaseStaging}
+		OldVersion: dep.Version(), Phase: phaseStaging}
 	if f.OpID, err = r.Store.BeginOperation(ctx, store.Operation{DeploymentID: dep.ID, Kind: "restore", Step: "R4", Facts: mustJSON(f)}); err != nil {
 		return res, err
 	}
@@ -177,7 +178,7 @@ func (r *Restorer) RunLocked(ctx context.Context, dep store.Deployment, id int64
 
 // stage extracts the archive into the staging directory, hashing the file
 // as it is read, and makes the staged tree durable.
-func (r *Restorer) stage(ctx context.Context, dep store.Deployment, b store.Backup, sc scope, f *facts, report progress.Report) error {
+func (r *Restorer) stage(ctx context.Context, dep deployment.Deployment, b store.Backup, sc scope, f *facts, report progress.Report) error {
 	file, err := durable.OpenRegular(b.Path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", backup.ErrFileMissing, err)

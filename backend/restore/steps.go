@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"rewind/backend/backup"
+	"rewind/backend/deployment"
 	"rewind/backend/durable"
 	"rewind/backend/progress"
 	"rewind/backend/store"
@@ -268,7 +269,7 @@ func (r *Restorer) finish(ctx context.Context, f *facts, err error) {
 // keepOld turns the replaced entries, now in the staging directory, into
 // the pre-restore backup, then removes them. If that fails they are kept as
 // a directory and the admin is told where.
-func (r *Restorer) keepOld(ctx context.Context, dep store.Deployment, f *facts, report progress.Report, res *Result) {
+func (r *Restorer) keepOld(ctx context.Context, dep deployment.Deployment, f *facts, report progress.Report, res *Result) {
 	// The backup covers every swapped entry: one that the restore added is
 	// absent from it, so restoring it removes that entry again.
 	var paths []string

@@ -6,13 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"rewind/backend/deployment"
 	"strings"
 	"testing"
 )
 
 // damagedCatalog makes a catalog with a deployment and a backup of many
 // entries, closes it, and cuts its file to cut(size) bytes.
-func damagedCatalog(t *testing.T, cut func(int64) int64) (dir string, want Deployment) {
+func damagedCatalog(t *testing.T, cut func(int64) int64) (dir string, want deployment.Deployment) {
 	t.Helper()
 	dir = t.TempDir()
 	s, err := Open(dir)
@@ -20,14 +21,14 @@ func damagedCatalog(t *testing.T, cut func(int64) int64) (dir string, want Deplo
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := s.CreateDeployment(ctx, Deployment{Name: "gone", Path: "/srv/gone"}); err != nil {
+	if _, err := s.CreateDeployment(ctx, deployment.Deployment{Name: "gone", Path: "/srv/gone"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.db.Exec(`DELETE FROM deployments WHERE name = 'gone'`); err != nil {
 		t.Fatal(err)
 	}
 	// The deployment's ID is 2: a new catalog would give it 1.
-	id, err := s.CreateDeployment(ctx, Deployment{Name: "shop", Path: "/srv/shop", DataPaths: []string{"data", "db"},
+	id, err := s.CreateDeployment(ctx, deployment.Deployment{Name: "shop", Path: "/srv/shop", DataPaths: []string{"data", "db"},
 		Excludes: []string{"data/cache"}, VersionKey: "SHOP_VERSION", StorageDir: "/mnt/archives/shop", ComposeProject: "shop"})
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +94,7 @@ func TestDamagedCatalogIsSetAsideAndRecreated(t *testing.T) {
 			if found, err := s.GetConfig(ctx, "retention.2", &policy); err != nil || !found || policy["keepLast"] != 3 {
 				t.Errorf("the setting keyed by the deployment's ID: %v found=%v (%v)", policy, found, err)
 			}
-			if next, err := s.CreateDeployment(ctx, Deployment{Name: "next", Path: "/srv/next"}); err != nil || next <= want.ID {
+			if next, err := s.CreateDeployment(ctx, deployment.Deployment{Name: "next", Path: "/srv/next"}); err != nil || next <= want.ID {
 				t.Errorf("a new deployment after the restore got ID %d (%v), want one above %d", next, err, want.ID)
 			}
 			if pending, _, err := s.PendingRebuild(ctx); err != nil || !pending {
@@ -134,7 +135,7 @@ func TestRefusedCatalogIsNotSetAside(t *testing.T) {
 func TestSettingsFileFollowsTheCatalog(t *testing.T) {
 	s, dir := newFileStore(t)
 	ctx := context.Background()
-	id, err := s.CreateDeployment(ctx, Deployment{Name: "shop", Path: "/srv/shop", StorageDir: "/a"})
+	id, err := s.CreateDeployment(ctx, deployment.Deployment{Name: "shop", Path: "/srv/shop", StorageDir: "/a"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,29 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"rewind/backend/deployment"
 	"strconv"
-	"time"
 	"unicode/utf8"
 )
-
-// Deployment is a Compose deployment Rewind manages, with its settings.
-type Deployment struct {
-	ID             int64     `json:"id"`
-	Name           string    `json:"name"`
-	Path           string    `json:"path"`      // absolute
-	DataPaths      []string  `json:"dataPaths"` // relative to Path
-	Excludes       []string  `json:"excludes"`  // relative to Path
-	VersionKey     string    `json:"versionKey"`
-	StorageDir     string    `json:"storageDir"`
-	ComposeProject string    `json:"composeProject"`
-	CreatedAt      time.Time `json:"createdAt" ts_type:"string"`
-	LastUsedAt     time.Time `json:"lastUsedAt" ts_type:"string"`
-}
 
 const deploymentColumns = `id, name, path, data_paths::VARCHAR, excludes::VARCHAR, version_key,
 	storage_dir, compose_project, created_at, last_used_at`
 
-func (d Deployment) validate() error {
+func validateDeployment(d deployment.Deployment) error {
 	if d.Name == "" {
 		return invalidf("empty deployment name")
 	}
@@ -56,7 +42,7 @@ func stringList(v []string) (string, error) {
 }
 
 // deploymentDuplicate maps a unique violation on deployments to a sentinel.
-func deploymentDuplicate(err error, d Deployment) error {
+func deploymentDuplicate(err error, d deployment.Deployment) error {
 	switch uniqueViolation(err) {
 	case "name":
 		return fmt.Errorf("deployment %q: %w", d.Name, ErrDuplicateName)
@@ -68,7 +54,7 @@ func deploymentDuplicate(err error, d Deployment) error {
 
 // CreateDeployment inserts d and returns its ID. CreatedAt and LastUsedAt
 // default to now. The settings file is brought up to date.
-func (s *Store) CreateDeployment(ctx context.Context, d Deployment) (int64, error) {
+func (s *Store) CreateDeployment(ctx context.Context, d deployment.Deployment) (int64, error) {
 	id, err := s.createDeployment(ctx, d, false)
 	if err != nil {
 		return 0, err
@@ -76,8 +62,8 @@ func (s *Store) CreateDeployment(ctx context.Context, d Deployment) (int64, erro
 	return id, settingsSaved(s.saveSettings(ctx))
 }
 
-func (s *Store) createDeployment(ctx context.Context, d Deployment, keepID bool) (int64, error) {
-	if err := d.validate(); err != nil {
+func (s *Store) createDeployment(ctx context.Context, d deployment.Deployment, keepID bool) (int64, error) {
+	if err := validateDeployment(d); err != nil {
 		return 0, err
 	}
 	dataPaths, err := stringList(d.DataPaths)
@@ -115,15 +101,15 @@ func (s *Store) createDeployment(ctx context.Context, d Deployment, keepID bool)
 
 // UpdateDeployment rewrites d's name, path and settings (by d.ID), and the
 // settings file.
-func (s *Store) UpdateDeployment(ctx context.Context, d Deployment) error {
+func (s *Store) UpdateDeployment(ctx context.Context, d deployment.Deployment) error {
 	if err := s.updateDeployment(ctx, d); err != nil {
 		return err
 	}
 	return settingsSaved(s.saveSettings(ctx))
 }
 
-func (s *Store) updateDeployment(ctx context.Context, d Deployment) error {
-	if err := d.validate(); err != nil {
+func (s *Store) updateDeployment(ctx context.Context, d deployment.Deployment) error {
+	if err := validateDeployment(d); err != nil {
 		return err
 	}
 	dataPaths, err := stringList(d.DataPaths)
@@ -142,7 +128,7 @@ func (s *Store) updateDeployment(ctx context.Context, d Deployment) error {
 		return fmt.Errorf("update deployment: %w", deploymentDuplicate(err, d))
 	}
 	if n == 0 {
-		return fmt.Errorf("deployment %d: %w", d.ID, ErrNotFound)
+		return fmt.Errorf("deployment %d: %w", d.ID, errDeploymentNotFound)
 	}
 	return nil
 }
@@ -154,73 +140,79 @@ func (s *Store) TouchDeployment(ctx context.Context, id int64) error {
 		return fmt.Errorf("touch deployment: %w", err)
 	}
 	if n == 0 {
-		return fmt.Errorf("deployment %d: %w", id, ErrNotFound)
+		return fmt.Errorf("deployment %d: %w", id, errDeploymentNotFound)
 	}
 	return nil
 }
 
 // DeploymentByID returns the deployment, or ErrNotFound.
-func (s *Store) DeploymentByID(ctx context.Context, id int64) (Deployment, error) {
+func (s *Store) DeploymentByID(ctx context.Context, id int64) (deployment.Deployment, error) {
 	return s.oneDeployment(ctx, "id = ?", id)
 }
 
 // DeploymentByPath returns the deployment registered at path (cleaned), or ErrNotFound.
-func (s *Store) DeploymentByPath(ctx context.Context, path string) (Deployment, error) {
+func (s *Store) DeploymentByPath(ctx context.Context, path string) (deployment.Deployment, error) {
 	return s.oneDeployment(ctx, "path = ?", filepath.Clean(path))
 }
 
 // DeploymentByName returns the deployment, or ErrNotFound.
-func (s *Store) DeploymentByName(ctx context.Context, name string) (Deployment, error) {
+func (s *Store) DeploymentByName(ctx context.Context, name string) (deployment.Deployment, error) {
 	return s.oneDeployment(ctx, "name = ?", name)
 }
 
 // MostRecentDeployment returns the deployment used last, or ErrNotFound when
 // none is registered.
-func (s *Store) MostRecentDeployment(ctx context.Context) (Deployment, error) {
+func (s *Store) MostRecentDeployment(ctx context.Context) (deployment.Deployment, error) {
 	list, err := s.queryDeployments(ctx, `ORDER BY last_used_at DESC, id DESC LIMIT 1`)
 	if err != nil {
-		return Deployment{}, err
+		return deployment.Deployment{}, err
 	}
 	if len(list) == 0 {
-		return Deployment{}, fmt.Errorf("deployment: %w", ErrNotFound)
+		return deployment.Deployment{}, fmt.Errorf("deployment: %w", errDeploymentNotFound)
 	}
 	return list[0], nil
 }
 
 // ListDeployments returns every deployment by name.
-func (s *Store) ListDeployments(ctx context.Context) ([]Deployment, error) {
+func (s *Store) ListDeployments(ctx context.Context) ([]deployment.Deployment, error) {
 	return s.queryDeployments(ctx, `ORDER BY name, id`)
 }
 
-func (s *Store) oneDeployment(ctx context.Context, where string, key any) (Deployment, error) {
+func (s *Store) oneDeployment(ctx context.Context, where string, key any) (deployment.Deployment, error) {
 	list, err := s.queryDeployments(ctx, "WHERE "+where, key)
 	if err != nil {
-		return Deployment{}, err
+		return deployment.Deployment{}, err
 	}
 	if len(list) == 0 {
-		return Deployment{}, fmt.Errorf("deployment %v: %w", key, ErrNotFound)
+		return deployment.Deployment{}, fmt.Errorf("deployment %v: %w", key, errDeploymentNotFound)
 	}
 	return list[0], nil
 }
 
-func (s *Store) queryDeployments(ctx context.Context, tail string, args ...any) ([]Deployment, error) {
-	return queryRows(ctx, s, "deployments", deploymentColumns, "deployments", tail, args, scanDeployment)
+// queryDeployments reads deployments; each knows the state directory of
+// the catalog that holds it (empty for an in-memory catalog).
+func (s *Store) queryDeployments(ctx context.Context, tail string, args ...any) ([]deployment.Deployment, error) {
+	list, err := queryRows(ctx, s, "deployments", deploymentColumns, "deployments", tail, args, scanDeployment)
+	for i := range list {
+		list[i].StateDir = s.Dir()
+	}
+	return list, err
 }
 
-func scanDeployment(rows *sql.Rows) (Deployment, error) {
-	var d Deployment
+func scanDeployment(rows *sql.Rows) (deployment.Deployment, error) {
+	var d deployment.Deployment
 	var dataPaths, excludes string
 	if err := rows.Scan(&d.ID, &d.Name, &d.Path, &dataPaths, &excludes, &d.VersionKey,
 		&d.StorageDir, &d.ComposeProject, &d.CreatedAt, &d.LastUsedAt); err != nil {
-		return Deployment{}, fmt.Errorf("scan deployment: %w", err)
+		return deployment.Deployment{}, fmt.Errorf("scan deployment: %w", err)
 	}
 	d.CreatedAt, d.LastUsedAt = d.CreatedAt.UTC(), d.LastUsedAt.UTC()
 	d.DataPaths, d.Excludes = []string{}, []string{}
 	if err := json.Unmarshal([]byte(dataPaths), &d.DataPaths); err != nil {
-		return Deployment{}, fmt.Errorf("deployment %d data paths: %w", d.ID, err)
+		return deployment.Deployment{}, fmt.Errorf("deployment %d data paths: %w", d.ID, err)
 	}
 	if err := json.Unmarshal([]byte(excludes), &d.Excludes); err != nil {
-		return Deployment{}, fmt.Errorf("deployment %d excludes: %w", d.ID, err)
+		return deployment.Deployment{}, fmt.Errorf("deployment %d excludes: %w", d.ID, err)
 	}
 	if d.DataPaths == nil {
 		d.DataPaths = []string{}
@@ -229,4 +221,16 @@ func scanDeployment(rows *sql.Rows) (Deployment, error) {
 		d.Excludes = []string{}
 	}
 	return d, nil
+}
+
+// errDeploymentNotFound is both the store's ErrNotFound and the deployment
+// package's, so that either package's callers can match it.
+var errDeploymentNotFound notFound
+
+type notFound struct{}
+
+func (notFound) Error() string { return "not found" }
+
+func (notFound) Is(target error) bool {
+	return target == ErrNotFound || target == deployment.ErrNotFound
 }

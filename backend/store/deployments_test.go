@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"rewind/backend/deployment"
 	"testing"
 	"time"
 )
@@ -14,7 +15,7 @@ func TestDeploymentRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	stores(t, func(t *testing.T, s *Store) {
 		zone := time.FixedZone("UTC+8", 8*3600)
-		in := Deployment{
+		in := deployment.Deployment{
 			Name: "shop", Path: "/srv/shop/", DataPaths: []string{"data", "upload"},
 			Excludes: []string{"cache", `odd "name"`}, VersionKey: "APP_VERSION",
 			StorageDir: "/var/backups/shop", ComposeProject: "shop",
@@ -38,9 +39,9 @@ func TestDeploymentRoundTrip(t *testing.T) {
 		if got.CreatedAt.Location() != time.UTC {
 			t.Fatalf("location %v, want UTC", got.CreatedAt.Location())
 		}
-		for name, lookup := range map[string]func() (Deployment, error){
-			"path": func() (Deployment, error) { return s.DeploymentByPath(ctx, "/srv/shop") },
-			"name": func() (Deployment, error) { return s.DeploymentByName(ctx, "shop") },
+		for name, lookup := range map[string]func() (deployment.Deployment, error){
+			"path": func() (deployment.Deployment, error) { return s.DeploymentByPath(ctx, "/srv/shop") },
+			"name": func() (deployment.Deployment, error) { return s.DeploymentByName(ctx, "shop") },
 		} {
 			if d, err := lookup(); err != nil || d.ID != id {
 				t.Errorf("by %s: got %d, %v", name, d.ID, err)
@@ -64,21 +65,21 @@ func TestDeploymentRoundTrip(t *testing.T) {
 func TestDeploymentErrors(t *testing.T) {
 	ctx := context.Background()
 	s := newMemStore(t)
-	if _, err := s.CreateDeployment(ctx, Deployment{Name: "a", Path: "/a"}); err != nil {
+	if _, err := s.CreateDeployment(ctx, deployment.Deployment{Name: "a", Path: "/a"}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
-		d    Deployment
+		d    deployment.Deployment
 		want error
 	}{
-		{"duplicate name", Deployment{Name: "a", Path: "/b"}, ErrDuplicateName},
-		{"duplicate path", Deployment{Name: "b", Path: "/a/"}, ErrDuplicatePath},
-		{"relative path", Deployment{Name: "c", Path: "srv/c"}, ErrInvalid},
-		{"empty name", Deployment{Path: "/d"}, ErrInvalid},
+		{"duplicate name", deployment.Deployment{Name: "a", Path: "/b"}, ErrDuplicateName},
+		{"duplicate path", deployment.Deployment{Name: "b", Path: "/a/"}, ErrDuplicatePath},
+		{"relative path", deployment.Deployment{Name: "c", Path: "srv/c"}, ErrInvalid},
+		{"empty name", deployment.Deployment{Path: "/d"}, ErrInvalid},
 		// JSON would store U+FFFD instead, an exclude that silently matches nothing.
-		{"exclude not utf-8", Deployment{Name: "e", Path: "/e", Excludes: []string{"data/r\xe9sum\xe9.pdf"}}, ErrInvalid},
-		{"path not utf-8", Deployment{Name: "f", Path: "/srv/\xe9"}, ErrInvalid},
+		{"exclude not utf-8", deployment.Deployment{Name: "e", Path: "/e", Excludes: []string{"data/r\xe9sum\xe9.pdf"}}, ErrInvalid},
+		{"path not utf-8", deployment.Deployment{Name: "f", Path: "/srv/\xe9"}, ErrInvalid},
 	}
 	for _, tt := range tests {
 		if _, err := s.CreateDeployment(ctx, tt.d); !errors.Is(err, tt.want) {
@@ -91,7 +92,7 @@ func TestDeploymentErrors(t *testing.T) {
 	if err := s.TouchDeployment(ctx, 99); !errors.Is(err, ErrNotFound) {
 		t.Errorf("touch missing: %v", err)
 	}
-	if err := s.UpdateDeployment(ctx, Deployment{ID: 99, Name: "z", Path: "/z"}); !errors.Is(err, ErrNotFound) {
+	if err := s.UpdateDeployment(ctx, deployment.Deployment{ID: 99, Name: "z", Path: "/z"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("update missing: %v", err)
 	}
 }
@@ -103,8 +104,8 @@ func TestMostRecentDeployment(t *testing.T) {
 		t.Fatalf("empty catalog: %v, want ErrNotFound", err)
 	}
 	old := fixedTime
-	a, _ := s.CreateDeployment(ctx, Deployment{Name: "a", Path: "/a", CreatedAt: old})
-	b, _ := s.CreateDeployment(ctx, Deployment{Name: "b", Path: "/b", CreatedAt: old.Add(time.Hour)})
+	a, _ := s.CreateDeployment(ctx, deployment.Deployment{Name: "a", Path: "/a", CreatedAt: old})
+	b, _ := s.CreateDeployment(ctx, deployment.Deployment{Name: "b", Path: "/b", CreatedAt: old.Add(time.Hour)})
 	if d, err := s.MostRecentDeployment(ctx); err != nil || d.ID != b {
 		t.Fatalf("got %d (%v), want %d", d.ID, err, b)
 	}

@@ -15,6 +15,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"rewind/backend/archive"
+	"rewind/backend/deployment"
 )
 
 // Helper processes: the test binary re-executes itself with these variables
@@ -118,7 +119,7 @@ func sampleEntries(n int) []archive.Entry {
 
 // commitSample writes a deployment, a completed backup with entries and a setting.
 func commitSample(ctx context.Context, s *Store) (int64, error) {
-	depID, err := s.CreateDeployment(ctx, Deployment{Name: "shop", Path: "/srv/shop"})
+	depID, err := s.CreateDeployment(ctx, deployment.Deployment{Name: "shop", Path: "/srv/shop"})
 	if err != nil {
 		return 0, err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"rewind/backend/deployment"
 	"rewind/migrations"
 )
 
@@ -32,7 +33,7 @@ func TestMigrationsApplyAndReapply(t *testing.T) {
 		if got := migrationCount(t, s); got != len(list) {
 			t.Fatalf("applied %d migrations, want %d", got, len(list))
 		}
-		if _, err := s.CreateDeployment(ctx, Deployment{Name: "a", Path: "/a"}); err != nil {
+		if _, err := s.CreateDeployment(ctx, deployment.Deployment{Name: "a", Path: "/a"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.migrate(ctx); err != nil {

@@ -9,13 +9,19 @@ import (
 	"time"
 )
 
+// OpKind names a kind of journaled operation (backup, restore, ...).
+type OpKind string
+
+// OpState is where a journaled operation stands.
+type OpState string
+
 // Operation states.
 const (
-	OpRunning   = "running"
-	OpSucceeded = "succeeded"
-	OpFailed    = "failed"
-	OpCanceled  = "canceled"
-	OpRecovered = "recovered"
+	OpRunning   OpState = "running"
+	OpSucceeded OpState = "succeeded"
+	OpFailed    OpState = "failed"
+	OpCanceled  OpState = "canceled"
+	OpRecovered OpState = "recovered"
 )
 
 // Operation is one journal row: a mutating operation, its current step and
@@ -23,8 +29,8 @@ const (
 type Operation struct {
 	ID           int64           `json:"id"`
 	DeploymentID int64           `json:"deploymentId"` // 0 = none
-	Kind         string          `json:"kind"`
-	State        string          `json:"state"`
+	Kind         OpKind          `json:"kind"`
+	State        OpState         `json:"state"`
 	Step         string          `json:"step"`
 	Facts        json.RawMessage `json:"facts" ts_type:"any"`
 	StartedAt    time.Time       `json:"startedAt" ts_type:"string"`
@@ -117,7 +123,7 @@ func (s *Store) UpdateOperation(ctx context.Context, id int64, step string, fact
 
 // FinishOperation ends the operation in a final state (succeeded, failed,
 // canceled or recovered) with an optional error text.
-func (s *Store) FinishOperation(ctx context.Context, id int64, state, errText string) error {
+func (s *Store) FinishOperation(ctx context.Context, id int64, state OpState, errText string) error {
 	if err := s.alive(); err != nil {
 		return err
 	}
@@ -129,7 +135,7 @@ func (s *Store) FinishOperation(ctx context.Context, id int64, state, errText st
 	return nil
 }
 
-func finishOperation(ctx context.Context, q querier, id int64, state, errText string) error {
+func finishOperation(ctx context.Context, q querier, id int64, state OpState, errText string) error {
 	switch state {
 	case OpSucceeded, OpFailed, OpCanceled, OpRecovered:
 	default:

@@ -92,7 +92,7 @@ func TestListOperations(t *testing.T) {
 	ctx := context.Background()
 	s := newMemStore(t)
 	for i, dep := range []int64{1, 2, 1, 1} {
-		if _, err := s.BeginOperation(ctx, Operation{DeploymentID: dep, Kind: fmt.Sprint("op", i),
+		if _, err := s.BeginOperation(ctx, Operation{DeploymentID: dep, Kind: OpKind(fmt.Sprint("op", i)),
 			StartedAt: fixedTime.Add(time.Duration(i) * time.Minute)}); err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestListOperations(t *testing.T) {
 		}
 		got := []string{}
 		for _, op := range list {
-			got = append(got, op.Kind)
+			got = append(got, string(op.Kind))
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("dep %d limit %d: got %q, want %q", tt.dep, tt.limit, got, tt.want)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"rewind/backend/deployment"
 	"rewind/backend/durable"
 )
 
@@ -68,7 +69,7 @@ const rebuildKey = "catalog.rebuildPending"
 // where the catalog has archives of d, and the warnings of its backups. It
 // reads only the columns it needs: it runs at every open, and a backup's
 // manifest can be large.
-func (s *Store) backupFacts(ctx context.Context, d Deployment) ([]string, []savedWarnings, error) {
+func (s *Store) backupFacts(ctx context.Context, d deployment.Deployment) ([]string, []savedWarnings, error) {
 	bs, err := queryRows(ctx, s, "backups", `backup_name, backup_path, backup_hash, warnings::VARCHAR`,
 		"backup_records", `WHERE deployment_id = ? ORDER BY created_at DESC, id DESC`, []any{d.ID},
 		func(rows *sql.Rows) (Backup, error) {
@@ -220,7 +221,7 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 	var maxID int64
 	for _, saved := range doc.Deployments {
 		maxID = max(maxID, saved.ID)
-		d := Deployment{Name: saved.Name, Path: saved.Path, DataPaths: saved.DataPaths,
+		d := deployment.Deployment{Name: saved.Name, Path: saved.Path, DataPaths: saved.DataPaths,
 			Excludes: saved.Excludes, VersionKey: saved.VersionKey, StorageDir: saved.StorageDir,
 			ComposeProject: saved.ComposeProject, CreatedAt: saved.CreatedAt}
 		have, err := s.DeploymentByPath(ctx, d.Path)

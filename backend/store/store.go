@@ -139,3 +139,11 @@ func (s *Store) alive() error {
 	}
 	return nil
 }
+
+// Dir returns the state directory that holds the catalog, "" in memory.
+func (s *Store) Dir() string {
+	if s.path == "" {
+		return ""
+	}
+	return filepath.Dir(s.path)
+}

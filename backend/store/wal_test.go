@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"rewind/backend/deployment"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,7 +71,7 @@ func leaveWAL(t *testing.T, dir string) {
 	if _, err := s.db.Exec(`PRAGMA disable_checkpoint_on_shutdown`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateDeployment(context.Background(), Deployment{Name: "only-in-wal", Path: "/srv/x"}); err != nil {
+	if _, err := s.CreateDeployment(context.Background(), deployment.Deployment{Name: "only-in-wal", Path: "/srv/x"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -119,7 +120,7 @@ func TestCorruptWALIsMovedAside(t *testing.T) {
 	if pending, _, err := s.PendingRebuild(ctx); err != nil || !pending {
 		t.Fatalf("PendingRebuild: %v, %v; want true", pending, err)
 	}
-	if _, err := s.CreateDeployment(ctx, Deployment{Name: "after", Path: "/srv/after"}); err != nil {
+	if _, err := s.CreateDeployment(ctx, deployment.Deployment{Name: "after", Path: "/srv/after"}); err != nil {
 		t.Fatalf("catalog unusable after recovery: %v", err)
 	}
 }

@@ -46,7 +46,7 @@ type fixture struct {
 	eng   *docker.Engine
 	state string
 	dir   string
-	dep   store.Deployment
+	dep   deployment.Deployment
 	st    *store.Store
 	u     *Upgrader
 	cli   *compose.Runner

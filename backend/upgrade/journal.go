@@ -50,12 +50,12 @@ type facts struct {
 type journal struct {
 	st     *store.Store
 	id     int64
-	kind   string
+	kind   store.OpKind
 	f      facts
 	onStep func(name string) // tests: called where the crash points are
 }
 
-func (u *Upgrader) begin(ctx context.Context, depID int64, kind, step string, f facts) (*journal, error) {
+func (u *Upgrader) begin(ctx context.Context, depID int64, kind store.OpKind, step string, f facts) (*journal, error) {
 	st := u.Store
 	raw, err := json.Marshal(f)
 	if err != nil {
@@ -82,13 +82,13 @@ func (j *journal) step(ctx context.Context, step string) error {
 
 // hit marks the crash point "<kind>.<step>".
 func (j *journal) hit(step string) {
-	crashpoint.Hit(j.kind + "." + step)
+	crashpoint.Hit(string(j.kind) + "." + step)
 	if j.onStep != nil {
-		j.onStep(j.kind + "." + step)
+		j.onStep(string(j.kind) + "." + step)
 	}
 }
 
 // finish ends the operation; it runs whatever the context says.
-func (j *journal) finish(ctx context.Context, state, errText string) error {
+func (j *journal) finish(ctx context.Context, state store.OpState, errText string) error {
 	return j.st.FinishOperation(context.WithoutCancel(ctx), j.id, state, errText)
 }

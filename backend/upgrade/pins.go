@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"rewind/backend/compose"
+	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/store"
 )
@@ -192,7 +193,7 @@ func ensureComposeImages(ctx context.Context, eng Engine, dir string, env map[st
 // releasePins removes the pins (holder containers and tags) of the
 // deployment's upgrades that no longer need them: every upgrade except the
 // KeepPins newest that can still be rolled back, and the one running now.
-func (u *Upgrader) releasePins(ctx context.Context, eng Engine, dep store.Deployment, running int64) []string {
+func (u *Upgrader) releasePins(ctx context.Context, eng Engine, dep deployment.Deployment, running int64) []string {
 	ups, err := u.Store.ListUpgrades(ctx, dep.ID)
 	if err != nil {
 		return []string{"could not release old image pins: " + err.Error()}

@@ -17,7 +17,6 @@ import (
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/progress"
-	"rewind/backend/store"
 )
 
 // Preflight is what was checked before an upgrade, before anything changed.
@@ -58,7 +57,7 @@ func (e *PreflightError) Unwrap() error { return ErrPreflight }
 
 // Check runs the preflight without pulling: it reports what an upgrade to
 // `to` would need, for a preview.
-func (u *Upgrader) Check(ctx context.Context, dep store.Deployment, to string) (Preflight, error) {
+func (u *Upgrader) Check(ctx context.Context, dep deployment.Deployment, to string) (Preflight, error) {
 	pf, eng, _, err := u.preflight(ctx, dep, to, false, progress.Nop)
 	if eng != nil {
 		eng.Close()
@@ -71,9 +70,9 @@ func (u *Upgrader) Check(ctx context.Context, dep store.Deployment, to string) (
 // names for `to` is present or pullable, every name in the tree can be
 // backed up and restored, and there is room for the backup and for the
 // rollback's staging. On success the engine and CLI are returned.
-func (u *Upgrader) preflight(ctx context.Context, dep store.Deployment, to string, pull bool, report progress.Report) (Preflight, Engine, Compose, error) {
+func (u *Upgrader) preflight(ctx context.Context, dep deployment.Deployment, to string, pull bool, report progress.Report) (Preflight, Engine, Compose, error) {
 	report.Phase(progress.Preparing, "checking the upgrade")
-	pf := Preflight{From: deployment.Version(dep), To: to, Images: []ImageCheck{}, Problems: []string{}, Warnings: []string{}}
+	pf := Preflight{From: dep.Version(), To: to, Images: []ImageCheck{}, Problems: []string{}, Warnings: []string{}}
 	if strings.TrimSpace(to) == "" {
 		return pf, nil, nil, ErrNoVersion
 	}
@@ -119,7 +118,7 @@ func refused(ctx context.Context, pf Preflight) error {
 }
 
 // targetEnv is the deployment's .env with the version key set to version.
-func targetEnv(dep store.Deployment, version string) (map[string]string, error) {
+func targetEnv(dep deployment.Deployment, version string) (map[string]string, error) {
 	env, err := compose.ReadEnv(filepath.Join(dep.Path, ".env"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
@@ -132,7 +131,7 @@ func targetEnv(dep store.Deployment, version string) (map[string]string, error) 
 	return out, nil
 }
 
-func (u *Upgrader) checkImages(ctx context.Context, eng Engine, dep store.Deployment, pull bool, pf *Preflight, report progress.Report) {
+func (u *Upgrader) checkImages(ctx context.Context, eng Engine, dep deployment.Deployment, pull bool, pf *Preflight, report progress.Report) {
 	env, err := targetEnv(dep, pf.To)
 	if err != nil {
 		pf.Problems = append(pf.Problems, "read .env: "+err.Error())
@@ -194,10 +193,10 @@ func sameImages(a, b []compose.Service) bool {
 // anything stops. Then it wants room for the backup in the storage directory
 // and, beside the deployment, for the rollback's staging copy (a full
 // restore stages everything before swapping), with the reserve left free.
-func (u *Upgrader) checkSpace(ctx context.Context, dep store.Deployment, pf *Preflight) {
-	excludes, err := deployment.Excludes(dep, u.Backups.StateDir)
+func (u *Upgrader) checkSpace(ctx context.Context, dep deployment.Deployment, pf *Preflight) {
+	excludes, err := dep.ExcludePatterns()
 	if err == nil {
-		err = deployment.CheckRestoreLocations(dep, u.Backups.StateDir) // what a rollback's restore needs
+		err = dep.CheckRestoreLocations() // what a rollback's restore needs
 	}
 	if err != nil {
 		pf.Problems = append(pf.Problems, err.Error())

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"rewind/backend/op"
 
-	"rewind/backend/backup"
+	"rewind/backend/deployment"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
@@ -98,38 +99,38 @@ func (u *Upgrader) settleOrphans(ctx context.Context, inFlight map[int64]bool) (
 	return lines, nil
 }
 
-func (u *Upgrader) recoverOne(ctx context.Context, op store.Operation) (string, error) {
+func (u *Upgrader) recoverOne(ctx context.Context, row store.Operation) (string, error) {
 	var f facts
-	if err := json.Unmarshal(op.Facts, &f); err != nil {
+	if err := json.Unmarshal(row.Facts, &f); err != nil {
 		return "", fmt.Errorf("journal facts: %w", err)
 	}
-	dep, err := u.Store.DeploymentByID(ctx, op.DeploymentID)
+	dep, err := u.Store.DeploymentByID(ctx, row.DeploymentID)
 	if err != nil {
 		return "", err
 	}
-	lock, err := backup.LockDeployment(dep, "recovery of an interrupted "+op.Kind)
+	ctx, release, err := op.Lock(ctx, dep, "recovery of an interrupted "+string(row.Kind))
 	if err != nil {
 		return "", err
 	}
-	defer lock.Release()
+	defer release()
 	up, err := u.Store.GetUpgrade(ctx, f.UpgradeID)
 	if err != nil {
 		return "", err
 	}
-	j := &journal{st: u.Store, id: op.ID, kind: op.Kind, f: f, onStep: u.onStep}
+	j := &journal{st: u.Store, id: row.ID, kind: row.Kind, f: f, onStep: u.onStep}
 	name := fmt.Sprintf("upgrade #%d (%s → %s) of %s", up.ID, orNone(up.FromVersion), up.ToVersion, dep.Name)
-	if op.Kind == KindRollback {
+	if row.Kind == KindRollback {
 		name = "the rollback of " + name
 	}
 	switch {
-	case op.Kind == KindUpgrade && (op.Step == "" || op.Step == stepStop || op.Step == stepBackup || op.Step == stepPin):
+	case row.Kind == KindUpgrade && (row.Step == "" || row.Step == stepStop || row.Step == stepBackup || row.Step == stepPin):
 		if err := u.restartStopped(ctx, f, name); err != nil {
 			return "", err
 		}
-		u.markFailed(ctx, &up, "interrupted before anything changed (step "+op.Step+")")
+		u.markFailed(ctx, &up, "interrupted before anything changed (step "+row.Step+")")
 		j.finish(ctx, store.OpRecovered, "interrupted before anything changed")
 		return fmt.Sprintf("%s was interrupted before anything changed: version %s runs again; marked failed", name, orNone(up.FromVersion)), nil
-	case op.Kind == KindUpgrade && op.Step == stepEnv && revertEnv(dep, f.From) == nil:
+	case row.Kind == KindUpgrade && row.Step == stepEnv && revertEnv(dep, f.From) == nil:
 		if err := u.restartStopped(ctx, f, name); err != nil {
 			return "", err
 		}
@@ -137,7 +138,7 @@ func (u *Upgrader) recoverOne(ctx context.Context, op store.Operation) (string, 
 		j.finish(ctx, store.OpRecovered, "interrupted before compose up; .env set back")
 		return fmt.Sprintf("%s was interrupted before compose up: %s was set back to %s in .env and version %s runs again; marked failed",
 			name, dep.VersionKey, f.From, f.From), nil
-	case op.Kind == KindUpgrade && op.Step == stepDone:
+	case row.Kind == KindUpgrade && row.Step == stepDone:
 		if up.Status == store.UpgradeRunning {
 			up.Status = store.UpgradeSucceeded
 			u.finishTimes(&up)
@@ -147,16 +148,16 @@ func (u *Upgrader) recoverOne(ctx context.Context, op store.Operation) (string, 
 		}
 		j.finish(ctx, store.OpRecovered, "health window had passed")
 		return fmt.Sprintf("%s had passed its health window before the interruption: recorded as succeeded", name), nil
-	case op.Kind == KindUpgrade && f.NoRollback && (op.Step == stepUp || op.Step == stepHealth):
-		u.markFailed(ctx, &up, "interrupted during step "+op.Step+"; not rolled back (--no-rollback)")
+	case row.Kind == KindUpgrade && f.NoRollback && (row.Step == stepUp || row.Step == stepHealth):
+		u.markFailed(ctx, &up, "interrupted during step "+row.Step+"; not rolled back (--no-rollback)")
 		j.finish(ctx, store.OpRecovered, "not rolled back (--no-rollback)")
 		return fmt.Sprintf("%s was interrupted before its health was confirmed and ran with --no-rollback: needs attention, version %s is in place; `rewind rollback --yes` goes back to %s",
 			name, up.ToVersion, orNone(up.FromVersion)), nil
-	case op.Kind == KindRollback && op.Step == "":
+	case row.Kind == KindRollback && row.Step == "":
 		j.finish(ctx, store.OpRecovered, "interrupted before anything changed")
 		return name + " was interrupted before anything changed", nil
 	}
-	return u.recoverRollback(ctx, dep, up, j, op.Step, name)
+	return u.recoverRollback(ctx, dep, up, j, row.Step, name)
 }
 
 // restartStopped starts again the containers an interrupted upgrade had
@@ -177,7 +178,7 @@ func (u *Upgrader) restartStopped(ctx context.Context, f facts, name string) err
 }
 
 // recoverRollback rolls the upgrade back, or redoes an interrupted rollback.
-func (u *Upgrader) recoverRollback(ctx context.Context, dep store.Deployment, up store.Upgrade, j *journal, step, name string) (string, error) {
+func (u *Upgrader) recoverRollback(ctx context.Context, dep deployment.Deployment, up store.Upgrade, j *journal, step, name string) (string, error) {
 	if j.f.BackupID == 0 {
 		return "", fmt.Errorf("%s must be rolled back but its journal names no backup: restore the newest pre-upgrade backup by hand", name)
 	}

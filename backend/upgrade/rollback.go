@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/archive"
@@ -45,17 +46,17 @@ type RollbackResult struct {
 
 // PlanRollback chooses the upgrade to roll back (upgradeID, or 0 for the
 // newest one still in effect) and the backup to use, changing nothing.
-func (u *Upgrader) PlanRollback(ctx context.Context, dep store.Deployment, upgradeID int64) (RollbackPlan, error) {
+func (u *Upgrader) PlanRollback(ctx context.Context, dep deployment.Deployment, upgradeID int64) (RollbackPlan, error) {
 	plan, _, err := u.planRollback(ctx, dep, upgradeID)
 	return plan, err
 }
 
-func (u *Upgrader) planRollback(ctx context.Context, dep store.Deployment, upgradeID int64) (RollbackPlan, store.Upgrade, error) {
+func (u *Upgrader) planRollback(ctx context.Context, dep deployment.Deployment, upgradeID int64) (RollbackPlan, store.Upgrade, error) {
 	ups, err := u.Store.ListUpgrades(ctx, dep.ID)
 	if err != nil {
 		return RollbackPlan{}, store.Upgrade{}, err
 	}
-	current := deployment.Version(dep)
+	current := dep.Version()
 	up, err := chooseUpgrade(ups, current, upgradeID)
 	if err != nil {
 		return RollbackPlan{}, up, err
@@ -127,7 +128,7 @@ func inEffect(up store.Upgrade, current string) error {
 // chooseBackup returns the upgrade's own pre-upgrade backup when it is
 // completed and its file exists, else the newest such pre-upgrade backup
 // of the version the upgrade started from, newest in recording order.
-func (u *Upgrader) chooseBackup(ctx context.Context, dep store.Deployment, up store.Upgrade) (backup.Record, bool, error) {
+func (u *Upgrader) chooseBackup(ctx context.Context, dep deployment.Deployment, up store.Upgrade) (backup.Record, bool, error) {
 	recs, err := u.Backups.List(ctx, dep)
 	if err != nil {
 		return backup.Record{}, false, err
@@ -161,14 +162,14 @@ func unusable(r backup.Record) string {
 // Rollback rolls back an upgrade (0: the newest still in effect) the way a
 // failed upgrade is rolled back. It returns a *FailedError (ErrRollbackFailed)
 // when the service is not healthy afterwards.
-func (u *Upgrader) Rollback(ctx context.Context, dep store.Deployment, upgradeID int64, report progress.Report) (RollbackResult, error) {
+func (u *Upgrader) Rollback(ctx context.Context, dep deployment.Deployment, upgradeID int64, report progress.Report) (RollbackResult, error) {
 	report = progress.Or(report)
 	res := RollbackResult{Health: []docker.HealthReport{}, Warnings: []string{}}
-	lock, err := backup.LockDeployment(dep, "rollback")
+	ctx, release, err := op.Lock(ctx, dep, "rollback")
 	if err != nil {
 		return res, err
 	}
-	defer lock.Release()
+	defer release()
 	plan, up, err := u.planRollback(ctx, dep, upgradeID)
 	res.Plan, res.Upgrade = plan, up
 	if err != nil {
@@ -271,7 +272,7 @@ func pinsFor(up store.Upgrade, project string) []Pin {
 // waits until the service is healthy. With restored set, the files are
 // already back (recovery after stepRollbackUp). It journals its steps on j
 // and runs to the end whatever ctx says.
-func (u *Upgrader) rollBack(ctx context.Context, dep store.Deployment, eng Engine, cmp Compose, j *journal, restored bool, report progress.Report) ([]docker.HealthReport, []string, error) {
+func (u *Upgrader) rollBack(ctx context.Context, dep deployment.Deployment, eng Engine, cmp Compose, j *journal, restored bool, report progress.Report) ([]docker.HealthReport, []string, error) {
 	ctx = context.WithoutCancel(ctx)
 	if !restored {
 		if err := j.step(ctx, stepRollback); err != nil {
@@ -313,7 +314,7 @@ func (u *Upgrader) rollBack(ctx context.Context, dep store.Deployment, eng Engin
 	}
 	report.Phase(progress.Starting, "compose up -d")
 	var env []string
-	if v := deployment.Version(dep); v != "" {
+	if v := dep.Version(); v != "" {
 		env = append(env, dep.VersionKey+"="+v) // the process environment must not override .env
 	}
 	if err := cmp.Up(ctx, dep.Path, dep.ComposeProject, env); err != nil {

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
 	"rewind/backend/compose"
+	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/progress"
 	"rewind/backend/store"
@@ -19,14 +21,14 @@ import (
 // the upgrade was refused before anything changed, and a *FailedError when
 // it failed later, saying whether it was rolled back and whether the
 // service is healthy again; Result tells the same in Outcome and Message.
-func (u *Upgrader) Upgrade(ctx context.Context, dep store.Deployment, req Request, report progress.Report) (Result, error) {
+func (u *Upgrader) Upgrade(ctx context.Context, dep deployment.Deployment, req Request, report progress.Report) (Result, error) {
 	report = progress.Or(report)
 	res := Result{Health: []docker.HealthReport{}, RollbackHealth: []docker.HealthReport{}, Warnings: []string{}}
-	lock, err := backup.LockDeployment(dep, "upgrade to "+req.To)
+	ctx, release, err := op.Lock(ctx, dep, "upgrade to "+req.To)
 	if err != nil {
 		return res, err
 	}
-	defer lock.Release()
+	defer release()
 	window := req.HealthWindow
 	if window <= 0 {
 		window = DefaultHealthWindow
@@ -57,7 +59,7 @@ func cancelledUnchanged(ctx context.Context, to string, err error) error {
 // run is one upgrade in progress.
 type run struct {
 	u      *Upgrader
-	dep    store.Deployment
+	dep    deployment.Deployment
 	eng    Engine
 	cmp    Compose
 	report progress.Report
@@ -298,10 +300,10 @@ func (r *run) images(ctx context.Context) []archive.ServiceImage {
 	return out
 }
 
-func envPath(dep store.Deployment) string { return filepath.Join(dep.Path, ".env") }
+func envPath(dep deployment.Deployment) string { return filepath.Join(dep.Path, ".env") }
 
 // revertEnv sets the version key back; it cannot express an absent key.
-func revertEnv(dep store.Deployment, from string) error {
+func revertEnv(dep deployment.Deployment, from string) error {
 	if from == "" {
 		return errors.New("the version key had no value before the upgrade")
 	}

@@ -23,7 +23,7 @@ type unit struct {
 	t          *testing.T
 	ctx        context.Context
 	dir        string
-	dep        store.Deployment
+	dep        deployment.Deployment
 	st         *store.Store
 	eng        *fakeEngine
 	cmp        *fakeCompose
@@ -39,7 +39,7 @@ type failingRestorer struct {
 	err  *error
 }
 
-func (r failingRestorer) RunLocked(ctx context.Context, dep store.Deployment, id int64, opts restore.Options, rep progress.Report) (restore.Result, error) {
+func (r failingRestorer) RunLocked(ctx context.Context, dep deployment.Deployment, id int64, opts restore.Options, rep progress.Report) (restore.Result, error) {
 	if *r.err != nil {
 		return restore.Result{}, *r.err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
+	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/progress"
 	"rewind/backend/restore"
@@ -93,7 +94,7 @@ type FindCompose func(ctx context.Context) (Compose, error)
 // Restorer puts a backup back while the caller holds the deployment's lock
 // (restore.Restorer).
 type Restorer interface {
-	RunLocked(ctx context.Context, dep store.Deployment, backupID int64, opts restore.Options, report progress.Report) (restore.Result, error)
+	RunLocked(ctx context.Context, dep deployment.Deployment, backupID int64, opts restore.Options, report progress.Report) (restore.Result, error)
 }
 
 // Upgrader runs upgrades and rollbacks for the deployments of one catalog.

@@ -13,7 +13,8 @@ import (
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/durable"
-	"rewind/backend/journal"
+	"rewind/backend/metadir"
+	"rewind/backend/op"
 	"rewind/backend/restore"
 	"rewind/backend/store"
 	"rewind/backend/upgrade"
@@ -48,8 +49,8 @@ var errorTable = []errorRow{
 	{upgrade.ErrNoBackup, "no_pre_upgrade_backup"},
 	{upgrade.ErrNotConfirmed, "rollback_not_confirmed"},
 	{store.ErrInUse, "catalog_in_use"},
-	{journal.ErrBusy, "busy"},
-	{journal.ErrLinkedPath, "rewind_dir_link"},
+	{op.ErrBusy, "busy"},
+	{metadir.ErrLinkedPath, "rewind_dir_link"},
 	{deployment.ErrNoProject, "project_missing"},
 	{deployment.ErrNoCompose, "compose_missing"},
 	{deployment.ErrNotConfigured, "not_configured"},

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"rewind/backend/backup"
-	"rewind/backend/journal"
+	"rewind/backend/op"
 	"rewind/backend/restore"
 	"rewind/backend/store"
 )
@@ -30,7 +30,7 @@ func TestFromError(t *testing.T) {
 		err  error
 		code string
 	}{
-		{fmt.Errorf("create: %w", &journal.BusyError{Name: "deployment shop", Holder: journal.Holder{PID: 7, What: "restore"}}), "busy"},
+		{fmt.Errorf("create: %w", &op.BusyError{Name: "deployment shop", Holder: op.Holder{PID: 7, What: "restore"}}), "busy"},
 		{&store.InUseError{PID: 42}, "catalog_in_use"},
 		{fmt.Errorf("x: %w", context.Canceled), "canceled"},
 		{&backup.NotFoundError{ID: 3}, "backup_not_found"},

@@ -33,7 +33,7 @@ import (
 type inproc struct {
 	backups *backup.Manager
 	restore *restore.Restorer
-	dep     store.Deployment
+	dep     deployment.Deployment
 	corpus  tree
 }
 

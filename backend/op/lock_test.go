@@ -1,6 +1,10 @@
-package journal
+package op
 
 import (
+	"context"
+	"rewind/backend/deployment"
+	"rewind/backend/metadir"
+
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,11 +14,11 @@ import (
 
 func TestLockIsExclusiveAndNamesTheHolder(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "d", "lock")
-	l, err := Acquire(p, "deployment shop", "backup create")
+	l, err := acquire(p, "deployment shop", "backup create")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Acquire(p, "deployment shop", "restore")
+	_, err = acquire(p, "deployment shop", "restore")
 	var be *BusyError
 	if !errors.As(err, &be) || !errors.Is(err, ErrBusy) {
 		t.Fatalf("second acquire: got %v, want a BusyError", err)
@@ -26,7 +30,7 @@ func TestLockIsExclusiveAndNamesTheHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Release() // twice is harmless
-	l2, err := Acquire(p, "deployment shop", "restore")
+	l2, err := acquire(p, "deployment shop", "restore")
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}
@@ -47,8 +51,8 @@ func TestAcquireRefusesALinkedDirectoryOrLockFile(t *testing.T) {
 	}
 	check := func(t *testing.T, link string, err error, file string) {
 		t.Helper()
-		var le *LinkError
-		if !errors.Is(err, ErrLinkedPath) || !errors.As(err, &le) || le.Path != link {
+		var le *metadir.LinkError
+		if !errors.Is(err, metadir.ErrLinkedPath) || !errors.As(err, &le) || le.Path != link {
 			t.Fatalf("err = %v, want a LinkError naming %s", err, link)
 		}
 		if !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "nothing was changed") {
@@ -64,7 +68,7 @@ func TestAcquireRefusesALinkedDirectoryOrLockFile(t *testing.T) {
 		if err := os.Symlink(dir, meta); err != nil {
 			t.Fatal(err)
 		}
-		l, err := Acquire(filepath.Join(meta, "lock"), "deployment shop", "backup create")
+		l, err := acquire(filepath.Join(meta, "lock"), "deployment shop", "backup create")
 		l.Release()
 		check(t, meta, err, file)
 	})
@@ -78,7 +82,7 @@ func TestAcquireRefusesALinkedDirectoryOrLockFile(t *testing.T) {
 		if err := os.Symlink(file, lock); err != nil {
 			t.Fatal(err)
 		}
-		l, err := Acquire(lock, "deployment shop", "backup create")
+		l, err := acquire(lock, "deployment shop", "backup create")
 		l.Release()
 		check(t, lock, err, file)
 	})
@@ -92,10 +96,10 @@ func TestAcquireRefusesALinkedDirectoryOrLockFile(t *testing.T) {
 		if err := os.Symlink(filepath.Join(dir, "created"), lock); err != nil {
 			t.Fatal(err)
 		}
-		l, err := Acquire(lock, "deployment shop", "backup create")
+		l, err := acquire(lock, "deployment shop", "backup create")
 		l.Release()
-		if !errors.Is(err, ErrLinkedPath) {
-			t.Errorf("err = %v, want ErrLinkedPath", err)
+		if !errors.Is(err, metadir.ErrLinkedPath) {
+			t.Errorf("err = %v, want metadir.ErrLinkedPath", err)
 		}
 		if _, serr := os.Lstat(filepath.Join(dir, "created")); serr == nil {
 			t.Error("a file was created at the link's target")
@@ -111,7 +115,7 @@ func TestAcquireRefusesALinkedDirectoryOrLockFile(t *testing.T) {
 		if err := os.Link(file, lock); err != nil {
 			t.Fatal(err)
 		}
-		l, err := Acquire(lock, "deployment shop", "backup create")
+		l, err := acquire(lock, "deployment shop", "backup create")
 		l.Release()
 		if err == nil {
 			t.Fatal("a lock file with a second name elsewhere was taken and truncated")
@@ -120,4 +124,23 @@ func TestAcquireRefusesALinkedDirectoryOrLockFile(t *testing.T) {
 			t.Errorf("the other name's content changed: %q", b)
 		}
 	})
+}
+
+// A deployment whose project directory is gone is refused with the
+// project-missing error, and the lock does not recreate the directory.
+func TestLockRefusesAMissingProject(t *testing.T) {
+	dep := deployment.Deployment{Name: "shop", Path: filepath.Join(t.TempDir(), "gone")}
+	_, release, err := Lock(context.Background(), dep, "backup create")
+	if release != nil {
+		release()
+	}
+	if !errors.Is(err, deployment.ErrNoProject) {
+		t.Errorf("err = %v, want ErrNoProject", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), "put it back (or mount its disk)") {
+		t.Errorf("err = %v, want it to say what to do", err)
+	}
+	if _, serr := os.Lstat(dep.Path); serr == nil {
+		t.Error("the project directory was created")
+	}
 }

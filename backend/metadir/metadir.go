@@ -1,4 +1,6 @@
-package journal
+// Package metadir keeps what Rewind creates inside a deployment (its .rewind
+// directory and the files in it) from following a link a container planted.
+package metadir
 
 import (
 	"errors"

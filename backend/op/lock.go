@@ -1,16 +1,19 @@
-// Package journal serialises mutating operations and records their steps so
-// that an interrupted operation can be finished or undone at the next start.
-package journal
+package op
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"rewind/backend/deployment"
+	"rewind/backend/metadir"
 )
 
 // ErrBusy matches a BusyError.
@@ -48,23 +51,23 @@ func (e *BusyError) Error() string {
 // Is makes errors.Is(err, ErrBusy) true.
 func (e *BusyError) Is(target error) bool { return target == ErrBusy }
 
-// Lock is an exclusive, non-blocking flock on a file. It works across
+// flock is an exclusive, non-blocking flock on a file. It works across
 // processes and between goroutines of one process (each Acquire opens its own
 // file description). The kernel releases it when the process dies, so a stale
 // lock file never blocks.
-type Lock struct {
+type flock struct {
 	f *os.File
 }
 
-// Acquire takes the lock at path, recording what holds it, or returns a
+// acquire takes the lock at path, recording what holds it, or returns a
 // *BusyError naming the holder. name is used in the error message. The
 // lock's directory is created when missing (its parent must exist); neither
-// it nor the lock file is followed when it is a symbolic link (*LinkError).
-func Acquire(path, name, what string) (*Lock, error) {
-	if err := OwnDir(filepath.Dir(path)); err != nil {
+// it nor the lock file is followed when it is a symbolic link (*metadir.LinkError).
+func acquire(path, name, what string) (*flock, error) {
+	if err := metadir.OwnDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	f, err := OpenOwnFile(path, os.O_RDWR)
+	f, err := metadir.OpenOwnFile(path, os.O_RDWR)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +83,7 @@ func Acquire(path, name, what string) (*Lock, error) {
 	if err := f.Truncate(0); err == nil {
 		f.WriteAt(b, 0)
 	}
-	return &Lock{f: f}, nil
+	return &flock{f: f}, nil
 }
 
 // ReadHolder reads the description a holder left in the lock file.
@@ -93,7 +96,7 @@ func ReadHolder(path string) Holder {
 }
 
 // Release drops the lock. It is safe to call on a nil Lock and more than once.
-func (l *Lock) Release() error {
+func (l *flock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
@@ -101,4 +104,31 @@ func (l *Lock) Release() error {
 	err := l.f.Close() // closing the descriptor releases the flock
 	l.f = nil
 	return err
+}
+
+type heldKey struct{}
+
+// Lock takes the deployment's operation lock for what, or returns a
+// *BusyError naming the operation that holds it. When ctx already holds it
+// (an operation inside another: a restore's safety copy, an upgrade's
+// pre-upgrade backup) it is not taken again. The returned context carries
+// the lock; release drops it (a no-op for a lock ctx held already).
+//
+// The project directory is never recreated: an empty directory where a disk
+// should be mounted would hide the data, and containers would start on it.
+func Lock(ctx context.Context, dep deployment.Deployment, what string) (_ context.Context, release func(), _ error) {
+	path := dep.LockPath()
+	held, _ := ctx.Value(heldKey{}).([]string)
+	if slices.Contains(held, path) {
+		return ctx, func() {}, nil
+	}
+	if _, err := deployment.CheckDir(dep.Path); err != nil {
+		return ctx, nil, fmt.Errorf("%w; Rewind keeps its lock there and never recreates a missing project directory: put it back (or mount its disk) and try again", err)
+	}
+	l, err := acquire(path, "deployment "+dep.Name, what)
+	if err != nil {
+		return ctx, nil, err
+	}
+	ctx = context.WithValue(ctx, heldKey{}, append(slices.Clip(held), path))
+	return ctx, func() { l.Release() }, nil
 }
