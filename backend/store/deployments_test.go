@@ -30,7 +30,7 @@ func TestDeploymentRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := in
-		want.ID, want.Path = id, "/srv/shop"
+		want.ID, want.Path, want.StateDir = id, "/srv/shop", s.Dir() // the catalog says where its state lives
 		want.CreatedAt = time.Date(2025, 1, 2, 3, 4, 5, 123456000, time.UTC)
 		want.LastUsedAt = want.CreatedAt
 		if !reflect.DeepEqual(got, want) {
