@@ -25,6 +25,9 @@ type CreateRequest struct {
 	Description  string `json:"description"`
 	StopServices bool   `json:"stopServices"` // always true for pre-upgrade
 	Compression  string `json:"compression"`  // gzip (default) or zstd
+	// Source, when set, is archived instead of the live deployment (a
+	// restore's safety copy of the entries it replaced).
+	Source Source `json:"-"`
 }
 
 // CreateResult is a completed backup and what happened around it.
@@ -54,16 +57,18 @@ type Source struct {
 
 // Create takes a backup of the deployment (RELIABILITY §2, B1–B10).
 func (m *Manager) Create(ctx context.Context, dep deployment.Deployment, req CreateRequest, report progress.Report) (CreateResult, error) {
+	nested := op.Holds(ctx, dep)
 	ctx, release, err := op.Lock(ctx, dep, "backup create")
 	if err != nil {
 		return CreateResult{Warnings: []string{}}, err
 	}
 	defer release()
-	res, err := m.CreateLocked(ctx, dep, Source{}, req, report)
-	if err != nil {
+	res, err := m.create(ctx, dep, req.Source, req, report)
+	if err != nil || nested {
 		return res, err
 	}
-	// Retention runs after each backup when a policy is saved.
+	// Retention runs after each backup that is an operation of its own (not
+	// a safety copy inside a restore or an upgrade) when a policy is saved.
 	if pol, perr := m.SavedPolicy(ctx, dep); perr == nil && (pol.KeepLast > 0 || pol.KeepDays > 0) {
 		pr, perr := m.pruneLocked(ctx, dep, pol, false)
 		if IsCancel(ctx, perr) {
@@ -77,10 +82,8 @@ func (m *Manager) Create(ctx context.Context, dep deployment.Deployment, req Cre
 	return res, nil
 }
 
-// CreateLocked is Create for a caller that already holds the deployment's
-// lock (a restore's safety copy, an upgrade's pre-upgrade backup). A zero
-// Source means the live deployment.
-func (m *Manager) CreateLocked(ctx context.Context, dep deployment.Deployment, src Source, req CreateRequest, report progress.Report) (res CreateResult, err error) {
+// create takes the backup; a zero Source means the live deployment.
+func (m *Manager) create(ctx context.Context, dep deployment.Deployment, src Source, req CreateRequest, report progress.Report) (res CreateResult, err error) {
 	report = progress.Or(report)
 	res.Warnings = []string{}
 	defer cancelledEarly(ctx, dep, &err) // before B2; B2's own handler words later ones

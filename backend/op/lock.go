@@ -132,3 +132,10 @@ func Lock(ctx context.Context, dep deployment.Deployment, what string) (_ contex
 	ctx = context.WithValue(ctx, heldKey{}, append(slices.Clip(held), path))
 	return ctx, func() { l.Release() }, nil
 }
+
+// Holds reports whether ctx holds the deployment's lock: the caller runs
+// inside another operation of that deployment.
+func Holds(ctx context.Context, dep deployment.Deployment) bool {
+	held, _ := ctx.Value(heldKey{}).([]string)
+	return slices.Contains(held, dep.LockPath())
+}

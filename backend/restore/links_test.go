@@ -183,7 +183,7 @@ func TestLinkedMetaDirIsNeverStagedInto(t *testing.T) {
 	}
 	// A caller holding the lock already (a rollback) meets the staging's
 	// own refusal.
-	if _, err := f.r.RunLocked(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil); !errors.Is(err, ErrLinkInPath) {
+	if _, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil); !errors.Is(err, ErrLinkInPath) {
 		t.Fatalf("locked run: got %v, want a link error", err)
 	}
 	if b, err := os.ReadFile(filepath.Join(outside, "tmp", "precious.txt")); err != nil || string(b) != "host files" {

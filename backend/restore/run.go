@@ -28,7 +28,7 @@ func (r *Restorer) Run(ctx context.Context, dep deployment.Deployment, id int64,
 		return Result{Warnings: []string{}, Started: []string{}}, err
 	}
 	defer release()
-	return r.RunLocked(ctx, dep, id, opts, report)
+	return r.run(ctx, dep, id, opts, report)
 }
 
 // step marks a named step: a crash point for the crash tests, and a place
@@ -43,8 +43,7 @@ func (r *Restorer) step(name string) error {
 	return nil
 }
 
-// RunLocked is Run for a caller that holds the deployment's lock.
-func (r *Restorer) RunLocked(ctx context.Context, dep deployment.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
+func (r *Restorer) run(ctx context.Context, dep deployment.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
 	report = progress.Or(report)
 	start := r.Now()
 	res = Result{Warnings: []string{}, Started: []string{}, PhasesMs: map[string]int64{}}

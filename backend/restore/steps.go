@@ -280,7 +280,7 @@ func (r *Restorer) keepOld(ctx context.Context, dep deployment.Deployment, f *fa
 	}
 	if replaced {
 		report.Phase(progress.Archiving, "keeping the replaced files as a pre-restore backup")
-		cr, err := r.Backups.CreateLocked(ctx, dep, backup.Source{Root: f.Stage, Paths: paths}, backup.CreateRequest{
+		cr, err := r.Backups.Create(ctx, dep, backup.CreateRequest{Source: backup.Source{Root: f.Stage, Paths: paths},
 			Type: backup.TypePreRestore, Version: f.OldVersion,
 			Description: fmt.Sprintf("files replaced by the %s restore of backup #%d", f.Mode, f.BackupID),
 		}, report)

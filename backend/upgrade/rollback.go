@@ -282,7 +282,7 @@ func (u *Upgrader) rollBack(ctx context.Context, dep deployment.Deployment, eng 
 		stopped, err := u.quiesce(ctx, eng, dep.ComposeProject)
 		if err == nil {
 			report.Phase(progress.RollingBack, fmt.Sprintf("restoring pre-upgrade backup #%d", j.f.BackupID))
-			_, err = u.Restorer.RunLocked(ctx, dep, j.f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, report)
+			_, err = u.Restorer.Run(ctx, dep, j.f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, report)
 			if err != nil {
 				err = fmt.Errorf("restore pre-upgrade backup #%d: %w", j.f.BackupID, err)
 			}

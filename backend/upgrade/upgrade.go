@@ -102,7 +102,7 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	if err := r.j.step(ctx, stepBackup); err != nil {
 		return r.abort(ctx, "journal", err)
 	}
-	br, err := u.Backups.CreateLocked(ctx, dep, backup.Source{}, backup.CreateRequest{Type: backup.TypePreUpgrade,
+	br, err := u.Backups.Create(ctx, dep, backup.CreateRequest{Type: backup.TypePreUpgrade,
 		Version: from, Description: fmt.Sprintf("before the upgrade to %s (upgrade #%d)", req.To, id)}, r.report)
 	r.res.Warnings = append(r.res.Warnings, br.Warnings...)
 	if err != nil {

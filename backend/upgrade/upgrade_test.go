@@ -39,11 +39,11 @@ type failingRestorer struct {
 	err  *error
 }
 
-func (r failingRestorer) RunLocked(ctx context.Context, dep deployment.Deployment, id int64, opts restore.Options, rep progress.Report) (restore.Result, error) {
+func (r failingRestorer) Run(ctx context.Context, dep deployment.Deployment, id int64, opts restore.Options, rep progress.Report) (restore.Result, error) {
 	if *r.err != nil {
 		return restore.Result{}, *r.err
 	}
-	return r.real.RunLocked(ctx, dep, id, opts, rep)
+	return r.real.Run(ctx, dep, id, opts, rep)
 }
 
 func newUnit(t *testing.T) *unit {

@@ -94,7 +94,7 @@ type FindCompose func(ctx context.Context) (Compose, error)
 // Restorer puts a backup back while the caller holds the deployment's lock
 // (restore.Restorer).
 type Restorer interface {
-	RunLocked(ctx context.Context, dep deployment.Deployment, backupID int64, opts restore.Options, report progress.Report) (restore.Result, error)
+	Run(ctx context.Context, dep deployment.Deployment, backupID int64, opts restore.Options, report progress.Report) (restore.Result, error)
 }
 
 // Upgrader runs upgrades and rollbacks for the deployments of one catalog.
