@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"rewind/backend/op"
 	"strconv"
 	"time"
 
@@ -51,9 +52,9 @@ func NewApp(stateFlag, project string) (*App, error) {
 	}
 	st.SetWhat("rewind (desktop app)")
 	a := &App{stateDir: dir, project: project, store: st}
-	a.backups = backup.New(st, dir, cli.ConnectDocker)
-	a.restorer = restore.New(st, a.backups, cli.ConnectDocker)
-	a.upgrader = upgrade.New(st, a.backups, a.restorer, upgrade.ConnectDocker, nil)
+	a.backups = backup.New(op.New(st), cli.ConnectDocker)
+	a.restorer = restore.New(a.backups.Kernel, a.backups, cli.ConnectDocker)
+	a.upgrader = upgrade.New(a.backups.Kernel, a.backups, a.restorer, upgrade.ConnectDocker, nil)
 	for _, recover := range []func(context.Context) ([]string, error){a.upgrader.Recover, a.restorer.Recover, a.backups.Recover} {
 		lines, err := recover(context.Background())
 		a.recovery = append(a.recovery, lines...)

@@ -1,6 +1,7 @@
 package backup_test
 
 import (
+	"rewind/backend/op"
 	"context"
 	"maps"
 	"os"
@@ -105,5 +106,5 @@ func newProject(t *testing.T, files map[string]string) (*backup.Manager, deploym
 	if err != nil {
 		t.Fatal(err)
 	}
-	return backup.New(st, t.TempDir(), nil), dep
+	return backup.New(op.New(st), nil), dep
 }

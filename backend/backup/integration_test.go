@@ -3,6 +3,7 @@
 package backup_test
 
 import (
+	"rewind/backend/op"
 	"context"
 	"fmt"
 	"os"
@@ -116,6 +117,6 @@ func runningDeployment(t *testing.T, restart string) (*docker.Engine, string, st
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := backup.New(st, t.TempDir(), func(context.Context) (backup.Engine, error) { return e, nil })
+	m := backup.New(op.New(st), func(context.Context) (backup.Engine, error) { return e, nil })
 	return e, project, root, m, dep
 }

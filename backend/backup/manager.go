@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/archive"
@@ -58,10 +59,10 @@ type Connect func(ctx context.Context) (Engine, error)
 
 // Manager runs backup operations for the deployments of one catalog.
 type Manager struct {
-	Store    *store.Store
-	StateDir string
-	Connect  Connect          // may be nil: operations that need Docker then fail clearly
-	Now      func() time.Time // injectable clock; UTC
+	Kernel  *op.Kernel
+	Store   *store.Store     // the kernel's
+	Connect Connect          // may be nil: operations that need Docker then fail clearly
+	Now     func() time.Time // injectable clock; UTC
 	// StopTimeout is how long a container gets between SIGTERM and SIGKILL.
 	StopTimeout time.Duration
 	// StartTimeout bounds the wait for restarted containers to run and be healthy.
@@ -74,8 +75,8 @@ type Manager struct {
 }
 
 // New returns a Manager with default timeouts.
-func New(st *store.Store, stateDir string, connect Connect) *Manager {
-	return &Manager{Store: st, StateDir: stateDir, Connect: connect,
+func New(k *op.Kernel, connect Connect) *Manager {
+	return &Manager{Kernel: k, Store: k.Store, Connect: connect,
 		Now: func() time.Time { return time.Now().UTC() }, StopTimeout: 30 * time.Second,
 		StartTimeout: 2 * time.Minute, VerifyAfterWrite: true}
 }

@@ -1,6 +1,7 @@
 package backup_test
 
 import (
+	"rewind/backend/op"
 	"context"
 	"strings"
 	"testing"
@@ -18,7 +19,7 @@ func TestDeleteWarnsForNewestRecordedPreUpgradeDespiteFutureDatedImport(t *testi
 	// First an import dated in the future, then a pre-upgrade backup made here.
 	c.record(t, "future.tar.gz", backup.TypePreUpgrade, "1", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), true)
 	made := c.record(t, "made.tar.gz", backup.TypePreUpgrade, "1", time.Now().UTC(), false)
-	m := backup.New(c.st, t.TempDir(), nil)
+	m := backup.New(op.New(c.st), nil)
 	res, err := m.Delete(ctx, c.dep, made)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package backup_test
 
 import (
+	"rewind/backend/op"
 	"context"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ func TestKeepDaysAgesAFutureDatedImportFromItsRecording(t *testing.T) {
 	now := time.Now().UTC()
 	made := c.record(t, "made.tar.gz", backup.TypeManual, "", now, false)
 	future := c.record(t, "future.tar.gz", backup.TypeManual, "", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), true)
-	m := backup.New(c.st, t.TempDir(), nil)
+	m := backup.New(op.New(c.st), nil)
 	m.Now = func() time.Time { return now.AddDate(0, 0, 60) } // two months on
 	res, err := m.Prune(ctx, c.dep, backup.Policy{KeepDays: 30}, true)
 	if err != nil {

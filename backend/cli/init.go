@@ -58,7 +58,7 @@ func restoreWarnings(d deployment.Deployment, stateDir string) []string {
 	var modes []string
 	var msgs []string
 	for _, m := range []restore.Mode{restore.Full, restore.App, restore.Data} {
-		err := restore.MountsRefused(d, stateDir, m)
+		err := restore.MountsRefused(d, m)
 		if err == nil {
 			continue
 		}

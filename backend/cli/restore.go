@@ -13,7 +13,7 @@ import (
 )
 
 func (e *env) restorer() *restore.Restorer {
-	return restore.New(e.store, e.backups, ConnectDocker)
+	return restore.New(e.backups.Kernel, e.backups, ConnectDocker)
 }
 
 func (e *env) backupRestore() *cobra.Command {

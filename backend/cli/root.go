@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -150,7 +151,7 @@ func (e *env) open(ctx context.Context, what string) error {
 	for _, w := range st.Warnings() {
 		e.warn(w)
 	}
-	e.backups = backup.New(st, dir, ConnectDocker)
+	e.backups = backup.New(op.New(st), ConnectDocker)
 	e.recover(ctx, e.restorer().Recover)
 	e.recover(ctx, e.backups.Recover)
 	e.recover(ctx, e.upgrader().Recover)

@@ -14,7 +14,7 @@ import (
 
 // upgrader builds the upgrade service over the opened catalog.
 func (e *env) upgrader() *upgrade.Upgrader {
-	return upgrade.New(e.store, e.backups, e.restorer(), upgrade.ConnectDocker, nil)
+	return upgrade.New(e.backups.Kernel, e.backups, e.restorer(), upgrade.ConnectDocker, nil)
 }
 
 func (e *env) upgradeCommand() *cobra.Command {

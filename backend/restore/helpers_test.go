@@ -1,6 +1,7 @@
 package restore
 
 import (
+	"rewind/backend/op"
 	"context"
 	"errors"
 	"os"
@@ -151,13 +152,13 @@ func newFixtureWith(t *testing.T, parent string, opts deployment.InitOptions) *f
 	}
 	eng := &fakeEngine{running: true}
 	connect := func(context.Context) (backup.Engine, error) { return eng, nil }
-	bm := backup.New(st, state, connect)
+	bm := backup.New(op.New(st), connect)
 	res, err := bm.Create(ctx, dep, backup.CreateRequest{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{dep: dep, st: st, backups: bm, eng: eng, backupID: res.Record.ID}
-	f.r = New(st, bm, connect)
+	f.r = New(bm.Kernel, bm, connect)
 	f.hArchive = f.hash(t)
 	write(t, root, "app/main.conf", "v2 config, longer\n")
 	write(t, root, "data/db.json", `{"rows":2,"more":true}`)

@@ -3,6 +3,7 @@
 package restore
 
 import (
+	"rewind/backend/op"
 	"context"
 	"fmt"
 	"os"
@@ -64,7 +65,7 @@ func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
 		t.Fatal(err)
 	}
 	connect := func(context.Context) (backup.Engine, error) { return e, nil }
-	bm := backup.New(st, t.TempDir(), connect)
+	bm := backup.New(op.New(st), connect)
 	bm.StopTimeout = 2 * time.Second
 	cr, err := bm.Create(ctx, dep, backup.CreateRequest{}, nil)
 	if err != nil {
@@ -72,7 +73,7 @@ func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
 	}
 	write(t, root, "data/state.txt", "changed after the backup\n")
 
-	r := New(st, bm, connect)
+	r := New(bm.Kernel, bm, connect)
 	r.StopTimeout = 2 * time.Second
 	r.StartTimeout = 60 * time.Second
 	var duringSwap map[string]docker.Container

@@ -91,7 +91,7 @@ func checkMounts(table []mounts.Mount, root string, entries []string) error {
 // *MountError the preview and the restore would return, or nil. It runs
 // the same check they do, so `init` and `status` can warn before a
 // restore is ever needed, and never disagree with it.
-func MountsRefused(dep deployment.Deployment, stateDir string, mode Mode) error {
+func MountsRefused(dep deployment.Deployment, mode Mode) error {
 	mode, err := ParseMode(string(mode))
 	if err != nil {
 		return err

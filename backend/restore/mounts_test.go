@@ -226,7 +226,7 @@ func TestMountsRefusedAgreesWithTheRestore(t *testing.T) {
 		t.Run(strings.ReplaceAll(c.mount, "/", "_")+"/"+string(c.mode), func(t *testing.T) {
 			f := newFixture(t) // data/cache is excluded
 			mountTmpfs(t, filepath.Join(f.dep.Path, filepath.FromSlash(c.mount)))
-			got := MountsRefused(f.dep, f.backups.StateDir, c.mode)
+			got := MountsRefused(f.dep, c.mode)
 			_, perr := f.r.Plan(context.Background(), f.dep, f.backupID, c.mode)
 			if (got != nil) != c.want || errors.Is(perr, ErrMountPoint) != c.want {
 				t.Fatalf("MountsRefused: %v; preview: %v; want refused %v", got, perr, c.want)

@@ -1,6 +1,7 @@
 package restore
 
 import (
+	"rewind/backend/op"
 	"bytes"
 	"context"
 	"os"
@@ -54,7 +55,7 @@ func TestOddNamesBackupAndRestore(t *testing.T) {
 	}
 	eng := &fakeEngine{running: true}
 	connect := func(context.Context) (backup.Engine, error) { return eng, nil }
-	bm := backup.New(st, state, connect)
+	bm := backup.New(op.New(st), connect)
 	res, err := bm.Create(ctx, dep, backup.CreateRequest{}, nil)
 	if err != nil {
 		t.Fatalf("backup of a tree with odd names: %v", err)
@@ -67,7 +68,7 @@ func TestOddNamesBackupAndRestore(t *testing.T) {
 	}
 	os.Remove(filepath.Join(root, filepath.FromSlash(oddNames[6])))
 	hChanged, _ := oddTree(t, root)
-	r := New(st, bm, connect)
+	r := New(bm.Kernel, bm, connect)
 	rres, err := r.Run(ctx, dep, res.Record.ID, Options{Mode: Full, Confirmed: true}, nil)
 	if err != nil {
 		t.Fatalf("restore: %v", err)

@@ -10,6 +10,7 @@ package restore
 import (
 	"errors"
 	"fmt"
+	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/backup"
@@ -54,7 +55,8 @@ type Engine interface {
 
 // Restorer runs restores for the deployments of one catalog.
 type Restorer struct {
-	Store   *store.Store
+	Kernel  *op.Kernel
+	Store   *store.Store // the kernel's
 	Backups *backup.Manager
 	Connect backup.Connect
 	Now     func() time.Time
@@ -68,8 +70,8 @@ type Restorer struct {
 }
 
 // New returns a Restorer with default timeouts.
-func New(st *store.Store, b *backup.Manager, connect backup.Connect) *Restorer {
-	return &Restorer{Store: st, Backups: b, Connect: connect, Now: func() time.Time { return time.Now().UTC() },
+func New(k *op.Kernel, b *backup.Manager, connect backup.Connect) *Restorer {
+	return &Restorer{Kernel: k, Store: k.Store, Backups: b, Connect: connect, Now: func() time.Time { return time.Now().UTC() },
 		StopTimeout: 30 * time.Second, StartTimeout: 2 * time.Minute}
 }
 

@@ -3,6 +3,7 @@
 package upgrade
 
 import (
+	"rewind/backend/op"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -123,11 +124,11 @@ func (f *fixture) upgrader() *Upgrader {
 	connect := func(ctx context.Context) (backup.Engine, error) {
 		return docker.New(ctx, docker.WithSettleWindow(500*time.Millisecond), docker.WithPollInterval(100*time.Millisecond))
 	}
-	b := backup.New(f.st, f.state, connect)
+	b := backup.New(op.New(f.st), connect)
 	b.StartTimeout = time.Minute
-	r := restore.New(f.st, b, connect)
+	r := restore.New(b.Kernel, b, connect)
 	r.StartTimeout = time.Minute
-	u := New(f.st, b, r, ConnectDocker, nil)
+	u := New(b.Kernel, b, r, ConnectDocker, nil)
 	u.Settle, u.Poll, u.StartTimeout = time.Second, 200*time.Millisecond, time.Minute
 	return u
 }

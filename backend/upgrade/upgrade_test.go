@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"rewind/backend/op"
 	"context"
 	"errors"
 	"os"
@@ -75,8 +76,8 @@ func newUnit(t *testing.T) *unit {
 		}
 		return f.eng, nil
 	}
-	b := backup.New(st, state, connectB)
-	r := restore.New(st, b, connectB)
+	b := backup.New(op.New(st), connectB)
+	r := restore.New(b.Kernel, b, connectB)
 	f.cmp = &fakeCompose{e: f.eng}
 	connect := func(context.Context) (Engine, error) {
 		if f.dockerDown {
@@ -90,7 +91,7 @@ func newUnit(t *testing.T) *unit {
 		}
 		return f.cmp, nil
 	}
-	f.u = New(st, b, failingRestorer{real: r, err: &f.restoreErr}, connect, findCompose)
+	f.u = New(b.Kernel, b, failingRestorer{real: r, err: &f.restoreErr}, connect, findCompose)
 	f.u.Settle, f.u.Poll = 0, time.Millisecond
 	if err := f.eng.up(f.dir, nil); err != nil {
 		t.Fatal(err)

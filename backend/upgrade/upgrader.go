@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/archive"
@@ -99,7 +100,8 @@ type Restorer interface {
 
 // Upgrader runs upgrades and rollbacks for the deployments of one catalog.
 type Upgrader struct {
-	Store    *store.Store
+	Kernel   *op.Kernel
+	Store    *store.Store // the kernel's
 	Backups  *backup.Manager
 	Restorer Restorer
 	Connect  Connect
@@ -124,11 +126,11 @@ type Upgrader struct {
 
 // New returns an Upgrader with default timings. findCompose may be nil for
 // the real Compose CLI.
-func New(st *store.Store, b *backup.Manager, r Restorer, connect Connect, findCompose FindCompose) *Upgrader {
+func New(k *op.Kernel, b *backup.Manager, r Restorer, connect Connect, findCompose FindCompose) *Upgrader {
 	if findCompose == nil {
 		findCompose = ComposeCLI
 	}
-	return &Upgrader{Store: st, Backups: b, Restorer: r, Connect: connect, Compose: findCompose,
+	return &Upgrader{Kernel: k, Store: k.Store, Backups: b, Restorer: r, Connect: connect, Compose: findCompose,
 		Now: func() time.Time { return time.Now().UTC() }, Settle: defaultSettle, Poll: defaultPoll,
 		StopTimeout: defaultStopTimeout, StartTimeout: defaultStartTimeout, KeepPins: defaultKeepPins, pid: os.Getpid()}
 }

@@ -12,6 +12,7 @@ package main
 // identical contents). Without REWIND_BENCH_PROJECT the benchmarks skip.
 
 import (
+	"rewind/backend/op"
 	"context"
 	"fmt"
 	"io"
@@ -53,8 +54,8 @@ func setupInproc(b *testing.B) *inproc {
 	}
 	b.Cleanup(func() { st.Close() })
 	noDocker := func(context.Context) (backup.Engine, error) { return nil, docker.ErrUnreachable }
-	p := &inproc{backups: backup.New(st, state, noDocker)}
-	p.restore = restore.New(st, p.backups, noDocker)
+	p := &inproc{backups: backup.New(op.New(st), noDocker)}
+	p.restore = restore.New(p.backups.Kernel, p.backups, noDocker)
 	p.dep, err = deployment.Init(b.Context(), st, state, deployment.InitOptions{Path: project,
 		StorageDir: filepath.Join(filepath.Dir(state), "backups")})
 	if err != nil {
