@@ -37,19 +37,6 @@ func CheckPattern(exclude string) error {
 	return nil
 }
 
-// Excluded reports whether the slash path rel, or one of its ancestors,
-// matches one of the exclude patterns.
-func Excluded(excludes []string, rel string) bool {
-	pats := splitPatterns(excludes)
-	name := strings.Split(rel, "/")
-	for k := 1; k <= len(name); k++ {
-		if matchAny(pats, name[:k]) {
-			return true
-		}
-	}
-	return false
-}
-
 // splitPatterns splits each exclude pattern into its components.
 func splitPatterns(excludes []string) [][]string {
 	pats := make([][]string, len(excludes))
