@@ -131,16 +131,3 @@ func FromError(err error) Error {
 	}
 	return Error{Code: code, Message: msg, Detail: detail}
 }
-
-// Codes lists every code the table can produce, for tests and translations.
-func Codes() []string {
-	seen := map[string]bool{CodeInternal: true}
-	out := []string{CodeInternal}
-	for _, r := range errorTable {
-		if !seen[r.code] {
-			seen[r.code] = true
-			out = append(out, r.code)
-		}
-	}
-	return out
-}

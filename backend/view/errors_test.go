@@ -52,3 +52,16 @@ func TestFromError(t *testing.T) {
 		t.Errorf("in-use message: got %q", got)
 	}
 }
+
+// Codes lists every code the table can produce, for the tests.
+func Codes() []string {
+	seen := map[string]bool{CodeInternal: true}
+	out := []string{CodeInternal}
+	for _, r := range errorTable {
+		if !seen[r.code] {
+			seen[r.code] = true
+			out = append(out, r.code)
+		}
+	}
+	return out
+}
