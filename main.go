@@ -34,7 +34,7 @@ var assets embed.FS
 var icon []byte
 
 // goMemoryLimit is the Go heap's soft limit (GOMEMLIMIT overrides it). The
-// process's budget for any backup or restore is 200 MB (PERF.md); the
+// process's budget for any backup or restore is 200 MB (docs/architecture.md, "Resources"); the
 // binary's own pages and DuckDB take about 100 MB of it. Below the limit the
 // collector paces itself as usual; near it, it collects sooner instead of
 // letting garbage double the heap. A backup of 100,000 small files peaks at
@@ -60,7 +60,7 @@ func main() {
 // be cancelled must not keep the catalog and deployment locks forever, so
 // after the grace (or at a second signal) the process exits. That is safe:
 // every operation is journaled, and the next command finishes or undoes it,
-// as after a crash (RELIABILITY §8). The grace leaves room for the cleanup
+// as after a crash (docs/safety.md, "Files Rewind reads and signals"). The grace leaves room for the cleanup
 // that runs on a non-cancellable context (starting the containers a backup
 // stopped takes a second or two each).
 const cancelGrace = 10 * time.Second

@@ -58,7 +58,7 @@ type ExtractResult struct {
 // Extract reads a Rewind archive from r and extracts it into dir, which must
 // be an existing, empty directory (the fresh staging directory of a restore).
 //
-// Every entry is checked against the extraction policy (RELIABILITY §4)
+// Every entry is checked against the extraction policy (docs/archive-format.md, "What readers refuse")
 // before anything is created for it. On Linux a name may hold any byte but
 // NUL; names that differ only by case or Unicode normalisation are refused
 // only when a probe finds that dir's filesystem folds them. Every filesystem

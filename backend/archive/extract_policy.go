@@ -15,7 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Limits of the extraction policy (RELIABILITY §4).
+// Limits of the extraction policy (docs/archive-format.md, "What readers refuse").
 const (
 	maxExtractPath      = 4096     // bytes in a path or link target
 	maxExtractComponent = 255      // bytes in one path component

@@ -111,7 +111,7 @@ func TestExtractFilterHardlinkTargetExcluded(t *testing.T) {
 	}
 }
 
-// Special mode bits are accepted but neutralised (RELIABILITY §7, 22).
+// Special mode bits are accepted but neutralised (docs/archive-format.md, "The deployment's entries").
 func TestExtractStripsSpecialModes(t *testing.T) {
 	a := &hArchive{entries: []hEntry{
 		hMode(hFile("suid", "#!/bin/sh\n"), 0o4755),

@@ -17,7 +17,7 @@ const (
 
 // HashingReader reads r ahead on its own goroutine and hashes (SHA-256) what
 // it reads there, so that checking an archive's hash while decoding it does
-// not slow the decoder (PERF.md: inline hashing costs a restore about 30%).
+// not slow the decoder (docs/architecture.md, "Resources": inline hashing costs a restore about 30%).
 // Read it to io.EOF before Sum; Close it when done, also early.
 type HashingReader struct {
 	full chan hashedChunk

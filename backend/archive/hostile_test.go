@@ -23,7 +23,7 @@ type hEnv struct {
 // archive may create.
 const hProbe = "/etc/rewind-hostile-probe"
 
-// hostileCase is one kind of malicious archive (RELIABILITY §7).
+// hostileCase is one kind of malicious archive (docs/archive-format.md, "What readers refuse").
 type hostileCase struct {
 	name  string
 	group string
@@ -50,7 +50,7 @@ func hNewEnv(t testing.TB) hEnv {
 	return env
 }
 
-// hostileCorpus lists every kind, grouped as in RELIABILITY §7.
+// hostileCorpus lists every kind, grouped as in docs/archive-format.md, "What readers refuse".
 func hostileCorpus() []hostileCase {
 	var all []hostileCase
 	all = append(all, hostilePaths()...)

@@ -15,7 +15,7 @@ import (
 	"rewind/backend/metadir"
 )
 
-// CheckNames applies the extraction policy's name rules (RELIABILITY §4) to
+// CheckNames applies the extraction policy's name rules (docs/archive-format.md, "What readers refuse") to
 // the entries of a plan before anything is written or stopped, so that
 // Rewind never completes a backup that its own restore would refuse. dir is
 // where a restore would stage the tree (the deployment's .rewind directory):

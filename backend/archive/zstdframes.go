@@ -22,7 +22,7 @@ const zstdFrameSize = 1 << 20
 // at once and writing them to w in order. Concatenated frames are one valid
 // zstd stream (RFC 8878 §3.1): the zstd CLI, GNU tar --zstd and Rewind's
 // reader decode it as a whole. A streaming zstd encoder keeps one core busy
-// at most; independent frames keep them all busy (PERF.md).
+// at most; independent frames keep them all busy (docs/archive-format.md, "Compression").
 type frameWriter struct {
 	w       io.Writer
 	enc     *zstd.Encoder // EncodeAll is safe for concurrent use

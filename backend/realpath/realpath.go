@@ -1,5 +1,5 @@
 // Package realpath resolves locations to the paths they really name, so that
-// two locations can be compared (RELIABILITY §8: comparisons of locations use
+// two locations can be compared (docs/safety.md, "Locations": comparisons of locations use
 // fully resolved paths on both sides).
 package realpath
 

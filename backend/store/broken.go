@@ -49,7 +49,7 @@ const fileHeaderBytes = 3 * 4096
 // a missing block, so when the file is shorter than its blocks every table
 // is read to the end: a missing block that holds data shows there, now,
 // rather than in the middle of an operation. The file is only stat'ed
-// (RELIABILITY §5).
+// (docs/architecture.md, "The catalog").
 func (s *Store) probe(ctx context.Context) error {
 	fi, err := os.Stat(s.path)
 	if err != nil {

@@ -114,7 +114,7 @@ func rollback(ctx context.Context, c *sql.Conn) {
 }
 
 // checkpointAfterWrite folds the WAL into the database file after a state
-// change (RELIABILITY §5). It is best effort: the commit is already durable in
+// change (docs/architecture.md, "The catalog"). It is best effort: the commit is already durable in
 // the WAL, and a checkpoint refused because another transaction runs is left
 // to that transaction's own checkpoint.
 func (s *Store) checkpointAfterWrite(ctx context.Context) {

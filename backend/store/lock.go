@@ -13,7 +13,7 @@ import (
 )
 
 // lockFileName is the app lock beside the catalog. It is a separate file:
-// the DuckDB file itself is never opened by path (RELIABILITY §5).
+// the DuckDB file itself is never opened by path (docs/architecture.md, "The catalog").
 const lockFileName = "rewind.lock"
 
 // appLock is an exclusive, non-blocking OS lock (flock on Unix, LockFileEx on

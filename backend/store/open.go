@@ -17,7 +17,7 @@ import (
 )
 
 // dsnOptions caps DuckDB's buffer memory: the catalog is small, and the
-// process has a memory budget for backups and restores (PERF.md).
+// process has a memory budget for backups and restores (docs/architecture.md, "Resources").
 const dsnOptions = "?memory_limit=256MB"
 
 // connect opens a DuckDB database ("" = in memory). Connections of the

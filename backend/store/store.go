@@ -119,7 +119,7 @@ func (s *Store) Warnings() []string {
 }
 
 // Path is the database file's path, "" for an in-memory catalog. Callers may
-// Stat it but must never open it (RELIABILITY §5).
+// Stat it but must never open it (docs/architecture.md, "The catalog").
 func (s *Store) Path() string { return s.path }
 
 // SetWhat records, in the lock file, what the owning process is doing, so a

@@ -1,5 +1,5 @@
 // Command archive compares Rewind's archive writer with GNU tar on one corpus,
-// in the same run, as PERF.md asks: create speed as a multiple of
+// in the same run, as docs/architecture.md ("Resources") asks: create speed as a multiple of
 // `tar -czf`, archive size as a multiple of gzip -6 (what `tar -czf` writes)
 // and peak RSS. Each tool runs in its own child process, interleaved, and
 // the medians of -runs rounds are reported.
@@ -7,7 +7,7 @@
 //	go run ./.ci/bench/corpus -out CORPUS -scale 0.25
 //	go run ./.ci/bench/archive -dir CORPUS [-runs 3] [-strict]
 //
-// It exits non-zero when a goal of PERF.md is missed and -strict is set.
+// It exits non-zero when a goal of docs/architecture.md is missed and -strict is set.
 package main
 
 import (
@@ -28,7 +28,7 @@ import (
 	"rewind/backend/archive"
 )
 
-// Goals from PERF.md.
+// Goals from docs/architecture.md ("Resources").
 const (
 	goalGzipSpeedup = 6.0
 	goalZstdSpeedup = 10.0

@@ -1,4 +1,4 @@
-// Command corpus writes the deterministic benchmark corpus of PERF.md into a
+// Command corpus writes the deterministic benchmark corpus of docs/architecture.md ("Resources") into a
 // directory: small text/JSON files, medium files (half text, half random) and
 // large files (one page-structured like a database file, the others random).
 //

@@ -1,5 +1,5 @@
 // Command product measures the rewind binary end to end against GNU tar, as
-// PERF.md asks: `rewind backup create` (scan, archive with hashing, fsync,
+// docs/architecture.md ("Resources") asks: `rewind backup create` (scan, archive with hashing, fsync,
 // verify after write, catalog) against `tar -czf` and `tar | pigz -p2`, and
 // `rewind backup restore --mode full` (hash checked, staged, syncfs,
 // swapped) against `tar -xzf` into an empty directory. One corpus, one run,
@@ -40,7 +40,7 @@ func main() {
 	flag.Float64Var(&c.scale, "scale", 1, "corpus size factor when generating it (1 = about 1.2 GB)")
 	flag.IntVar(&c.runs, "runs", 3, "interleaved rounds; medians are reported")
 	flag.BoolVar(&c.keep, "keep", false, "keep the work directory (state, archives, project)")
-	flag.BoolVar(&c.strict, "strict", false, "exit 1 when a goal of PERF.md is missed")
+	flag.BoolVar(&c.strict, "strict", false, "exit 1 when a goal of docs/architecture.md is missed")
 	flag.BoolVar(&c.lib, "library", false, "also run the library-level comparison ./.ci/bench/archive")
 	flag.StringVar(&c.bin, "rewind", "", "rewind binary (default: go build into the work directory)")
 	flag.StringVar(&c.project, "project", "", "existing corpus to use as the project (default: generate one)")
@@ -101,7 +101,7 @@ func runBench(c config) (ok bool, err error) {
 		}
 	}()
 	if onTmpfs(c.work) {
-		logf("warning: %s is a tmpfs; PERF.md's figures are for a disk", c.work)
+		logf("warning: %s is a tmpfs; the goals are for a disk", c.work)
 	}
 	if c.bin == "" {
 		c.bin = filepath.Join(c.work, "rewind")

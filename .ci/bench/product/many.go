@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 )
 
-// manyResult is the memory check on a tree of many small files: PERF.md
+// manyResult is the memory check on a tree of many small files: docs/architecture.md ("Resources")
 // asks for peak memory under 200 MB for any backup or restore, independent
 // of the data's size, and what grows with a tree is its number of entries.
 type manyResult struct {

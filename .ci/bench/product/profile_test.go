@@ -194,7 +194,7 @@ func BenchmarkExtractWorkers(b *testing.B) {
 		}
 		f.Close()
 		// The trees are removed at the end: extracting right after a large
-		// removal is slow on some file systems (PERF.md).
+		// removal is slow on some file systems (docs/architecture.md, "Resources").
 		var made []string
 		b.Cleanup(func() { removeAll(made...) })
 		for _, workers := range []int{0, 2} {

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// Goals from PERF.md, as ratios against GNU tar in the same run.
+// Goals from docs/architecture.md ("Resources"), as ratios against GNU tar in the same run.
 const (
 	goalBackupGzip  = 6.0  // × tar -czf speed
 	goalBackupZstd  = 10.0 // × tar -czf speed
@@ -19,7 +19,7 @@ const (
 	goalPeakRSS     = 200 << 20
 )
 
-// goal is one checked goal of PERF.md.
+// goal is one checked goal of docs/architecture.md ("Resources").
 type goal struct {
 	name string
 	ok   bool
