@@ -1,6 +1,6 @@
 // Package realpath resolves locations to the paths they really name, so that
-// two locations can be compared (docs/safety.md, "Locations": comparisons of locations use
-// fully resolved paths on both sides).
+// two locations can be compared: comparisons of locations use fully resolved
+// paths on both sides (docs/safety.md, "Locations").
 package realpath
 
 import (
