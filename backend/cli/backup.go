@@ -31,7 +31,7 @@ func (e *env) backupCreate() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := e.backups.Create(ctx, d, req, e.reporter())
+			res, err := e.svc.CreateBackup(ctx, d, req, e.reporter())
 			for _, w := range res.Warnings {
 				e.warn(w)
 			}
@@ -73,7 +73,7 @@ func (e *env) backupList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			recs, err := e.backups.List(ctx, d)
+			recs, err := e.svc.ListBackups(ctx, d)
 			if err != nil {
 				return err
 			}
@@ -144,7 +144,7 @@ func (e *env) backupShow() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			det, err := e.backups.Show(ctx, d, id, 0)
+			det, err := e.svc.ShowBackup(ctx, d, id, 0)
 			if err != nil {
 				return err
 			}
@@ -198,7 +198,7 @@ func (e *env) backupVerify() *cobra.Command {
 			}
 			var ids []int64
 			if all {
-				recs, err := e.backups.List(ctx, d)
+				recs, err := e.svc.ListBackups(ctx, d)
 				if err != nil {
 					return err
 				}
@@ -222,7 +222,7 @@ func (e *env) backupVerify() *cobra.Command {
 			out := []result{}
 			var failed error
 			for _, id := range ids {
-				r, err := e.backups.Verify(ctx, d, id, e.reporter())
+				r, err := e.svc.VerifyBackup(ctx, d, id, e.reporter())
 				res := result{Record: r, OK: err == nil}
 				if err != nil {
 					res.Error = err.Error()
@@ -279,13 +279,13 @@ func (e *env) backupDelete() *cobra.Command {
 				return err
 			}
 			if !yes {
-				r, err := e.backups.Get(ctx, d, id)
+				r, err := e.svc.Backup(ctx, d, id)
 				if err != nil {
 					return err
 				}
 				return usageError{fmt.Errorf("this would delete backup #%d (%s, %s); add --yes to delete it", r.ID, r.Name, humanBytes(r.Size))}
 			}
-			res, err := e.backups.Delete(ctx, d, id)
+			res, err := e.svc.DeleteBackup(ctx, d, id)
 			for _, w := range res.Warnings {
 				e.warn(w)
 			}
@@ -312,7 +312,7 @@ func (e *env) backupImport() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r, err := e.backups.Import(ctx, d, args[0], e.reporter())
+			r, err := e.svc.ImportBackup(ctx, d, args[0], e.reporter())
 			if err != nil {
 				return err
 			}

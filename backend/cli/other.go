@@ -24,7 +24,7 @@ func (e *env) storageCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := e.backups.MoveStorage(ctx, d, args[0], e.reporter())
+			res, err := e.svc.MoveStorage(ctx, d, args[0], e.reporter())
 			if err != nil {
 				return err
 			}
@@ -48,7 +48,7 @@ func (e *env) catalogCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := e.backups.Rebuild(ctx, d, e.reporter())
+			res, err := e.svc.RebuildCatalog(ctx, d, e.reporter())
 			if err != nil {
 				return err
 			}

@@ -12,10 +12,6 @@ import (
 	"rewind/backend/restore"
 )
 
-func (e *env) restorer() *restore.Restorer {
-	return restore.New(e.backups.Kernel, e.backups, ConnectDocker)
-}
-
 func (e *env) backupRestore() *cobra.Command {
 	var mode string
 	var dryRun, noStart, yes bool
@@ -39,15 +35,14 @@ func (e *env) backupRestore() *cobra.Command {
 			}
 			// A backup that completed with warnings is not a clean copy: the
 			// admin hears it before choosing to restore it.
-			if rec, gerr := e.backups.Get(ctx, d, id); gerr == nil && len(rec.Warnings) > 0 {
+			if rec, gerr := e.svc.Backup(ctx, d, id); gerr == nil && len(rec.Warnings) > 0 {
 				e.warn(fmt.Sprintf("backup #%d completed with %s, its copy may not be clean:", id, warningCount(len(rec.Warnings))))
 				for _, w := range rec.Warnings {
 					e.warn(w)
 				}
 			}
-			r := e.restorer()
 			if dryRun || !yes {
-				plan, err := r.Plan(ctx, d, id, m)
+				plan, err := e.svc.PlanRestore(ctx, d, id, m)
 				if err != nil {
 					return err
 				}
@@ -59,7 +54,7 @@ func (e *env) backupRestore() *cobra.Command {
 				}
 				return nil
 			}
-			res, err := r.Run(ctx, d, id, restore.Options{Mode: m, NoStart: noStart, Confirmed: true}, e.reporter())
+			res, err := e.svc.Restore(ctx, d, id, restore.Options{Mode: m, NoStart: noStart, Confirmed: true}, e.reporter())
 			for _, w := range res.Warnings {
 				e.warn(w)
 			}
@@ -136,7 +131,7 @@ func (e *env) backupPrune() *cobra.Command {
 				return err
 			}
 			dry := dryRun || !yes
-			res, err := e.backups.Prune(ctx, d, pol, dry)
+			res, err := e.svc.PruneBackups(ctx, d, pol, dry)
 			if err != nil {
 				return err
 			}

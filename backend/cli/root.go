@@ -10,15 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"rewind/backend/op"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"rewind/backend/backup"
-	"rewind/backend/store"
+	"rewind/backend/service"
 	"rewind/backend/view"
 )
 
@@ -30,7 +26,7 @@ const (
 )
 
 // env is what every command shares: flags, output streams, and the opened
-// catalog once a command asks for it.
+// service once a command asks for it.
 type env struct {
 	stateDir string
 	project  string
@@ -38,8 +34,7 @@ type env struct {
 	stdout   io.Writer
 	stderr   io.Writer
 
-	store   *store.Store
-	backups *backup.Manager
+	svc *service.Service
 }
 
 // Run executes the command line args (without the program name) and returns
@@ -51,8 +46,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetOut(stderr) // help and usage are not the JSON document
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
-	if e.store != nil {
-		e.store.Close()
+	if e.svc != nil {
+		e.svc.Close()
 	}
 	if err == nil {
 		return ExitOK
@@ -113,60 +108,25 @@ func (e *env) rootCommand() *cobra.Command {
 	return root
 }
 
-// StateDir resolves the state directory: flag, REWIND_STATE, then
-// $XDG_DATA_HOME/rewind or ~/.local/share/rewind.
-func StateDir(flag string) (string, error) {
-	if flag != "" {
-		return filepath.Abs(flag)
-	}
-	if s := os.Getenv("REWIND_STATE"); s != "" {
-		return filepath.Abs(s)
-	}
-	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
-		return filepath.Join(x, "rewind"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("cannot find the state directory: %w; pass --state DIR", err)
-	}
-	return filepath.Join(home, ".local", "share", "rewind"), nil
-}
-
-// open opens the catalog (taking the app lock), builds the managers and runs
-// recovery of interrupted operations, reporting what it did on stderr.
+// open opens the service (taking the catalog's lock, running recovery of
+// interrupted operations) and reports on stderr what opening did.
 func (e *env) open(ctx context.Context, what string) error {
-	dir, err := StateDir(e.stateDir)
+	svc, err := service.Open(ctx, service.Options{StateDir: e.stateDir, Project: e.project, What: "rewind " + what})
 	if err != nil {
 		return err
 	}
-	e.stateDir = dir
-	if e.project == "" {
-		e.project = os.Getenv("REWIND_PROJECT")
-	}
-	st, err := store.OpenAs(dir, "rewind "+what)
-	if err != nil {
-		return err
-	}
-	e.store = st
-	for _, w := range st.Warnings() {
+	e.svc = svc
+	for _, w := range svc.Warnings() {
 		e.warn(w)
 	}
-	e.backups = backup.New(op.New(st), ConnectDocker)
-	e.recover(ctx, e.restorer().Recover)
-	e.recover(ctx, e.backups.Recover)
-	e.recover(ctx, e.upgrader().Recover)
-	return nil
-}
-
-// recover runs one recovery and reports what it did on stderr.
-func (e *env) recover(ctx context.Context, fn func(context.Context) ([]string, error)) {
-	lines, err := fn(ctx)
+	lines, err := svc.Recovered()
 	for _, l := range lines {
 		e.warn("recovered: " + l)
 	}
 	if err != nil {
 		e.warn("recovery incomplete: " + oneLine(err.Error()))
 	}
+	return nil
 }
 
 func (e *env) warn(msg string) { fmt.Fprintln(e.stderr, "rewind: "+oneLine(msg)) }

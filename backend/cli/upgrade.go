@@ -12,11 +12,6 @@ import (
 	"rewind/backend/upgrade"
 )
 
-// upgrader builds the upgrade service over the opened catalog.
-func (e *env) upgrader() *upgrade.Upgrader {
-	return upgrade.New(e.backups.Kernel, e.backups, e.restorer(), upgrade.ConnectDocker, nil)
-}
-
 func (e *env) upgradeCommand() *cobra.Command {
 	var req upgrade.Request
 	c := &cobra.Command{
@@ -32,7 +27,7 @@ func (e *env) upgradeCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := e.upgrader().Upgrade(ctx, d, req, e.reporter())
+			res, err := e.svc.Upgrade(ctx, d, req, e.reporter())
 			for _, w := range res.Warnings {
 				e.warn(w)
 			}
@@ -81,7 +76,7 @@ func (e *env) upgradeList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ups, err := e.store.ListUpgrades(ctx, d.ID)
+			ups, err := e.svc.ListUpgrades(ctx, d)
 			if err != nil {
 				return err
 			}
@@ -146,9 +141,8 @@ func (e *env) rollbackCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			u := e.upgrader()
 			if !yes {
-				plan, err := u.PlanRollback(ctx, d, id)
+				plan, err := e.svc.PlanRollback(ctx, d, id)
 				if err != nil {
 					return err
 				}
@@ -162,7 +156,7 @@ func (e *env) rollbackCommand() *cobra.Command {
 				}
 				return refusal
 			}
-			res, err := u.Rollback(ctx, d, id, e.reporter())
+			res, err := e.svc.Rollback(ctx, d, id, e.reporter())
 			for _, w := range res.Warnings {
 				e.warn(w)
 			}
