@@ -6,6 +6,7 @@ import (
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/progress"
+	"rewind/backend/restore"
 )
 
 // ListBackups returns d's backups, newest first.
@@ -59,4 +60,15 @@ func (s *Service) MoveStorage(ctx context.Context, d deployment.Deployment, dir 
 // catalog does not know.
 func (s *Service) RebuildCatalog(ctx context.Context, d deployment.Deployment, report progress.Report) (backup.RebuildResult, error) {
 	return s.backups.Rebuild(ctx, d, report)
+}
+
+// PlanRestore previews restoring a backup in a mode: what is replaced,
+// added, removed and lost. Nothing changes.
+func (s *Service) PlanRestore(ctx context.Context, d deployment.Deployment, id int64, mode restore.Mode) (restore.Plan, error) {
+	return s.restorer.Plan(ctx, d, id, mode)
+}
+
+// Restore puts a backup back into d.
+func (s *Service) Restore(ctx context.Context, d deployment.Deployment, id int64, opts restore.Options, report progress.Report) (restore.Result, error) {
+	return s.restorer.Run(ctx, d, id, opts, report)
 }

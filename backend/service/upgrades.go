@@ -5,21 +5,9 @@ import (
 
 	"rewind/backend/deployment"
 	"rewind/backend/progress"
-	"rewind/backend/restore"
 	"rewind/backend/store"
 	"rewind/backend/upgrade"
 )
-
-// PlanRestore previews restoring a backup in a mode: what is replaced,
-// added, removed and lost. Nothing changes.
-func (s *Service) PlanRestore(ctx context.Context, d deployment.Deployment, id int64, mode restore.Mode) (restore.Plan, error) {
-	return s.restorer.Plan(ctx, d, id, mode)
-}
-
-// Restore puts a backup back into d.
-func (s *Service) Restore(ctx context.Context, d deployment.Deployment, id int64, opts restore.Options, report progress.Report) (restore.Result, error) {
-	return s.restorer.Run(ctx, d, id, opts, report)
-}
 
 // CheckUpgrade runs the upgrade preflight for a target version and changes nothing.
 func (s *Service) CheckUpgrade(ctx context.Context, d deployment.Deployment, to string) (upgrade.Preflight, error) {
