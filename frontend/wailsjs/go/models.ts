@@ -11,6 +11,10 @@ export namespace archive {
 	    link?: string;
 	    sha256?: string;
 	}
+	export interface SparseFile {
+	    path: string;
+	    holes: number;
+	}
 	export interface ServiceImage {
 	    service: string;
 	    image: string;
@@ -36,7 +40,9 @@ export namespace archive {
 	    compression: string;
 	    totals: Totals;
 	    services: ServiceImage[];
+	    sparse?: SparseFile[];
 	}
+	
 	
 
 }
@@ -89,14 +95,27 @@ export namespace backup {
 	    kept: Record[];
 	    bytes: number;
 	}
+	
+	export interface Source {
+	    Root: string;
+	    Paths: string[];
+	}
 
 }
 
-export namespace cli {
+export namespace deployment {
 	
-	export interface DockerStatus {
-	    reachable: boolean;
-	    error: string;
+	export interface Deployment {
+	    id: number;
+	    name: string;
+	    path: string;
+	    dataPaths: string[];
+	    excludes: string[];
+	    versionKey: string;
+	    storageDir: string;
+	    composeProject: string;
+	    createdAt: string;
+	    lastUsedAt: string;
 	}
 
 }
@@ -129,21 +148,6 @@ export namespace docker {
 
 export namespace main {
 	
-	export interface Settings {
-	    dataPaths: string[];
-	    excludes: string[];
-	    versionKey: string;
-	    storageDir: string;
-	    retention: backup.Policy;
-	}
-	export interface Status {
-	    deployment?: store.Deployment;
-	    version: string;
-	    docker: cli.DockerStatus;
-	    services: docker.Container[];
-	    recovery: string[];
-	    lastUpgrade?: store.Upgrade;
-	}
 	export interface UpgradeRequest {
 	    to: string;
 	    noRollback: boolean;
@@ -157,6 +161,10 @@ export namespace restore {
 	export interface Counts {
 	    files: number;
 	    bytes: number;
+	}
+	export interface HardLink {
+	    path: string;
+	    link: string;
 	}
 	export interface Plan {
 	    backupId: number;
@@ -177,27 +185,45 @@ export namespace restore {
 	    separated: HardLink[];
 	    mounts: string[];
 	}
-	export interface HardLink {
-	    path: string;
-	    link: string;
+
+}
+
+export namespace service {
+	
+	export interface BackupSummary {
+	    total: number;
+	    restorable: number;
+	    missing: number;
+	    failed: number;
+	    bytes: number;
+	    last: string;
+	    elsewhere: Record<string, number>;
+	}
+	export interface DockerStatus {
+	    reachable: boolean;
+	    error: string;
+	}
+	export interface Settings {
+	    dataPaths: string[];
+	    excludes: string[];
+	    versionKey: string;
+	    storageDir: string;
+	    retention: backup.Policy;
+	}
+	export interface Status {
+	    deployment?: deployment.Deployment;
+	    version: string;
+	    docker: DockerStatus;
+	    services: docker.Container[];
+	    backups: BackupSummary;
+	    recovery: string[];
+	    lastUpgrade?: store.Upgrade;
 	}
 
 }
 
 export namespace store {
 	
-	export interface Deployment {
-	    id: number;
-	    name: string;
-	    path: string;
-	    dataPaths: string[];
-	    excludes: string[];
-	    versionKey: string;
-	    storageDir: string;
-	    composeProject: string;
-	    createdAt: string;
-	    lastUsedAt: string;
-	}
 	export interface DirSize {
 	    path: string;
 	    bytes: number;
