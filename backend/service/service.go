@@ -99,9 +99,6 @@ func (s *Service) recover(ctx context.Context) ([]string, error) {
 // Close closes the catalog and releases its lock.
 func (s *Service) Close() error { return s.store.Close() }
 
-// StateDir is the resolved state directory.
-func (s *Service) StateDir() string { return s.stateDir }
-
 // Warnings are the problems opening the catalog recovered from (a journal
 // moved aside, a catalog recreated from the settings file). Never nil.
 func (s *Service) Warnings() []string { return append([]string{}, s.warnings...) }
