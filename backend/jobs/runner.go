@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/view"
 )
@@ -52,7 +53,10 @@ func New(emit func(view.Job)) *Runner {
 	return &Runner{emit: emit, now: time.Now, jobs: map[string]*job{}}
 }
 
-// Start runs fn in its own goroutine and returns the job's ID at once.
+// Start runs fn in its own goroutine and returns the job's ID at once. The
+// context fn gets carries a commit notice (op.WithCommitNotice): once the
+// operation passes its commit point, the job is no longer cancellable and a
+// snapshot says so at once.
 func (r *Runner) Start(kind, title string, cancellable bool, fn Func) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	r.mu.Lock()
@@ -65,6 +69,7 @@ func (r *Runner) Start(kind, title string, cancellable bool, fn Func) string {
 	first := r.bump(j)
 	r.mu.Unlock()
 	r.emit(first)
+	ctx = op.WithCommitNotice(ctx, func() { r.commit(id) })
 
 	go func() {
 		defer r.wg.Done()
@@ -124,6 +129,22 @@ func (r *Runner) progress(id string, p progress.Progress) {
 	r.emit(s)
 }
 
+// commit marks a running job as past its commit point: from now on Cancel
+// refuses it, and the UI hides the button.
+func (r *Runner) commit(id string) {
+	r.mu.Lock()
+	j := r.jobs[id]
+	if j == nil || j.snap.State != view.JobRunning || j.snap.Committed {
+		r.mu.Unlock()
+		return
+	}
+	j.snap.Committed = true
+	j.snap.Cancellable = false
+	s := r.bump(j)
+	r.mu.Unlock()
+	r.emit(s)
+}
+
 func (r *Runner) log(id, line string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -178,7 +199,12 @@ var ErrUnknownJob = errors.New("unknown job")
 // ErrNotCancellable is returned when a job cannot be cancelled safely now.
 var ErrNotCancellable = errors.New("this job cannot be cancelled at this point")
 
-// Cancel cancels a running, cancellable job.
+// ErrCommitted is returned when a job has passed its commit point: it runs
+// to its end, whatever is asked. It is an ErrNotCancellable.
+var ErrCommitted = fmt.Errorf("%w: it has passed its commit point and will run to its end", ErrNotCancellable)
+
+// Cancel cancels a running, cancellable job. A job past its commit point
+// is not cancelled: Cancel returns ErrCommitted.
 func (r *Runner) Cancel(id string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -188,6 +214,9 @@ func (r *Runner) Cancel(id string) error {
 	}
 	if j.snap.State != view.JobRunning {
 		return nil
+	}
+	if j.snap.Committed {
+		return ErrCommitted
 	}
 	if !j.snap.Cancellable {
 		return ErrNotCancellable

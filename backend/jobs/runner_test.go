@@ -3,11 +3,16 @@ package jobs
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"rewind/backend/deployment"
+	"rewind/backend/op"
 	"rewind/backend/progress"
+	"rewind/backend/store"
 	"rewind/backend/view"
 )
 
@@ -140,5 +145,79 @@ func TestCancel(t *testing.T) {
 	rec.wait(t)
 	if got := run.List(); len(got) != 2 || got[0].ID != id {
 		t.Errorf("list: got %d jobs, newest %q; want 2, newest %q", len(got), got[0].ID, id)
+	}
+}
+
+// A job whose operation passes its commit point stops being cancellable at
+// once: a snapshot says so, Cancel is refused, and the context the job
+// works on is not cancelled. The operation is a real one over the kernel.
+func TestCommitPointEndsCancellation(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "docker-compose.yml"), []byte("services:\n  web:\n    image: shop:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := &op.Spec{Kind: op.Restore, Steps: []op.Step{"planned", "swapping"}}
+	k := op.New(st)
+
+	rec := newRecorder()
+	run := New(rec.emit)
+	begun, committed, finish := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var jobCtx, workCtx context.Context // what the job got, what it works on after the commit
+	id := run.Start("restore", "test", true, func(ctx context.Context, _ progress.Report, _ func(string)) (_ any, err error) {
+		jobCtx = ctx
+		o := op.For(k, spec, dep, struct{}{})
+		if ctx, err = o.Begin(ctx, "restore", "planned"); err != nil {
+			return nil, err
+		}
+		defer o.End(ctx, &err)
+		close(begun)
+		<-committed
+		if ctx, err = o.Commit(ctx, "swapping"); err != nil {
+			return nil, err
+		}
+		workCtx = ctx
+		close(finish)
+		<-committed // reopened below: wait for the test's Cancel
+		return nil, ctx.Err()
+	})
+	<-begun
+	if got := run.List()[0]; !got.Cancellable || got.Committed {
+		t.Fatalf("before the commit: got cancellable %v, committed %v; want true, false", got.Cancellable, got.Committed)
+	}
+	rec.mu.Lock()
+	before := len(rec.snaps)
+	rec.mu.Unlock()
+
+	committed <- struct{}{}
+	<-finish
+	rec.mu.Lock()
+	after := rec.snaps[before:]
+	rec.mu.Unlock()
+	if len(after) != 1 || after[0].Cancellable || !after[0].Committed || after[0].State != view.JobRunning {
+		t.Fatalf("snapshots at the commit: got %+v; want one running snapshot, not cancellable, committed", after)
+	}
+	if after[0].Seq <= rec.snaps[before-1].Seq {
+		t.Errorf("seq: got %d after %d", after[0].Seq, rec.snaps[before-1].Seq)
+	}
+
+	if err := run.Cancel(id); !errors.Is(err, ErrCommitted) || !errors.Is(err, ErrNotCancellable) {
+		t.Errorf("cancel after the commit: got %v, want ErrCommitted", err)
+	}
+	if jobCtx.Err() != nil || workCtx.Err() != nil {
+		t.Errorf("the job's contexts after a refused cancel: got %v and %v, want nil", jobCtx.Err(), workCtx.Err())
+	}
+	committed <- struct{}{}
+	if j := rec.wait(t); j.State != view.JobSucceeded || j.Cancellable {
+		t.Errorf("final: got state %q, cancellable %v; want succeeded, false", j.State, j.Cancellable)
 	}
 }

@@ -29,6 +29,7 @@ type Job struct {
 	StartedAt   time.Time  `json:"startedAt" ts_type:"string"`
 	FinishedAt  *time.Time `json:"finishedAt" ts_type:"string | null"`
 	Cancellable bool       `json:"cancellable"`
+	Committed   bool       `json:"committed"` // past its commit point: runs to its end
 	Message     string     `json:"message"`
 	Error       *Error     `json:"error"`
 	Result      any        `json:"result" ts_type:"any"`

@@ -321,6 +321,7 @@ export namespace view {
 	    startedAt: string;
 	    finishedAt?: string | null;
 	    cancellable: boolean;
+	    committed: boolean;
 	    message: string;
 	    error?: Error;
 	    result: any;
