@@ -178,9 +178,12 @@ export type JobPhase =
   | 'moving'
   | 'done'
 
+/** The kinds of job the Go side runs. */
+export type JobKind = 'backup' | 'verify' | 'restore' | 'upgrade' | 'rollback' | 'move'
+
 export interface Job {
   id: string
-  kind: string
+  kind: JobKind
   title: string
   state: JobState
   phase: JobPhase | string
@@ -193,7 +196,10 @@ export interface Job {
   seq: number
   startedAt: string
   finishedAt: string | null
+  /** Cancel is offered; false from the operation's commit point on. */
   cancellable: boolean
+  /** Past its commit point: it runs to its end (or its undo) whatever is asked. */
+  committed: boolean
   message: string
   error: AppError | null
   result: unknown

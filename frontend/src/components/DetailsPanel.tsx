@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
-import { getBackup, type AppError, type BackupDetails } from '../api'
+import { useEffect, useRef, type ReactNode } from 'react'
+import { getBackup, type BackupDetails } from '../api'
 import { formatCount, formatSize, shortHash } from '../format'
+import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { DateText } from './DateText'
 import { EntryTree } from './EntryTree'
@@ -8,8 +9,6 @@ import { ErrorBox } from './ErrorBox'
 import { typeLabel } from './labels'
 import { SizeBreakdown } from './SizeBreakdown'
 import { StatusBadges } from './StatusBadges'
-
-type Load = { state: 'loading' } | { state: 'error'; error: AppError } | { state: 'ready'; details: BackupDetails }
 
 function Fact({ label, wide, children }: { label: string; wide?: boolean; children: ReactNode }) {
   return (
@@ -23,21 +22,8 @@ function Fact({ label, wide, children }: { label: string; wide?: boolean; childr
 /** DetailsPanel shows one backup: manifest facts, images, size breakdown, archived tree. */
 export function DetailsPanel({ backupId, onClose }: { backupId: number; onClose: () => void }) {
   const { t, locale } = useI18n()
-  const [load, setLoad] = useState<Load>({ state: 'loading' })
+  const load = useLoad(() => getBackup(backupId), [backupId])
   const unknown = t('common.unknown')
-
-  const fetchDetails = useCallback(() => {
-    let live = true
-    setLoad({ state: 'loading' })
-    getBackup(backupId).then(
-      (details) => live && setLoad({ state: 'ready', details }),
-      (error: AppError) => live && setLoad({ state: 'error', error }),
-    )
-    return () => {
-      live = false
-    }
-  }, [backupId])
-  useEffect(fetchDetails, [fetchDetails])
 
   // Bring the panel into view and move focus to it, so keyboard users land on it.
   const ref = useRef<HTMLElement>(null)
@@ -60,8 +46,8 @@ export function DetailsPanel({ backupId, onClose }: { backupId: number; onClose:
           {t('details.loading')}
         </p>
       )}
-      {load.state === 'error' && <ErrorBox title={t('details.failed')} error={load.error} onRetry={fetchDetails} />}
-      {load.state === 'ready' && <DetailsBody details={load.details} locale={locale} unknown={unknown} />}
+      {load.state === 'error' && <ErrorBox title={t('details.failed')} error={load.error} onRetry={load.reload} />}
+      {load.state === 'ready' && <DetailsBody details={load.data} locale={locale} unknown={unknown} />}
     </section>
   )
 }

@@ -1,13 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { pruneBackups, type AppError, type Backup, type PruneResult } from '../api'
 import { formatSize } from '../format'
+import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { DateText } from './DateText'
 import { Dialog } from './Dialog'
 import { ErrorBox } from './ErrorBox'
 import { typeLabel } from './labels'
-
-type Load = { state: 'idle' } | { state: 'loading' } | { state: 'error'; error: AppError } | { state: 'ready'; result: PruneResult }
 
 function PruneList({ backups }: { backups: readonly Backup[] }) {
   const { t } = useI18n()
@@ -42,18 +41,10 @@ function PruneSummary({ result }: { result: PruneResult }) {
 function PruneConfirm({ onCancel, onDone }: { onCancel: () => void; onDone: (r: PruneResult) => void }) {
   const { t } = useI18n()
   const cancelRef = useRef<HTMLButtonElement>(null)
-  const [preview, setPreview] = useState<Load>({ state: 'loading' })
+  const preview = useLoad(() => pruneBackups(true), [])
   const [pruning, setPruning] = useState(false)
   const [error, setError] = useState<AppError | null>(null)
-  const dryRun = useCallback(() => {
-    setPreview({ state: 'loading' })
-    pruneBackups(true).then(
-      (result) => setPreview({ state: 'ready', result }),
-      (e: AppError) => setPreview({ state: 'error', error: e }),
-    )
-  }, [])
-  useEffect(() => dryRun(), [dryRun])
-  const count = preview.state === 'ready' ? preview.result.removed.length : 0
+  const count = preview.state === 'ready' ? preview.data.removed.length : 0
 
   const confirm = async () => {
     setPruning(true)
@@ -91,8 +82,8 @@ function PruneConfirm({ onCancel, onDone }: { onCancel: () => void; onDone: (r: 
             {t('prune.loading')}
           </p>
         )}
-        {preview.state === 'error' && <ErrorBox title={t('prune.failed')} error={preview.error} onRetry={dryRun} />}
-        {preview.state === 'ready' && <PruneSummary result={preview.result} />}
+        {preview.state === 'error' && <ErrorBox title={t('prune.failed')} error={preview.error} onRetry={preview.reload} />}
+        {preview.state === 'ready' && <PruneSummary result={preview.data} />}
         {count > 0 && <p className="danger-box">{t('prune.irreversible')}</p>}
       </div>
       {error && <ErrorBox title={t('prune.failed')} error={error} />}
@@ -106,15 +97,11 @@ function PruneConfirm({ onCancel, onDone }: { onCancel: () => void; onDone: (r: 
  */
 export function PrunePanel({ disabledReason, onPruned }: { disabledReason: string; onPruned: () => void }) {
   const { t } = useI18n()
-  const [load, setLoad] = useState<Load>({ state: 'idle' })
+  // Nothing is shown until the admin asks for a preview (or prunes).
+  const [asked, setAsked] = useState(false)
+  const load = useLoad(asked ? () => pruneBackups(true) : null, [asked])
   const [confirming, setConfirming] = useState(false)
-  const preview = () => {
-    setLoad({ state: 'loading' })
-    pruneBackups(true).then(
-      (result) => setLoad({ state: 'ready', result }),
-      (error: AppError) => setLoad({ state: 'error', error }),
-    )
-  }
+  const preview = () => (asked ? load.reload() : setAsked(true))
   return (
     <div className="prune">
       <div className="form-actions">
@@ -128,7 +115,7 @@ export function PrunePanel({ disabledReason, onPruned }: { disabledReason: strin
       </div>
       <div aria-live="polite">
         {load.state === 'loading' && <p className="muted">{t('prune.loading')}</p>}
-        {load.state === 'ready' && <PruneSummary result={load.result} />}
+        {load.state === 'ready' && <PruneSummary result={load.data} />}
       </div>
       {load.state === 'error' && <ErrorBox title={t('prune.failed')} error={load.error} onRetry={preview} />}
       {confirming && (
@@ -136,7 +123,7 @@ export function PrunePanel({ disabledReason, onPruned }: { disabledReason: strin
           onCancel={() => setConfirming(false)}
           onDone={(result) => {
             setConfirming(false)
-            setLoad({ state: 'ready', result })
+            load.set(result)
             onPruned()
           }}
         />

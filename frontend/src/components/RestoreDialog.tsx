@@ -1,13 +1,14 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { listBackups, planRestore, startRestore, type AppError, type Backup, type RestoreMode } from '../api'
 import { formatCount, formatSize } from '../format'
+import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { BackupCards } from './BackupCards'
 import { DateText } from './DateText'
 import { Dialog } from './Dialog'
 import { ErrorBox } from './ErrorBox'
 import { isRestorable, typeLabel } from './labels'
-import { ModeChoice, RestorePreview, type PlanLoad } from './RestorePreview'
+import { ModeChoice, RestorePreview } from './RestorePreview'
 
 export interface RestoreDialogProps {
   /** Preselect this backup when it is restorable (e.g. the row's Restore action). */
@@ -15,8 +16,6 @@ export interface RestoreDialogProps {
   onCancel: () => void
   onStarted: (jobId: string) => void
 }
-
-type ListLoad = { state: 'loading' } | { state: 'error'; error: AppError } | { state: 'ready'; backups: Backup[] }
 
 function SelectionDetails({ backup: b }: { backup: Backup }) {
   const { t, locale } = useI18n()
@@ -67,55 +66,29 @@ function SelectionDetails({ backup: b }: { backup: Backup }) {
  */
 export function RestoreDialog({ initialBackupId = null, onCancel, onStarted }: RestoreDialogProps) {
   const { t } = useI18n()
-  const [list, setList] = useState<ListLoad>({ state: 'loading' })
+  const list = useLoad(listBackups, [])
   const [selectedId, setSelectedId] = useState<number | null>(null)
   const [mode, setMode] = useState<RestoreMode>('app')
-  const [plan, setPlan] = useState<PlanLoad>({ state: 'idle' })
-  const [planTry, setPlanTry] = useState(0)
+  // Ask the Go side what this restore would change; a newer request wins.
+  const plan = useLoad(selectedId === null ? null : () => planRestore(selectedId, mode), [selectedId, mode])
   const [confirmation, setConfirmation] = useState('')
   const [submitting, setSubmitting] = useState(false)
   const [submitError, setSubmitError] = useState<AppError | null>(null)
 
-  const load = useCallback(() => {
-    let live = true
-    setList({ state: 'loading' })
-    listBackups().then(
-      (backups) => {
-        if (!live) return
-        setList({ state: 'ready', backups })
-        const initial = backups.find((b) => b.id === initialBackupId)
-        setSelectedId(initial && isRestorable(initial) ? initial.id : null)
-      },
-      (error: AppError) => live && setList({ state: 'error', error }),
-    )
-    return () => {
-      live = false
-    }
-  }, [initialBackupId])
-  useEffect(load, [load])
-
-  // Ask the Go side what this restore would change; a newer request wins.
+  // Every list loaded preselects the backup asked for, when it is restorable.
+  useEffect(() => {
+    const initial = list.data?.find((b) => b.id === initialBackupId)
+    if (list.data) setSelectedId(initial && isRestorable(initial) ? initial.id : null)
+  }, [list.data, initialBackupId])
+  // A new selection or mode starts a new confirmation.
   useEffect(() => {
     setConfirmation('')
     setSubmitError(null)
-    if (selectedId === null) {
-      setPlan({ state: 'idle' })
-      return
-    }
-    let live = true
-    setPlan({ state: 'loading' })
-    planRestore(selectedId, mode).then(
-      (p) => live && setPlan({ state: 'ready', plan: p }),
-      (error: AppError) => live && setPlan({ state: 'error', error }),
-    )
-    return () => {
-      live = false
-    }
-  }, [selectedId, mode, planTry])
+  }, [selectedId, mode])
 
-  const backups = list.state === 'ready' ? list.backups : []
+  const backups = list.state === 'ready' ? list.data : []
   const selected = backups.find((b) => b.id === selectedId) ?? null
-  const ready = plan.state === 'ready' ? plan.plan : null
+  const ready = plan.state === 'ready' ? plan.data : null
   const confirmed = !ready?.discardsData || confirmation === ready.deploymentName
   const canRestore = !!selected && isRestorable(selected) && !!ready && confirmed && !submitting
 
@@ -149,7 +122,7 @@ export function RestoreDialog({ initialBackupId = null, onCancel, onStarted }: R
       </div>
     )
   } else if (list.state === 'error') {
-    body = <ErrorBox title={t('restore.loadFailed')} error={list.error} onRetry={load} />
+    body = <ErrorBox title={t('restore.loadFailed')} error={list.error} onRetry={list.reload} />
   } else if (backups.length === 0) {
     body = (
       <div className="state-box empty">
@@ -170,7 +143,7 @@ export function RestoreDialog({ initialBackupId = null, onCancel, onStarted }: R
               <ModeChoice mode={mode} onChange={setMode} />
               <RestorePreview
                 load={plan}
-                onRetry={() => setPlanTry((n) => n + 1)}
+                onRetry={plan.reload}
                 confirmation={confirmation}
                 onConfirmationChange={setConfirmation}
               />

@@ -1,14 +1,9 @@
-import type { Amount, AppError, RestoreMode, RestorePlan } from '../api'
+import type { Amount, RestoreMode, RestorePlan } from '../api'
 import { formatCount, formatSize } from '../format'
+import type { Load } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { ErrorBox } from './ErrorBox'
 import { modeHint, modeLabel, restoreModes } from './labels'
-
-export type PlanLoad =
-  | { state: 'idle' }
-  | { state: 'loading' }
-  | { state: 'error'; error: AppError }
-  | { state: 'ready'; plan: RestorePlan }
 
 export function ModeChoice({ mode, onChange }: { mode: RestoreMode; onChange: (m: RestoreMode) => void }) {
   const { t } = useI18n()
@@ -48,7 +43,7 @@ const rows: { key: keyof Pick<RestorePlan, 'replaced' | 'added' | 'removed' | 'l
 ]
 
 export interface RestorePreviewProps {
-  load: PlanLoad
+  load: Load<RestorePlan>
   onRetry: () => void
   confirmation: string
   onConfirmationChange: (v: string) => void
@@ -75,7 +70,7 @@ export function RestorePreview({ load, onRetry, confirmation, onConfirmationChan
   }
   if (load.state === 'error') return <ErrorBox title={t('preview.failed')} error={load.error} onRetry={onRetry} />
 
-  const { plan } = load
+  const plan = load.data
   const containers = plan.containers ?? []
   return (
     <section className="preview-box" aria-labelledby="preview-heading">

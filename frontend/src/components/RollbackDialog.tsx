@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import { planRollback, startRollback, type AppError, type RollbackPlan } from '../api'
+import { useRef, useState } from 'react'
+import { planRollback, startRollback, type AppError } from '../api'
 import { shortHash } from '../format'
+import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { DateText } from './DateText'
 import { Dialog } from './Dialog'
@@ -13,8 +14,6 @@ export interface RollbackDialogProps {
   onStarted: (jobId: string) => void
 }
 
-type PlanLoad = { state: 'loading' } | { state: 'error'; error: AppError } | { state: 'ready'; plan: RollbackPlan }
-
 /**
  * RollbackDialog is the one confirmation of a one-click rollback: it asks the Go side for
  * the plan (which upgrade, which versions, which backup, and whether that backup is a
@@ -24,20 +23,11 @@ export function RollbackDialog({ upgradeId, onCancel, onStarted }: RollbackDialo
   const { t } = useI18n()
   const unknown = t('common.unknown')
   const cancelRef = useRef<HTMLButtonElement>(null)
-  const [load, setLoad] = useState<PlanLoad>({ state: 'loading' })
+  const load = useLoad(() => planRollback(upgradeId), [upgradeId])
   const [starting, setStarting] = useState(false)
   const [startError, setStartError] = useState<AppError | null>(null)
 
-  const fetchPlan = useCallback(() => {
-    setLoad({ state: 'loading' })
-    planRollback(upgradeId).then(
-      (plan) => setLoad({ state: 'ready', plan }),
-      (error: AppError) => setLoad({ state: 'error', error }),
-    )
-  }, [upgradeId])
-  useEffect(() => fetchPlan(), [fetchPlan])
-
-  const plan = load.state === 'ready' ? load.plan : null
+  const plan = load.state === 'ready' ? load.data : null
   const confirm = async () => {
     if (!plan) return
     setStarting(true)
@@ -77,7 +67,7 @@ export function RollbackDialog({ upgradeId, onCancel, onStarted }: RollbackDialo
       )}
       {load.state === 'error' && (
         <div id="rollback-description">
-          <ErrorBox title={t('rollback.planFailed')} error={load.error} onRetry={fetchPlan} />
+          <ErrorBox title={t('rollback.planFailed')} error={load.error} onRetry={load.reload} />
         </div>
       )}
       {plan && (

@@ -52,6 +52,7 @@ export function makeJob(over: Partial<Job> = {}): Job {
     startedAt: '2025-10-31T02:00:00Z',
     finishedAt: null,
     cancellable: true,
+    committed: false,
     message: '',
     error: null,
     result: null,

@@ -1,11 +1,36 @@
-import { render, type RenderOptions } from '@testing-library/react'
+import { act, render, type RenderOptions } from '@testing-library/react'
 import axe from 'axe-core'
 import type { ReactElement } from 'react'
+import type { MockedFunction } from 'vitest'
+import type { Job, listJobs, onJobUpdate } from '../api'
 import { I18nProvider, type Lang } from '../i18n'
+import { createJobStore } from '../stores/jobs'
+import { JobsProvider } from '../stores/JobsProvider'
 
 /** renderUI renders inside the i18n provider, English unless told otherwise. */
 export function renderUI(ui: ReactElement, lang: Lang = 'en', options?: RenderOptions) {
   return render(<I18nProvider lang={lang}>{ui}</I18nProvider>, options)
+}
+
+/** renderWithJobs renders inside a JobsProvider whose store knows jobs (see stubJobFeed). */
+export function renderWithJobs(ui: ReactElement, { jobs = [], lang = 'en' }: { jobs?: Job[]; lang?: Lang } = {}) {
+  const store = createJobStore()
+  store.applyAll(jobs)
+  return { store, ...renderUI(<JobsProvider store={store}>{ui}</JobsProvider>, lang) }
+}
+
+/**
+ * stubJobFeed stands in for the Go side's job events in a test that mocks src/api: no
+ * job to catch up with, and the returned function sends a snapshot as job:update would.
+ */
+export function stubJobFeed(m: { listJobs: MockedFunction<typeof listJobs>; onJobUpdate: MockedFunction<typeof onJobUpdate> }) {
+  let emit: (job: Job) => void = () => {}
+  m.listJobs.mockResolvedValue([])
+  m.onJobUpdate.mockImplementation((handler) => {
+    emit = handler
+    return () => {}
+  })
+  return (job: Job) => act(() => emit(job))
 }
 
 /** axeViolations runs axe on an element; colour contrast needs real rendering, so it is off. */

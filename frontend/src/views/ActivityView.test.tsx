@@ -6,6 +6,8 @@ vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../api')>()),
   listOperations: vi.fn(),
   listUpgrades: vi.fn(),
+  listJobs: vi.fn(),
+  onJobUpdate: vi.fn(),
 }))
 vi.mock('../logExport', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../logExport')>()),
@@ -15,7 +17,7 @@ vi.mock('../logExport', async (importOriginal) => ({
 import * as api from '../api'
 import * as logExport from '../logExport'
 import { makeJob, makeOperation, makeUpgrade } from '../test/fixtures'
-import { axeViolations, renderUI } from '../test/render'
+import { axeViolations, renderWithJobs, stubJobFeed } from '../test/render'
 import { ActivityView, historyLimit } from './ActivityView'
 
 const m = vi.mocked(api)
@@ -41,10 +43,11 @@ describe('ActivityView', () => {
       makeOperation({ id: 3, kind: 'restore', state: 'failed', facts: { backupId: 3, mode: 'full' }, startedAt: '2025-10-30T05:00:00Z', finishedAt: '2025-10-30T05:00:42Z', error: 'checksum mismatch' }),
     ])
     m.listUpgrades.mockResolvedValue([makeUpgrade({ status: 'rolled_back', rollbackHealthy: true })])
+    stubJobFeed(m)
   })
 
   it('lists backups, restores and upgrades newest first with outcome and duration', async () => {
-    const { container } = renderUI(<ActivityView jobs={jobs} finishedSeq={0} active />)
+    const { container } = renderWithJobs(<ActivityView active />, { jobs })
     const table = await screen.findByRole('table', { name: 'Operations on this deployment, newest first' })
     expect(m.listOperations).toHaveBeenCalledWith(historyLimit)
     const rows = within(table).getAllByRole('row').slice(1)
@@ -58,7 +61,7 @@ describe('ActivityView', () => {
 
   it('shows the newest job log, switches jobs and exports the log text', async () => {
     const user = userEvent.setup()
-    renderUI(<ActivityView jobs={jobs} finishedSeq={0} active />)
+    renderWithJobs(<ActivityView active />, { jobs })
     const log = screen.getByRole('list', { name: 'Log of Upgrade of shop to 1.3.0' })
     expect(within(log).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['03:00:01 stopping', '03:00:09 compose up failed'])
     await user.click(screen.getByRole('button', { name: 'Export log' }))
@@ -76,7 +79,7 @@ describe('ActivityView', () => {
   it('says when no job ran and when the history cannot load', async () => {
     m.listOperations.mockRejectedValueOnce({ code: 'catalog_in_use', message: 'in use by PID 9', detail: '' })
     const user = userEvent.setup()
-    renderUI(<ActivityView jobs={[]} finishedSeq={0} active />)
+    renderWithJobs(<ActivityView active />)
     expect(screen.getByText('No job has run since Rewind started.')).toBeInTheDocument()
     const alert = await screen.findByRole('alert')
     expect(alert).toHaveTextContent('in use by PID 9')

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { listBackups, startVerify, type AppError, type Backup, type Status } from '../api'
 import { BackupsTable } from '../components/BackupsTable'
 import { CreateBackupDialog } from '../components/CreateBackupDialog'
@@ -8,17 +8,14 @@ import { ErrorBox } from '../components/ErrorBox'
 import { isRestorable } from '../components/labels'
 import { RestoreDialog } from '../components/RestoreDialog'
 import { formatSize } from '../format'
+import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
+import { changedBy, useJobsContext, useRefreshOnJobs } from '../stores/JobsProvider'
 
-type ListLoad = { state: 'loading' } | { state: 'error'; error: AppError } | { state: 'ready'; backups: Backup[] }
 type OpenDialog = { kind: 'create' } | { kind: 'restore'; backupId: number | null } | { kind: 'delete'; backupId: number } | null
 
 export interface BackupsViewProps {
   status: Status | null
-  /** A job is running: mutating actions wait. */
-  busy: boolean
-  /** Bumps whenever a job finishes, which may have changed the backups. */
-  finishedSeq: number
   /** The tab is shown; becoming shown refreshes (a prune elsewhere may have removed backups). */
   active: boolean
 }
@@ -33,31 +30,17 @@ function newestPreUpgradeId(backups: readonly Backup[]): number | null {
 }
 
 /** BackupsView is the backups table with details, create, verify, restore and delete. */
-export function BackupsView({ status, busy, finishedSeq, active }: BackupsViewProps) {
+export function BackupsView({ status, active }: BackupsViewProps) {
   const { t } = useI18n()
-  const [list, setList] = useState<ListLoad>({ state: 'loading' })
+  const { busy } = useJobsContext()
+  const list = useLoad(listBackups, [])
+  // Later changes refresh quietly: a finished job, or the tab shown again.
+  useRefreshOnJobs(changedBy.backups, list.refresh, active)
   const [detailsId, setDetailsId] = useState<number | null>(null)
   const [dialog, setDialog] = useState<OpenDialog>(null)
   const [actionError, setActionError] = useState<AppError | null>(null)
 
-  const refreshBackups = useCallback((showLoading = false) => {
-    if (showLoading) setList({ state: 'loading' })
-    listBackups().then(
-      (backups) => setList({ state: 'ready', backups }),
-      (error: AppError) => setList({ state: 'error', error }),
-    )
-  }, [])
-
-  useEffect(() => refreshBackups(true), [refreshBackups])
-
-  // Later changes refresh quietly: a finished job, or the tab shown again.
-  const mounted = useRef(false)
-  useEffect(() => {
-    if (mounted.current && active) refreshBackups()
-    mounted.current = true
-  }, [finishedSeq, active, refreshBackups])
-
-  const backups = list.state === 'ready' ? list.backups : []
+  const backups = list.state === 'ready' ? list.data : []
   const usable = backups.filter(isRestorable)
   const totalSize = backups.reduce((sum, b) => sum + (b.status === 'completed' && b.fileExists ? b.size : 0), 0)
   const deleting = dialog?.kind === 'delete' ? backups.find((b) => b.id === dialog.backupId) : undefined
@@ -78,7 +61,7 @@ export function BackupsView({ status, busy, finishedSeq, active }: BackupsViewPr
           <div className="panel-header">
             <h2 id="backups-heading">{t('main.backups')}</h2>
             <div className="toolbar">
-              <button type="button" className="button" onClick={() => refreshBackups(true)}>
+              <button type="button" className="button" onClick={list.reload}>
                 {t('main.refresh')}
               </button>
               <button type="button" className="button" disabled={busy} onClick={() => setDialog({ kind: 'restore', backupId: null })}>
@@ -99,7 +82,7 @@ export function BackupsView({ status, busy, finishedSeq, active }: BackupsViewPr
               {t('main.loading')}
             </p>
           )}
-          {list.state === 'error' && <ErrorBox title={t('main.loadFailed')} error={list.error} onRetry={() => refreshBackups(true)} />}
+          {list.state === 'error' && <ErrorBox title={t('main.loadFailed')} error={list.error} onRetry={list.reload} />}
           {list.state === 'ready' && (
             <>
               <p className="summary">
@@ -134,7 +117,7 @@ export function BackupsView({ status, busy, finishedSeq, active }: BackupsViewPr
           onDeleted={(id) => {
             closeDialog()
             if (detailsId === id) setDetailsId(null)
-            refreshBackups()
+            list.refresh()
           }}
         />
       )}

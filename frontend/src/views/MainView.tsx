@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useState } from 'react'
-import { cancelJob, getStatus, type AppError, type Job, type Status } from '../api'
+import { useState } from 'react'
+import { getStatus, type JobKind } from '../api'
 import { ErrorBox } from '../components/ErrorBox'
 import { Header } from '../components/Header'
 import { ProgressPanel } from '../components/ProgressPanel'
 import { TabPanel, Tabs } from '../components/Tabs'
+import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
-import { connectJobs, createJobStore, useAllJobs, useJobs, type JobStore } from '../stores/jobs'
+import type { JobStore } from '../stores/jobs'
+import { changedBy, JobsProvider, useJobsContext, useRefreshOnJobs } from '../stores/JobsProvider'
 import { ActivityView } from './ActivityView'
 import { BackupsView } from './BackupsView'
 import { SettingsView } from './SettingsView'
@@ -17,7 +19,7 @@ const views: ViewId[] = ['backups', 'upgrade', 'activity', 'settings']
 const idPrefix = 'view'
 
 /** Job kinds a view shows itself; the shared jobs panel leaves them out while it is open. */
-const ownKinds: Partial<Record<ViewId, readonly string[]>> = {
+const ownKinds: Partial<Record<ViewId, readonly JobKind[]>> = {
   upgrade: ['upgrade', 'rollback'],
   settings: ['move'],
 }
@@ -27,63 +29,29 @@ const ownKinds: Partial<Record<ViewId, readonly string[]>> = {
  * with the view tabs, the shared jobs panel, and the four views. A view mounts when it is
  * first shown and then stays mounted (hidden), so its form state survives tab switches.
  */
-export function MainView({ store: given, initialView = 'backups' }: { store?: JobStore; initialView?: ViewId }) {
+export function MainView({ store, initialView = 'backups' }: { store?: JobStore; initialView?: ViewId }) {
+  return (
+    <JobsProvider store={store}>
+      <Shell initialView={initialView} />
+    </JobsProvider>
+  )
+}
+
+function Shell({ initialView }: { initialView: ViewId }) {
   const { t } = useI18n()
-  const [store] = useState(() => given ?? createJobStore())
-  const jobs = useJobs(store)
-  const allJobs = useAllJobs(store)
+  const { jobs, cancel, canceling, cancelError, dismiss } = useJobsContext()
   const [view, setView] = useState<ViewId>(initialView)
   const [visited, setVisited] = useState<ReadonlySet<ViewId>>(() => new Set([initialView]))
-  const [status, setStatus] = useState<Status | null>(null)
-  const [statusError, setStatusError] = useState<AppError | null>(null)
-  const [finishedSeq, setFinishedSeq] = useState(0)
-  const [cancelError, setCancelError] = useState<AppError | null>(null)
-  const [canceling, setCanceling] = useState<ReadonlySet<string>>(new Set())
-
-  const refreshStatus = useCallback(() => {
-    getStatus().then(
-      (s) => {
-        setStatus(s)
-        setStatusError(null)
-      },
-      (e: AppError) => setStatusError(e),
-    )
-  }, [])
-
-  useEffect(() => refreshStatus(), [refreshStatus])
-
-  useEffect(
-    () =>
-      connectJobs(store, () => {
-        // A finished job may have changed backups, services, the version and the history.
-        refreshStatus()
-        setFinishedSeq((n) => n + 1)
-      }),
-    [store, refreshStatus],
-  )
+  const status = useLoad(getStatus, [])
+  useRefreshOnJobs(changedBy.status, status.refresh)
 
   const show = (next: ViewId) => {
     setView(next)
     setVisited((v) => (v.has(next) ? v : new Set(v).add(next)))
   }
 
-  const busy = jobs.some((j: Job) => j.state === 'running')
   const hidden = ownKinds[view] ?? []
   const sharedJobs = jobs.filter((j) => !hidden.includes(j.kind))
-
-  const cancel = (id: string) => {
-    setCanceling((s) => new Set(s).add(id))
-    setCancelError(null)
-    cancelJob(id)
-      .catch((e: AppError) => setCancelError(e))
-      .finally(() =>
-        setCanceling((s) => {
-          const next = new Set(s)
-          next.delete(id)
-          return next
-        }),
-      )
-  }
 
   const labels: Record<ViewId, string> = {
     backups: t('tabs.backups'),
@@ -91,10 +59,11 @@ export function MainView({ store: given, initialView = 'backups' }: { store?: Jo
     activity: t('tabs.activity'),
     settings: t('tabs.settings'),
   }
+  const current = status.data ?? null
 
   return (
     <div className="app">
-      <Header status={status} error={statusError} onRetry={refreshStatus}>
+      <Header status={current} error={status.error} onRetry={status.refresh}>
         <Tabs
           tabs={views.map((id) => ({ id, label: labels[id] }))}
           active={view}
@@ -104,39 +73,14 @@ export function MainView({ store: given, initialView = 'backups' }: { store?: Jo
         />
       </Header>
       <main className="app-main">
-        <ProgressPanel jobs={sharedJobs} onCancel={cancel} onDismiss={store.dismiss} canceling={canceling} />
+        <ProgressPanel jobs={sharedJobs} onCancel={cancel} onDismiss={dismiss} canceling={canceling} />
         {cancelError && <ErrorBox title={t('main.actionFailed')} error={cancelError} />}
         {views.map((id) => (
           <TabPanel key={id} idPrefix={idPrefix} id={id} active={view === id}>
-            {id === 'backups' && visited.has(id) && (
-              <BackupsView status={status} busy={busy} finishedSeq={finishedSeq} active={view === id} />
-            )}
-            {id === 'upgrade' && visited.has(id) && (
-              <UpgradeView
-                status={status}
-                jobs={jobs}
-                allJobs={allJobs}
-                busy={busy}
-                finishedSeq={finishedSeq}
-                onCancel={cancel}
-                canceling={canceling}
-                onDismiss={store.dismiss}
-              />
-            )}
-            {id === 'activity' && visited.has(id) && (
-              <ActivityView jobs={allJobs} finishedSeq={finishedSeq} active={view === id} />
-            )}
-            {id === 'settings' && visited.has(id) && (
-              <SettingsView
-                jobs={jobs}
-                busy={busy}
-                finishedSeq={finishedSeq}
-                onCancel={cancel}
-                canceling={canceling}
-                onDismiss={store.dismiss}
-                onSaved={refreshStatus}
-              />
-            )}
+            {id === 'backups' && visited.has(id) && <BackupsView status={current} active={view === id} />}
+            {id === 'upgrade' && visited.has(id) && <UpgradeView status={current} />}
+            {id === 'activity' && visited.has(id) && <ActivityView active={view === id} />}
+            {id === 'settings' && visited.has(id) && <SettingsView onSaved={status.refresh} />}
           </TabPanel>
         ))}
       </main>

@@ -8,21 +8,23 @@ vi.mock('../api', async (importOriginal) => ({
   saveSettings: vi.fn(),
   pruneBackups: vi.fn(),
   startMoveStorage: vi.fn(),
+  listJobs: vi.fn(),
+  onJobUpdate: vi.fn(),
 }))
 
 import * as api from '../api'
 import type { Job } from '../api'
 import { makeBackup, makeJob, makeSettings } from '../test/fixtures'
-import { axeViolations, renderUI } from '../test/render'
+import { axeViolations, renderWithJobs, stubJobFeed } from '../test/render'
 import { SettingsView } from './SettingsView'
 
 const m = vi.mocked(api)
 
-function setup(jobs: Job[] = [], busy = false) {
+// A running job among jobs makes the view busy.
+function setup(jobs: Job[] = []) {
   const onSaved = vi.fn()
-  const utils = renderUI(
-    <SettingsView jobs={jobs} busy={busy} finishedSeq={0} onCancel={() => {}} canceling={new Set()} onDismiss={() => {}} onSaved={onSaved} />,
-  )
+  stubJobFeed(m)
+  const utils = renderWithJobs(<SettingsView onSaved={onSaved} />, { jobs })
   return { onSaved, user: userEvent.setup(), ...utils }
 }
 
@@ -142,7 +144,7 @@ describe('SettingsView', () => {
   })
 
   it('shows a running move with its progress and disables Move', async () => {
-    setup([makeJob({ id: 'move-1', kind: 'move', title: 'Move storage to /mnt/big', phase: 'moving' })], true)
+    setup([makeJob({ id: 'move-1', kind: 'move', title: 'Move storage to /mnt/big', phase: 'moving' })])
     const panel = await screen.findByRole('region', { name: 'Storage move' })
     expect(within(panel).getByRole('progressbar', { name: 'Move storage to /mnt/big' })).toHaveAttribute('aria-valuenow', '25')
     expect(screen.getByRole('button', { name: 'Move…' })).toBeDisabled()

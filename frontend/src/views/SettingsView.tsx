@@ -1,82 +1,53 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
-import { getSettings, saveSettings, type AppError, type Job, type Settings } from '../api'
+import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { getSettings, saveSettings, type AppError } from '../api'
 import { EditableList } from '../components/EditableList'
 import { ErrorBox } from '../components/ErrorBox'
 import { MoveStorageDialog } from '../components/MoveStorageDialog'
 import { ProgressPanel } from '../components/ProgressPanel'
 import { PrunePanel } from '../components/PrunePanel'
 import { fromDraft, sameSettings, toDraft, validateDraft, type FieldError, type SettingsDraft } from '../components/settingsForm'
+import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
+import { changedBy, useJobsContext, useRefreshOnJobs } from '../stores/JobsProvider'
 
 export interface SettingsViewProps {
-  /** The visible jobs, oldest first (the storage move shows here). */
-  jobs: readonly Job[]
-  busy: boolean
-  finishedSeq: number
-  onCancel: (id: string) => void
-  canceling: ReadonlySet<string>
-  onDismiss: (id: string) => void
   /** Saved settings may change the header (the version key decides the version). */
   onSaved: () => void
 }
 
-type Load = { state: 'loading' } | { state: 'error'; error: AppError } | { state: 'ready'; saved: Settings }
-
 /** SettingsView edits storage, data paths, excludes, version key and retention. */
-export function SettingsView({ jobs, busy, finishedSeq, onCancel, canceling, onDismiss, onSaved }: SettingsViewProps) {
+export function SettingsView({ onSaved }: SettingsViewProps) {
   const { t } = useI18n()
-  const [load, setLoad] = useState<Load>({ state: 'loading' })
-  const [draft, setDraft] = useState<SettingsDraft | null>(null)
+  const { jobs, busy, cancel, canceling, dismiss } = useJobsContext()
+  const load = useLoad(getSettings, [])
+  // A storage move changes the storage directory; unsaved edits (the draft) survive.
+  useRefreshOnJobs(changedBy.settings, load.refresh)
+  const [edited, setEdited] = useState<SettingsDraft | null>(null)
   const [saving, setSaving] = useState(false)
   const [saveError, setSaveError] = useState<AppError | null>(null)
   const [savedNote, setSavedNote] = useState('')
   const [moving, setMoving] = useState(false)
 
-  const fetchAll = useCallback(() => {
-    setLoad({ state: 'loading' })
-    getSettings().then(
-      (saved) => {
-        setLoad({ state: 'ready', saved })
-        setDraft(toDraft(saved))
-      },
-      (error: AppError) => setLoad({ state: 'error', error }),
-    )
-  }, [])
-  useEffect(() => fetchAll(), [fetchAll])
-
-  // A finished job (a storage move) may have changed the storage directory; take only
-  // that, so unsaved edits survive.
-  const mounted = useRef(false)
-  useEffect(() => {
-    if (!mounted.current) {
-      mounted.current = true
-      return
-    }
-    getSettings().then(
-      (fresh) => setLoad((l) => (l.state === 'ready' ? { state: 'ready', saved: { ...l.saved, storageDir: fresh.storageDir } } : l)),
-      () => {},
-    )
-  }, [finishedSeq])
-
-  if (load.state === 'loading' || (load.state === 'ready' && !draft)) {
-    return (
+  // What was shown stays when a quiet refresh fails.
+  const saved = load.data
+  if (!saved) {
+    return load.state === 'error' ? (
+      <ErrorBox title={t('settings.loadFailed')} error={load.error} onRetry={load.reload} />
+    ) : (
       <p role="status" className="muted">
         {t('settings.loading')}
       </p>
     )
   }
-  if (load.state === 'error' || !draft) {
-    return load.state === 'error' ? <ErrorBox title={t('settings.loadFailed')} error={load.error} onRetry={fetchAll} /> : null
-  }
 
-  const saved = load.saved
+  const draft = edited ?? toDraft(saved)
   const errors = validateDraft(draft)
   const valid = Object.keys(errors).length === 0
   const next = valid ? fromDraft(draft, saved.storageDir) : null
   const dirty = next ? !sameSettings(next, saved) : true
   const msg = (e?: FieldError) => (e ? t(e.key, e.vars) : undefined)
   const edit = (patch: Partial<SettingsDraft>) => {
-    setDraft({ ...draft, ...patch })
+    setEdited({ ...draft, ...patch })
     setSavedNote('')
   }
 
@@ -87,8 +58,8 @@ export function SettingsView({ jobs, busy, finishedSeq, onCancel, canceling, onD
     setSaveError(null)
     try {
       const stored = await saveSettings(next)
-      setLoad({ state: 'ready', saved: stored })
-      setDraft(toDraft(stored))
+      load.set(stored)
+      setEdited(null)
       setSavedNote(t('settings.saved'))
       onSaved()
     } catch (err) {
@@ -117,7 +88,7 @@ export function SettingsView({ jobs, busy, finishedSeq, onCancel, canceling, onD
           </button>
         </div>
         <p className="muted">{t('settings.storageHint')}</p>
-        <ProgressPanel jobs={moveJobs} title={t('settings.moveProgress')} onCancel={onCancel} onDismiss={onDismiss} canceling={canceling} />
+        <ProgressPanel jobs={moveJobs} title={t('settings.moveProgress')} onCancel={cancel} onDismiss={dismiss} canceling={canceling} />
       </section>
 
       <form className="panel settings-form" aria-labelledby="deployment-settings-heading" onSubmit={save} noValidate>

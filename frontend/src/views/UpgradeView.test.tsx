@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
@@ -8,42 +8,23 @@ vi.mock('../api', async (importOriginal) => ({
   startUpgrade: vi.fn(),
   planRollback: vi.fn(),
   startRollback: vi.fn(),
+  listJobs: vi.fn(),
+  onJobUpdate: vi.fn(),
 }))
 
 import * as api from '../api'
 import type { Job, Status } from '../api'
-import { createJobStore, useAllJobs, useJobs, type JobStore } from '../stores/jobs'
 import { makeHealth, makeJob, makePreflight, makeRollbackPlan, makeStatus, makeUpgrade } from '../test/fixtures'
-import { axeViolations, renderUI } from '../test/render'
+import { axeViolations, renderWithJobs, stubJobFeed } from '../test/render'
 import { parseWindow, UpgradeView } from './UpgradeView'
 
 const m = vi.mocked(api)
 const nothing = { code: 'nothing_to_roll_back', message: 'no upgrade of this deployment is in effect', detail: '' }
 
-// Like MainView: finishedSeq counts the jobs that have ended.
-function Harness({ store, status }: { store: JobStore; status: Status }) {
-  const jobs = useJobs(store)
-  const all = useAllJobs(store)
-  const seq = all.filter((j) => j.state !== 'running').length
-  return (
-    <UpgradeView
-      status={status}
-      jobs={jobs}
-      allJobs={all}
-      busy={jobs.some((j) => j.state === 'running')}
-      finishedSeq={seq}
-      onCancel={() => {}}
-      canceling={new Set()}
-      onDismiss={store.dismiss}
-    />
-  )
-}
-
 function setup(status: Status = makeStatus(), lang: 'en' | 'zh' = 'en') {
-  const store = createJobStore()
-  const utils = renderUI(<Harness store={store} status={status} />, lang)
-  const apply = (job: Job) => act(() => void store.apply(job))
-  return { store, apply, user: userEvent.setup(), ...utils }
+  const apply = stubJobFeed(m)
+  const utils = renderWithJobs(<UpgradeView status={status} />, { lang })
+  return { apply, user: userEvent.setup(), ...utils }
 }
 
 const upgradeJob = (over: Partial<Job>) =>

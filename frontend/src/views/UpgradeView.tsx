@@ -1,28 +1,18 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
-import { checkUpgrade, planRollback, startUpgrade, type AppError, type Job, type Preflight, type RollbackPlan, type Status } from '../api'
+import { useRef, useState, type FormEvent } from 'react'
+import { checkUpgrade, planRollback, startUpgrade, type AppError, type Status } from '../api'
 import { ErrorBox } from '../components/ErrorBox'
 import { PreflightSummary } from '../components/PreflightSummary'
 import { RollbackDialog } from '../components/RollbackDialog'
 import { UpgradeOutcome } from '../components/UpgradeOutcome'
 import { describeJob, describeUpgrade } from '../components/upgradeOutcome'
 import { UpgradeProgress } from '../components/UpgradeProgress'
+import { useLoad } from '../hooks/useLoad'
 import { useI18n, type Vars } from '../i18n'
+import { changedBy, useJobsContext, useRefreshOnJobs } from '../stores/JobsProvider'
 
 export interface UpgradeViewProps {
   status: Status | null
-  /** The visible (not dismissed) jobs, oldest first. */
-  jobs: readonly Job[]
-  /** Every job of this session, dismissed ones too, newest first. */
-  allJobs: readonly Job[]
-  busy: boolean
-  finishedSeq: number
-  onCancel: (id: string) => void
-  canceling: ReadonlySet<string>
-  onDismiss: (id: string) => void
 }
-
-type Check = { state: 'idle' } | { state: 'checking' } | { state: 'error'; error: AppError } | { state: 'ready'; preflight: Preflight }
-type Offer = { state: 'none' } | { state: 'ready'; plan: RollbackPlan }
 
 const defaultWindow = 60
 const minWindow = 5
@@ -39,15 +29,17 @@ export function parseWindow(text: string): number | null {
  * UpgradeView: check a target version, upgrade with a pre-upgrade backup and a watched
  * health window, follow it live, and see (and undo) how it ended.
  */
-export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel, canceling, onDismiss }: UpgradeViewProps) {
+export function UpgradeView({ status }: UpgradeViewProps) {
   const { t } = useI18n()
+  const { jobs, allJobs, busy, cancel, canceling, dismiss: dismissJob } = useJobsContext()
   const [target, setTarget] = useState('')
   const [windowText, setWindowText] = useState(String(defaultWindow))
   const [autoRollback, setAutoRollback] = useState(true)
-  const [check, setCheck] = useState<Check>({ state: 'idle' })
+  // The version the admin asked to check; null: no check to show.
+  const [checked, setChecked] = useState<string | null>(null)
+  const check = useLoad(checked === null ? null : () => checkUpgrade(checked), [checked])
   const [starting, setStarting] = useState(false)
   const [startError, setStartError] = useState<AppError | null>(null)
-  const [offer, setOffer] = useState<Offer>({ state: 'none' })
   const [confirmId, setConfirmId] = useState<number | null>(null)
   const [hiddenUpgrade, setHiddenUpgrade] = useState<number | null>(null)
   const windows = useRef(new Map<string, number>())
@@ -59,18 +51,14 @@ export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel
   const running = newest?.state === 'running' ? newest : null
 
   // Whether a rollback is possible is the Go side's call (PlanRollback(0) picks the newest
-  // upgrade still in effect); ask again whenever a job ends.
-  const refreshOffer = useCallback(() => {
-    planRollback(0).then(
-      (plan) => setOffer({ state: 'ready', plan }),
-      () => setOffer({ state: 'none' }),
-    )
-  }, [])
-  useEffect(() => refreshOffer(), [refreshOffer, finishedSeq, status?.lastUpgrade?.id, status?.lastUpgrade?.status])
+  // upgrade still in effect); ask again when a job that may change it ends, or the last
+  // upgrade changes. An error means no offer.
+  const offer = useLoad(() => planRollback(0), [status?.lastUpgrade?.id, status?.lastUpgrade?.status], { keep: true })
+  useRefreshOnJobs(changedBy.rollbackOffer, offer.refresh)
 
   const windowSeconds = parseWindow(windowText)
   const wanted = target.trim()
-  const preflight = check.state === 'ready' ? check.preflight : null
+  const preflight = check.state === 'ready' ? check.data : null
   const fresh = preflight !== null && preflight.to === wanted
   const canUpgrade =
     preflight !== null && fresh && preflight.problems.length === 0 && windowSeconds !== null && !busy && !starting && !!status?.deployment
@@ -78,12 +66,9 @@ export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel
   const runCheck = (e: FormEvent) => {
     e.preventDefault()
     if (!wanted) return
-    setCheck({ state: 'checking' })
     setStartError(null)
-    checkUpgrade(wanted).then(
-      (pf) => setCheck({ state: 'ready', preflight: pf }),
-      (error: AppError) => setCheck({ state: 'error', error }),
-    )
+    if (checked === wanted) check.reload()
+    else setChecked(wanted)
   }
 
   const upgrade = async () => {
@@ -93,7 +78,7 @@ export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel
     try {
       const id = await startUpgrade({ to: wanted, noRollback: !autoRollback, healthWindowSeconds: windowSeconds })
       windows.current.set(id, windowSeconds)
-      setCheck({ state: 'idle' })
+      setChecked(null)
     } catch (e) {
       setStartError(e as AppError)
     } finally {
@@ -114,10 +99,10 @@ export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel
   const outcome =
     job && !running ? describeJob(job, current) : !newest && last && last.id !== hiddenUpgrade ? describeUpgrade(last, current) : null
   const dismiss = () => {
-    if (job) onDismiss(job.id)
+    if (job) dismissJob(job.id)
     setHiddenUpgrade(last?.id ?? null)
   }
-  const plan = offer.state === 'ready' && !running ? offer.plan : null
+  const plan = offer.state === 'ready' && !running ? offer.data : null
   const retry = plan?.status === 'rollback_failed'
   const offerVars: Vars = plan ? { id: plan.upgradeId, from: plan.fromVersion || t('common.unknown'), to: plan.toVersion } : {}
   const offerButton = plan && (
@@ -137,7 +122,7 @@ export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel
           key={running.id}
           job={running}
           healthWindowSeconds={windows.current.get(running.id) ?? null}
-          onCancel={onCancel}
+          onCancel={cancel}
           canceling={canceling.has(running.id)}
         />
       )}
@@ -171,11 +156,11 @@ export function UpgradeView({ status, jobs, allJobs, busy, finishedSeq, onCancel
               autoComplete="off"
             />
           </label>
-          <button type="submit" className="button" disabled={!wanted || check.state === 'checking' || !!running}>
-            {check.state === 'checking' ? t('upgrade.checking') : t('upgrade.check')}
+          <button type="submit" className="button" disabled={!wanted || check.state === 'loading' || !!running}>
+            {check.state === 'loading' ? t('upgrade.checking') : t('upgrade.check')}
           </button>
         </form>
-        {check.state === 'checking' && (
+        {check.state === 'loading' && (
           <p role="status" className="muted">
             {t('upgrade.checkingHint', { to: wanted })}
           </p>
