@@ -1,7 +1,8 @@
-import { screen, within } from '@testing-library/react'
+import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import type { Job } from '../api'
+import { I18nProvider } from '../i18n'
 import { makeJob } from '../test/fixtures'
 import { axeViolations, renderUI } from '../test/render'
 import { ProgressPanel } from './ProgressPanel'
@@ -49,6 +50,17 @@ describe('ProgressPanel', () => {
     expect(screen.queryByRole('button', { name: 'Cancel Restore B' })).not.toBeInTheDocument()
     await user.click(screen.getByRole('button', { name: 'Cancel Backup A' }))
     expect(onCancel).toHaveBeenCalledWith('a')
+  })
+
+  it('hides Cancel once a snapshot says the job passed its commit point', () => {
+    const restore = makeJob({ id: 'r', kind: 'restore', title: 'Restore #3', phase: 'extracting' })
+    const panel = (job: Job) => <ProgressPanel jobs={[job]} onCancel={() => {}} onDismiss={() => {}} />
+    const { rerender } = render(panel(restore), { wrapper: I18nProvider })
+    expect(screen.getByRole('button', { name: 'Cancel Restore #3' })).toBeEnabled()
+    expect(screen.queryByText(/can no longer be cancelled/)).not.toBeInTheDocument()
+    rerender(panel({ ...restore, seq: 2, phase: 'swapping', cancellable: false, committed: true }))
+    expect(screen.queryByRole('button', { name: 'Cancel Restore #3' })).not.toBeInTheDocument()
+    expect(screen.getByText('Finishing: it can no longer be cancelled')).toBeInTheDocument()
   })
 
   it('disables Cancel while the request is in flight', () => {

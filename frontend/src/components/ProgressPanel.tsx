@@ -64,6 +64,7 @@ function JobRow({ job, onCancel, onDismiss, canceling }: { job: Job } & Omit<Pro
               {canceling?.has(job.id) ? t('progress.canceling') : t('common.cancel')}
             </button>
           )}
+          {running && job.committed && <span className="muted">{t('progress.committed')}</span>}
           {!running && (
             <button
               type="button"

@@ -75,6 +75,7 @@ export function UpgradeProgress({ job, healthWindowSeconds, onCancel, canceling 
               {canceling ? t('progress.canceling') : t('common.cancel')}
             </button>
           )}
+          {job.committed && <span className="muted">{t('progress.committed')}</span>}
         </div>
       </div>
       {!isRollback && (

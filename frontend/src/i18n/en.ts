@@ -106,6 +106,7 @@ export const en = {
   'progress.ofTotal': '{done} of {total}',
   'progress.cancelJob': 'Cancel {title}',
   'progress.canceling': 'Cancelling…',
+  'progress.committed': 'Finishing: it can no longer be cancelled',
   'progress.dismiss': 'Dismiss',
   'progress.dismissJob': 'Dismiss {title}',
   'progress.succeeded': 'Finished successfully.',

@@ -104,6 +104,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'progress.ofTotal': '{done} / {total}',
   'progress.cancelJob': '取消{title}',
   'progress.canceling': '正在取消…',
+  'progress.committed': '正在完成：已无法取消',
   'progress.dismiss': '移除',
   'progress.dismissJob': '移除{title}',
   'progress.succeeded': '已成功完成。',

@@ -1,6 +1,6 @@
 import { act, render, type RenderOptions } from '@testing-library/react'
 import axe from 'axe-core'
-import type { ReactElement } from 'react'
+import type { ReactElement, ReactNode } from 'react'
 import type { MockedFunction } from 'vitest'
 import type { Job, listJobs, onJobUpdate } from '../api'
 import { I18nProvider, type Lang } from '../i18n'
@@ -12,11 +12,19 @@ export function renderUI(ui: ReactElement, lang: Lang = 'en', options?: RenderOp
   return render(<I18nProvider lang={lang}>{ui}</I18nProvider>, options)
 }
 
-/** renderWithJobs renders inside a JobsProvider whose store knows jobs (see stubJobFeed). */
+/**
+ * renderWithJobs renders inside the i18n provider and a JobsProvider whose store knows
+ * jobs (see stubJobFeed); rerender keeps both.
+ */
 export function renderWithJobs(ui: ReactElement, { jobs = [], lang = 'en' }: { jobs?: Job[]; lang?: Lang } = {}) {
   const store = createJobStore()
   store.applyAll(jobs)
-  return { store, ...renderUI(<JobsProvider store={store}>{ui}</JobsProvider>, lang) }
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <I18nProvider lang={lang}>
+      <JobsProvider store={store}>{children}</JobsProvider>
+    </I18nProvider>
+  )
+  return { store, ...render(ui, { wrapper }) }
 }
 
 /**
