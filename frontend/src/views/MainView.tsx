@@ -28,6 +28,7 @@ const ownKinds: Partial<Record<ViewId, readonly JobKind[]>> = {
  * MainView is the shell: the header (deployment, version, Docker, services, last upgrade)
  * with the view tabs, the shared jobs panel, and the four views. A view mounts when it is
  * first shown and then stays mounted (hidden), so its form state survives tab switches.
+ * It holds the jobs (JobsProvider) the views read; a given store is for tests.
  */
 export function MainView({ store, initialView = 'backups' }: { store?: JobStore; initialView?: ViewId }) {
   return (
