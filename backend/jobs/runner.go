@@ -196,12 +196,12 @@ func (r *Runner) bump(j *job) view.Job {
 // ErrUnknownJob is returned for an ID the runner does not know.
 var ErrUnknownJob = errors.New("unknown job")
 
-// ErrNotCancellable is returned when a job cannot be cancelled safely now.
-var ErrNotCancellable = errors.New("this job cannot be cancelled at this point")
-
-// ErrCommitted is returned when a job has passed its commit point: it runs
-// to its end, whatever is asked. It is an ErrNotCancellable.
-var ErrCommitted = fmt.Errorf("%w: it has passed its commit point and will run to its end", ErrNotCancellable)
+// ErrNotCancellable and ErrCommitted are the kernel's: a job that cannot be
+// cancelled now, and one past its operation's commit point.
+var (
+	ErrNotCancellable = op.ErrNotCancellable
+	ErrCommitted      = op.ErrCommitted
+)
 
 // Cancel cancels a running, cancellable job. A job past its commit point
 // is not cancelled: Cancel returns ErrCommitted.

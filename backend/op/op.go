@@ -14,6 +14,7 @@ package op
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -101,6 +102,13 @@ func (k *Kernel) hit(spec *Spec, st Step) error {
 	}
 	return nil
 }
+
+// ErrNotCancellable: the operation cannot be cancelled safely now.
+var ErrNotCancellable = errors.New("this operation cannot be cancelled at this point")
+
+// ErrCommitted: the operation has passed its commit point and runs to its
+// end, whatever is asked. It is an ErrNotCancellable.
+var ErrCommitted = fmt.Errorf("%w: it has passed its commit point and will run to its end", ErrNotCancellable)
 
 type commitKey struct{}
 

@@ -50,6 +50,7 @@ var errorTable = []errorRow{
 	{upgrade.ErrNotConfirmed, "rollback_not_confirmed"},
 	{store.ErrInUse, "catalog_in_use"},
 	{op.ErrBusy, "busy"},
+	{op.ErrNotCancellable, "not_cancellable"},
 	{metadir.ErrLinkedPath, "rewind_dir_link"},
 	{deployment.ErrNoProject, "project_missing"},
 	{deployment.ErrNoCompose, "compose_missing"},

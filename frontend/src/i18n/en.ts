@@ -206,6 +206,7 @@ export const en = {
   'errorCode.canceled': 'The operation was cancelled.',
   'errorCode.catalog_in_use': 'The catalog is in use by another Rewind process.',
   'errorCode.busy': 'Another operation is running on this deployment.',
+  'errorCode.not_cancellable': 'This operation can no longer be cancelled: it is finishing.',
   'errorCode.rewind_dir_link': "The deployment's .rewind directory (or a file in it) is a link or not a real directory; Rewind does not follow it. Nothing was changed.",
   'errorCode.project_missing': 'The deployment directory does not exist.',
   'errorCode.compose_missing': 'No compose file was found in the deployment directory.',

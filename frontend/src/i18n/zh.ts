@@ -199,6 +199,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'errorCode.canceled': '操作已取消。',
   'errorCode.catalog_in_use': '目录数据库正被另一个 Rewind 进程使用。',
   'errorCode.busy': '此部署上正在运行另一个操作。',
+  'errorCode.not_cancellable': '此操作已无法取消：它正在完成。',
   'errorCode.rewind_dir_link': '部署的 .rewind 目录（或其中的文件）是链接或不是真正的目录；Rewind 不会跟随它。未做任何更改。',
   'errorCode.project_missing': '部署目录不存在。',
   'errorCode.compose_missing': '部署目录中没有找到 compose 文件。',
