@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/archive"
-	"rewind/backend/crashpoint"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/durable"
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
@@ -55,259 +54,372 @@ type Source struct {
 	Paths []string
 }
 
-// Create takes a backup of the deployment (RELIABILITY §2, B1–B10).
-func (m *Manager) Create(ctx context.Context, dep deployment.Deployment, req CreateRequest, report progress.Report) (CreateResult, error) {
+// Spec is the protocol of a backup (docs/safety.md), its steps in the order
+// they run:
+//
+//	started    the request is valid and the lock held: scan, free space
+//	recorded   the in_progress record and the operation, in one commit,
+//	           before any file
+//	stopping   the running containers are journaled, then stopped
+//	writing    the partial file exists; the archive is written into it
+//	           (point writing.mid: half of it written)
+//	written    the partial file is complete and synced
+//	checked    the file on disk is the bytes written; the warnings are
+//	           journaled. The commit point: from here on the backup is not
+//	           cancelled
+//	published  the file has its final name
+//	completed  the record is completed (and, with nothing to restart, the
+//	           operation in the same commit)
+//
+// Recovery removes the partial file and fails the record up to checked,
+// verifies and completes it from published on, and starts again the
+// containers a backup stopped.
+var Spec = op.Spec{Kind: op.Backup,
+	Steps:  []op.Step{"started", "recorded", "stopping", "writing", "written", "checked", "published", "completed"},
+	Points: []op.Step{"writing.mid"},
+}
+
+// creation is one backup being taken: what was asked, then what was found.
+type creation struct {
+	req      CreateRequest
+	comp     archive.Compression
+	version  string
+	root     string   // what is archived: the project, or a Source
+	paths    []string // archived paths, relative to root
+	excludes []string
+	live     bool // the live deployment, not a Source
+	plan     *archive.Plan
+	eng      Engine
+	name     string // the archive's file name
+	now      time.Time
+	manifest archive.Manifest
+	services []archive.ServiceImage
+	recorded bool // the record is completed
+	left     bool // a panic left the operation for recovery
+}
+
+// Create takes a backup of the deployment: it validates the request,
+// prepares (scan, free space), records it, stops the services when asked
+// (they start again on every way out), writes and checks the archive, and
+// publishes it. A backup that is an operation of its own (not a safety copy
+// inside a restore or an upgrade) applies the saved retention policy after.
+func (m *Manager) Create(ctx context.Context, dep deployment.Deployment, req CreateRequest, report progress.Report) (res CreateResult, err error) {
+	report = progress.Or(report)
+	res.Warnings = []string{}
+	defer cancelledEarly(ctx, dep, &err) // before the record; settle words later ones
+	c, err := validate(dep, req)
+	if err != nil {
+		return res, err
+	}
+	// The lock is held from before the scan, which must not see a tree a
+	// restore is swapping; Begin below finds it held.
 	nested := op.Holds(ctx, dep)
 	ctx, release, err := op.Lock(ctx, dep, "backup create")
 	if err != nil {
-		return CreateResult{Warnings: []string{}}, err
-	}
-	defer release()
-	res, err := m.create(ctx, dep, req.Source, req, report)
-	if err != nil || nested {
 		return res, err
 	}
-	// Retention runs after each backup that is an operation of its own (not
-	// a safety copy inside a restore or an upgrade) when a policy is saved.
-	if pol, perr := m.SavedPolicy(ctx, dep); perr == nil && (pol.KeepLast > 0 || pol.KeepDays > 0) {
-		pr, perr := m.pruneLocked(ctx, dep, pol, false)
-		if IsCancel(ctx, perr) {
-			res.Warnings = append(res.Warnings, "retention was cancelled; it runs again after the next backup")
-		} else if perr != nil {
-			res.Warnings = append(res.Warnings, "retention did not finish: "+perr.Error())
-		} else if len(pr.Removed) > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("retention removed %d older backup(s), %s", len(pr.Removed), HumanBytes(pr.Bytes)))
+	defer release()
+	defer m.retain(ctx, dep, nested, c, &res, &err) // once the backup has ended
+	o := op.For(m.Kernel, &Spec, dep, createFacts{})
+	if err = o.Point("started"); err != nil {
+		return res, err
+	}
+	if err = m.prepare(ctx, dep, c, &res, report); err != nil {
+		return res, err
+	}
+	o.Record = m.record(dep, c, o)
+	ctx, err = o.Begin(ctx, "backup create", "recorded")
+	defer o.End(ctx, &err)
+	defer m.settle(ctx, o, c, &err)
+	if err != nil {
+		return res, err
+	}
+	if c.req.StopServices {
+		restart, serr := m.stop(ctx, dep, o, c, &res, report)
+		if restart != nil {
+			defer restart(&err)
+		}
+		if err = serr; err != nil {
+			return res, err
 		}
 	}
-	return res, nil
+	w, err := m.write(ctx, dep, o, c, &res, report)
+	if err != nil {
+		return res, err
+	}
+	if err = ctx.Err(); err != nil {
+		return res, err
+	}
+	o.Facts.Warnings = res.Warnings // recovery records them with the file
+	if ctx, err = o.Commit(ctx, "checked"); err != nil {
+		return res, err
+	}
+	return res, m.publish(ctx, o, c, w, &res)
 }
 
-// create takes the backup; a zero Source means the live deployment.
-func (m *Manager) create(ctx context.Context, dep deployment.Deployment, src Source, req CreateRequest, report progress.Report) (res CreateResult, err error) {
-	report = progress.Or(report)
-	res.Warnings = []string{}
-	defer cancelledEarly(ctx, dep, &err) // before B2; B2's own handler words later ones
+// validate checks the request and settles its defaults.
+func validate(dep deployment.Deployment, req CreateRequest) (*creation, error) {
 	if req.Type == "" {
 		req.Type = TypeManual
 	}
 	switch req.Type {
 	case TypeManual, TypePreUpgrade, TypePreRestore, TypeScheduled:
 	default:
-		return res, fmt.Errorf("%w %q (use manual, pre-upgrade, pre-restore or scheduled)", ErrBadType, req.Type)
+		return nil, fmt.Errorf("%w %q (use manual, pre-upgrade, pre-restore or scheduled)", ErrBadType, req.Type)
 	}
 	if req.Type == TypePreUpgrade {
 		req.StopServices = true
 	}
-	comp := archive.Compression(req.Compression)
-	if comp == "" {
-		comp = archive.Gzip
+	c := &creation{req: req, comp: archive.Compression(req.Compression), version: req.Version,
+		root: dep.Path, paths: []string{"."}, excludes: []string{}, live: req.Source.Root == ""}
+	if c.comp == "" {
+		c.comp = archive.Gzip
 	}
-	if comp != archive.Gzip && comp != archive.Zstd {
-		return res, fmt.Errorf("unknown compression %q (use gzip or zstd)", req.Compression)
+	if c.comp != archive.Gzip && c.comp != archive.Zstd {
+		return nil, fmt.Errorf("unknown compression %q (use gzip or zstd)", req.Compression)
 	}
-	version := req.Version
-	if version == "" {
-		version = dep.Version()
+	if c.version == "" {
+		c.version = dep.Version()
 	}
-	if err := checkLabels(dep, req, version); err != nil {
-		return res, err
+	if err := checkLabels(dep, req, c.version); err != nil {
+		return nil, err
 	}
 	if _, err := deployment.CheckDir(dep.Path); err != nil {
-		return res, err
+		return nil, err
 	}
-	if src.Root != "" && len(src.Paths) == 0 {
-		return res, fmt.Errorf("backup source %s names no paths", src.Root)
+	if !c.live {
+		if len(req.Source.Paths) == 0 {
+			return nil, fmt.Errorf("backup source %s names no paths", req.Source.Root)
+		}
+		c.root, c.paths = req.Source.Root, req.Source.Paths
 	}
+	return c, nil
+}
 
-	// B1: pre-scan, space.
-	crashpoint.Hit("backup.B1")
+// prepare scans what the backup holds, says what it will not hold, checks
+// that it fits the storage and reaches Docker when services are to be
+// stopped. It writes nothing but the storage directory.
+func (m *Manager) prepare(ctx context.Context, dep deployment.Deployment, c *creation, res *CreateResult, report progress.Report) (err error) {
 	report.Phase(progress.Preparing, "scanning files")
-	root, paths, excludes := dep.Path, []string{"."}, []string{}
-	if src.Root != "" {
-		root, paths = src.Root, src.Paths
-	} else {
-		if excludes, err = dep.ExcludePatterns(); err != nil {
-			return res, err
+	if c.live {
+		if c.excludes, err = dep.ExcludePatterns(); err != nil {
+			return err
 		}
 		res.Warnings = append(res.Warnings, dep.LinkWarnings()...)
 	}
-	plan, err := archive.Scan(ctx, root, excludes)
-	if err != nil {
-		return res, fmt.Errorf("scan %s: %w", root, err)
+	if err := c.scan(ctx, dep); err != nil {
+		return err
 	}
-	if err := archive.CheckNames(plan.Entries, stagingDir(dep)); err != nil {
-		return res, err
+	for _, s := range c.plan.Skipped {
+		res.Warnings = append(res.Warnings, skippedWarning(s, c.live))
 	}
-	for _, s := range plan.Skipped {
-		res.Warnings = append(res.Warnings, skippedWarning(s, src.Root == ""))
-	}
-	if src.Root == "" {
-		res.Warnings = append(res.Warnings, crossLinkWarnings(plan.Entries, dep.DataPaths)...)
+	if c.live {
+		res.Warnings = append(res.Warnings, crossLinkWarnings(c.plan.Entries, dep.DataPaths)...)
 	}
 	if err := os.MkdirAll(dep.StorageDir, 0o700); err != nil {
-		return res, fmt.Errorf("create storage directory: %w", err)
+		return fmt.Errorf("create storage directory: %w", err)
 	}
-	if err := m.checkSpace(ctx, dep, plan); err != nil {
-		return res, err
+	if err := m.checkSpace(ctx, dep, c.plan); err != nil {
+		return err
 	}
-	var eng Engine
-	if req.StopServices {
-		if eng, err = m.engine(ctx); err != nil {
-			return res, err
+	if c.req.StopServices {
+		if c.eng, err = m.engine(ctx); err != nil {
+			return err
 		}
 	}
+	c.now = m.Now().UTC().Truncate(time.Second)
+	c.name, err = m.freeName(ctx, dep.StorageDir, c.req.Type, c.version, c.now, c.comp)
+	return err
+}
 
-	// B2: the in_progress record and the journal, committed before any file.
-	now := m.Now().UTC().Truncate(time.Second)
-	name, err := m.freeName(ctx, dep.StorageDir, req.Type, version, now, comp)
+// scan plans the archive of what c archives.
+func (c *creation) scan(ctx context.Context, dep deployment.Deployment) error {
+	plan, err := archive.Scan(ctx, c.root, c.excludes)
 	if err != nil {
-		return res, err
+		return fmt.Errorf("scan %s: %w", c.root, err)
 	}
-	final := filepath.Join(dep.StorageDir, name)
-	facts := createFacts{Final: final, Partial: final + partialSuffix}
-	rec := store.Backup{DeploymentID: dep.ID, Name: name, Type: req.Type, Status: StatusInProgress,
-		Version: version, Path: final, Compression: string(comp), Description: req.Description, CreatedAt: now}
-	var opID int64
-	rec.ID, opID, err = m.Store.BeginBackup(ctx, rec, store.Operation{DeploymentID: dep.ID, Kind: "backup", Step: "B2"},
-		func(id int64) any { facts.BackupID = id; return facts })
+	if err := archive.CheckNames(plan.Entries, stagingDir(dep)); err != nil {
+		return err
+	}
+	c.plan = plan
+	return nil
+}
+
+// record is how the backup's operation is journaled: its in_progress record
+// and the operation, naming it, in one commit, before any file.
+func (m *Manager) record(dep deployment.Deployment, c *creation, o *op.Op[createFacts]) func(context.Context, store.Operation) (int64, error) {
+	final := filepath.Join(dep.StorageDir, c.name)
+	o.Facts.Final, o.Facts.Partial = final, final+partialSuffix
+	rec := store.Backup{DeploymentID: dep.ID, Name: c.name, Type: c.req.Type, Status: StatusInProgress,
+		Version: c.version, Path: final, Compression: string(c.comp), Description: c.req.Description, CreatedAt: c.now}
+	return func(ctx context.Context, row store.Operation) (int64, error) {
+		id, opID, err := m.Store.BeginBackup(ctx, rec, row, func(id int64) any {
+			f := o.Facts
+			f.BackupID = id
+			return f
+		})
+		if err == nil {
+			o.Facts.BackupID = id
+		}
+		return opID, err
+	}
+}
+
+// stop stops the running services, journaled first so that recovery starts
+// them again after a crash, and scans again once nothing runs (services
+// write while they shut down: logs, a database's last checkpoint). It
+// returns what starts them again, nil when nothing was stopped.
+func (m *Manager) stop(ctx context.Context, dep deployment.Deployment, o *op.Op[createFacts], c *creation, res *CreateResult, report progress.Report) (restart func(*error), err error) {
+	report.Phase(progress.Stopping, "stopping services")
+	snap, err := c.eng.Snapshot(ctx, dep.ComposeProject)
 	if err != nil {
-		return res, err
+		return nil, fmt.Errorf("inspect containers: %w", err)
 	}
-	crashpoint.Hit("backup.B2")
-	// recorded: B8 committed the record. What fails after it (restarting the
-	// services) is reported but does not make the backup a failed one.
-	var recorded bool
-	defer func() {
-		cctx := context.WithoutCancel(ctx)
+	c.services = serviceImages(snap)
+	o.Facts.Snapshot, o.Facts.Stopped = &snap, true
+	if err := o.Step(ctx, "stopping"); err != nil {
+		return nil, err
+	}
+	stopped, err := c.eng.Stop(ctx, snap, m.StopTimeout)
+	restart = func(errp *error) {
+		report.Phase(progress.Starting, "starting services")
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.StartTimeout+time.Minute)
+		defer cancel()
+		rerr := c.eng.Start(rctx, snap, m.StartTimeout)
 		switch {
-		case recorded && !req.StopServices:
-			// B8 closed the operation in the record's own commit.
-		case recorded:
-			state, reason := store.OpSucceeded, ""
-			if err != nil {
-				state, reason = store.OpFailed, err.Error()
-			}
-			m.Store.FinishOperation(cctx, opID, state, reason)
-		case err != nil:
-			os.Remove(facts.Partial)
-			reason, state := err.Error(), store.OpFailed
-			if errors.Is(err, context.Canceled) {
-				reason, state = CancelledReason, store.OpCanceled
-				err = Cancelled(err, fmt.Sprintf("backup %s was cancelled: its partial file was removed and the record marked failed", name))
-			}
-			err = errors.Join(err, m.Store.FailBackup(cctx, rec.ID, reason))
-			m.Store.FinishOperation(cctx, opID, state, reason)
+		case rerr == nil:
+			o.Facts.Stopped = false // for a journal left to recovery
+			return
+		case c.recorded && *errp == nil:
+			rerr = fmt.Errorf("backup %s is complete, but the services did not start again: %w; start them with `docker compose up -d`", c.name, rerr)
+		default:
+			rerr = fmt.Errorf("restart services: %w", rerr)
 		}
-	}()
-
-	// B3: stop the services, journaling what ran first; the deferred restart
-	// runs on every exit path (B9).
-	var services []archive.ServiceImage
-	if req.StopServices {
-		report.Phase(progress.Stopping, "stopping services")
-		snap, serr := eng.Snapshot(ctx, dep.ComposeProject)
-		if serr != nil {
-			return res, fmt.Errorf("inspect containers: %w", serr)
-		}
-		services = serviceImages(snap)
-		facts.Snapshot = &snap
-		if err = m.Store.UpdateOperation(ctx, opID, "B3", facts); err != nil {
-			return res, err
-		}
-		crashpoint.Hit("backup.B3")
-		facts.Stopped = true
-		stopRep, serr := eng.Stop(ctx, snap, m.StopTimeout)
-		defer func() {
-			report.Phase(progress.Starting, "starting services")
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.StartTimeout+time.Minute)
-			defer cancel()
-			if rerr := eng.Start(rctx, snap, m.StartTimeout); rerr != nil {
-				if recorded && err == nil {
-					rerr = fmt.Errorf("backup %s is complete, but the services did not start again: %w; start them with `docker compose up -d`", name, rerr)
-				} else {
-					rerr = fmt.Errorf("restart services: %w", rerr)
-				}
-				err = errors.Join(err, rerr)
-			}
-		}()
-		if serr != nil {
-			return res, fmt.Errorf("stop services: %w", serr)
-		}
-		res.Warnings = append(res.Warnings, stopRep.Warnings()...)
-		// Services write while they shut down (logs, a database's last
-		// checkpoint): scan again now that nothing runs.
-		if plan, err = archive.Scan(ctx, root, excludes); err != nil {
-			return res, fmt.Errorf("scan %s: %w", root, err)
-		}
-		if err = archive.CheckNames(plan.Entries, stagingDir(dep)); err != nil {
-			return res, err
-		}
+		*errp = errors.Join(*errp, rerr)
 	}
-
-	// B4–B5: write the partial, hashing while writing; sync; close.
-	manifest := archive.Manifest{FormatVersion: archive.FormatVersion, Deployment: dep.Name,
-		Project: dep.ComposeProject, Type: req.Type, Version: version, CreatedAt: now,
-		Description: req.Description, Paths: paths, Excludes: excludes,
-		DataPaths: dep.DataPaths, Compression: comp, Totals: plan.Totals, Services: services, Sparse: plan.Sparse}
-	if manifest.Services == nil {
-		manifest.Services = []archive.ServiceImage{}
-	}
-	report(progress.Progress{Phase: progress.Archiving, BytesTotal: plan.Totals.Bytes, FilesTotal: plan.Totals.Files})
-	wres, sp, err := m.writePartial(ctx, root, plan, manifest, facts.Partial, comp, report)
 	if err != nil {
-		return res, err
+		return restart, fmt.Errorf("stop services: %w", err)
 	}
-	crashpoint.Hit("backup.B5")
-	for _, p := range wres.Changed {
+	res.Warnings = append(res.Warnings, stopped.Warnings()...)
+	return restart, c.scan(ctx, dep)
+}
+
+// write writes the archive to the partial file, hashing while it writes,
+// syncs it, and reads the file back: the bytes on disk must be the bytes
+// written.
+func (m *Manager) write(ctx context.Context, dep deployment.Deployment, o *op.Op[createFacts], c *creation, res *CreateResult, report progress.Report) (archive.WriteResult, error) {
+	c.manifest = archive.Manifest{FormatVersion: archive.FormatVersion, Deployment: dep.Name,
+		Project: dep.ComposeProject, Type: c.req.Type, Version: c.version, CreatedAt: c.now,
+		Description: c.req.Description, Paths: c.paths, Excludes: c.excludes,
+		DataPaths: dep.DataPaths, Compression: c.comp, Totals: c.plan.Totals, Services: c.services, Sparse: c.plan.Sparse}
+	if c.manifest.Services == nil {
+		c.manifest.Services = []archive.ServiceImage{}
+	}
+	report(progress.Progress{Phase: progress.Archiving, BytesTotal: c.plan.Totals.Bytes, FilesTotal: c.plan.Totals.Files})
+	w, sp, err := m.writePartial(ctx, o, c.root, c.plan, c.manifest, c.comp, report)
+	if err != nil {
+		return w, err
+	}
+	if err := o.Step(ctx, "written"); err != nil {
+		return w, err
+	}
+	for _, p := range w.Changed {
 		res.Warnings = append(res.Warnings, changedWarning(p))
 	}
+	report(progress.Progress{Phase: progress.Verifying, BytesTotal: w.Size})
+	return w, sp.check(ctx, o.Facts.Partial)
+}
 
-	// B6: read the file back: the bytes on disk must be the bytes written.
-	report(progress.Progress{Phase: progress.Verifying, BytesTotal: wres.Size})
-	if err = sp.check(ctx, facts.Partial); err != nil {
-		return res, err
+// publish gives the checked file its name and completes the record; with
+// nothing to restart the operation too, in the same commit. With services
+// stopped the operation stays open until they run again, so that recovery
+// starts them after a crash.
+func (m *Manager) publish(ctx context.Context, o *op.Op[createFacts], c *creation, w archive.WriteResult, res *CreateResult) error {
+	if err := durable.Rename(o.Facts.Partial, o.Facts.Final); err != nil {
+		return fmt.Errorf("publish %s: %w", c.name, err)
 	}
-	crashpoint.Hit("backup.B6")
-	if len(res.Warnings) > 0 {
-		facts.Warnings = res.Warnings
-		if err = m.Store.UpdateOperation(ctx, opID, "B6", facts); err != nil {
-			return res, err
-		}
+	if err := o.Step(ctx, "published"); err != nil {
+		return err
 	}
-
-	// B7: publish.
-	if err = durable.Rename(facts.Partial, final); err != nil {
-		return res, fmt.Errorf("publish %s: %w", name, err)
-	}
-	crashpoint.Hit("backup.B7")
-
-	// B8: complete the record; with nothing to restart, the operation too,
-	// in the same commit. With services stopped it stays open until they
-	// run again, so that recovery restarts them after a crash.
-	meta := mustJSON(manifest)
-	closeOp := opID
-	if req.StopServices {
+	closeOp := o.ID()
+	if c.req.StopServices {
 		closeOp = 0
 	}
-	if err = m.Store.FinishBackup(context.WithoutCancel(ctx), closeOp, rec.ID, wres.Size, wres.Files, wres.SHA256, meta, wres.Entries, res.Warnings); err != nil {
-		// The archive is complete and durable; recovery completes the record.
-		return res, fmt.Errorf("record backup: %w", err)
+	if err := m.Store.FinishBackup(ctx, closeOp, o.Facts.BackupID, w.Size, w.Files, w.SHA256, mustJSON(c.manifest), w.Entries, res.Warnings); err != nil {
+		return fmt.Errorf("record backup: %w", err)
 	}
-	recorded = true
-	crashpoint.Hit("backup.B8")
+	c.recorded = true
+	if closeOp != 0 {
+		o.Closed()
+	}
+	if err := o.Point("completed"); err != nil {
+		return err
+	}
 	if len(res.Warnings) > 0 {
 		// The archive does not hold them: the settings file keeps a copy
 		// for a catalog recreated from it.
-		if serr := m.Store.SaveSettings(context.WithoutCancel(ctx)); serr != nil {
-			res.Warnings = append(res.Warnings, "the warnings above are kept in the catalog only: "+serr.Error())
+		if err := m.Store.SaveSettings(ctx); err != nil {
+			res.Warnings = append(res.Warnings, "the warnings above are kept in the catalog only: "+err.Error())
 		}
 	}
-	b, err := m.Store.GetBackup(ctx, rec.ID)
+	b, err := m.Store.GetBackup(ctx, o.Facts.BackupID)
 	if err != nil {
-		return res, err
+		return err
 	}
 	res.Record = toRecord(b)
-	return res, nil
+	return nil
+}
+
+// settle ends a recorded backup that did not complete. Before its file is
+// published the partial file is removed and the record marked failed (a
+// cancellation says so in the admin's words). A published file, or a panic
+// (a crash as far as the catalog knows), is left to recovery, which
+// verifies and completes the record or fails it.
+func (m *Manager) settle(ctx context.Context, o *op.Op[createFacts], c *creation, errp *error) {
+	if p := recover(); p != nil {
+		c.left = true
+		o.Leave()
+		panic(p)
+	}
+	f := o.Facts
+	switch {
+	case *errp == nil || c.recorded || f.BackupID == 0:
+		return
+	case exists(f.Final):
+		o.Leave()
+		*errp = fmt.Errorf("backup %s is written and checked, but its record could not be completed: %w; it is verified and completed when Rewind starts next", c.name, *errp)
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	os.Remove(f.Partial)
+	reason := (*errp).Error()
+	if errors.Is(*errp, context.Canceled) {
+		reason = CancelledReason
+		*errp = Cancelled(*errp, fmt.Sprintf("backup %s was cancelled: its partial file was removed and the record marked failed", c.name))
+	}
+	*errp = errors.Join(*errp, m.Store.FailBackup(ctx, f.BackupID, reason))
+}
+
+// retain applies the saved retention policy after a backup that is an
+// operation of its own, once it has ended (services running again, the
+// operation closed), under the same lock.
+func (m *Manager) retain(ctx context.Context, dep deployment.Deployment, nested bool, c *creation, res *CreateResult, errp *error) {
+	if *errp != nil || nested || c.left {
+		return
+	}
+	pol, err := m.SavedPolicy(ctx, dep)
+	if err != nil || (pol.KeepLast == 0 && pol.KeepDays == 0) {
+		return
+	}
+	pr, err := m.Prune(ctx, dep, pol, false)
+	switch {
+	case IsCancel(ctx, err):
+		res.Warnings = append(res.Warnings, "retention was cancelled; it runs again after the next backup")
+	case err != nil:
+		res.Warnings = append(res.Warnings, "retention did not finish: "+err.Error())
+	case len(pr.Removed) > 0:
+		res.Warnings = append(res.Warnings, fmt.Sprintf("retention removed %d older backup(s), %s", len(pr.Removed), HumanBytes(pr.Bytes)))
+	}
 }
 
 const partialSuffix = ".partial"
@@ -339,7 +451,7 @@ func serviceImages(s docker.Snapshot) []archive.ServiceImage {
 }
 
 // stagingDir is where a restore of the deployment stages its tree: inside
-// its .rewind directory (RELIABILITY §3), whose filesystem decides whether
+// its .rewind directory (docs/safety.md), whose filesystem decides whether
 // names that differ only by case can be restored side by side.
 func stagingDir(dep deployment.Deployment) string {
 	return filepath.Join(dep.Path, archive.MetaDir)

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"rewind/backend/op"
 
 	"rewind/backend/deployment"
 	"rewind/backend/durable"
+	"rewind/backend/op"
 	"rewind/backend/store"
 )
 
@@ -25,18 +25,15 @@ type DeleteResult struct {
 // Delete removes a backup's file and record together. It refuses a backup
 // that an unfinished operation depends on. The file is first renamed aside,
 // then the record deleted, then the file removed; recovery finishes an
-// interrupted delete in the same direction.
+// interrupted delete in the same direction. Retention deletes under the lock
+// it holds already (the lock is re-entrant through ctx).
 func (m *Manager) Delete(ctx context.Context, dep deployment.Deployment, id int64) (DeleteResult, error) {
+	res := DeleteResult{Warnings: []string{}}
 	ctx, release, err := op.Lock(ctx, dep, "backup delete")
 	if err != nil {
-		return DeleteResult{Warnings: []string{}}, err
+		return res, err
 	}
 	defer release()
-	return m.deleteLocked(ctx, dep, id)
-}
-
-func (m *Manager) deleteLocked(ctx context.Context, dep deployment.Deployment, id int64) (DeleteResult, error) {
-	res := DeleteResult{Warnings: []string{}}
 	b, err := m.get(ctx, dep, id)
 	if err != nil {
 		return res, err

@@ -20,7 +20,7 @@ var ErrBadStorage = errors.New("storage directory refused")
 // means: an empty name (an unset shell variable), a directory inside any
 // registered deployment's project (every backup would archive the archives,
 // and a restore would swap them away), and the current storage directory
-// under another name. Locations are compared resolved (RELIABILITY §8).
+// under another name. Locations are compared resolved (docs/safety.md, Locations).
 func (m *Manager) checkDestination(ctx context.Context, dep deployment.Deployment, dir string) (string, error) {
 	if strings.TrimSpace(dir) == "" {
 		return "", fmt.Errorf("%w: the destination is empty (an unset shell variable?); give the directory to move the archives to", ErrBadStorage)

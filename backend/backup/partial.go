@@ -9,27 +9,34 @@ import (
 	"path/filepath"
 
 	"rewind/backend/archive"
-	"rewind/backend/crashpoint"
+	"rewind/backend/op"
 	"rewind/backend/progress"
 )
 
-// writePartial is B4, B5 and the first half of B6: it writes the archive to
-// the partial file through the spool, decoding and checking the stream
-// beside the writer when asked, then syncs and closes the file. The caller
-// compares the file on disk with the spool's checksums (B6's second half).
-func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.Plan, man archive.Manifest, partial string, comp archive.Compression, report progress.Report) (archive.WriteResult, *spool, error) {
+// writePartial is the backup's writing and written steps and the first half
+// of checked: it writes the archive to the partial file through the spool,
+// decoding and checking the stream beside the writer when asked, then syncs
+// and closes the file. The caller compares the file on disk with the
+// spool's checksums (checked's second half).
+func (m *Manager) writePartial(ctx context.Context, o *op.Op[createFacts], root string, plan *archive.Plan, man archive.Manifest, comp archive.Compression, report progress.Report) (archive.WriteResult, *spool, error) {
+	partial := o.Facts.Partial
 	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return archive.WriteResult{}, nil, fmt.Errorf("create %s: %w", filepath.Base(partial), err)
 	}
 	defer f.Close()
 	sp := newSpool(f)
-	crashpoint.Hit("backup.B4")
-	// B6, first half: the compressed stream is decoded to the end and checked
-	// against its index while it is written, on the spare core, instead of
-	// in a second pass over the file afterwards. What Write already proves
-	// on the same bytes (files' hashes, the stream's hash) is not redone;
-	// the second half re-hashes the file on disk after the fsync.
+	if err := o.Step(ctx, "writing"); err != nil {
+		return archive.WriteResult{}, nil, err
+	}
+	// A fault injected half-way stops the writer through its context.
+	wctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	// checked, first half: the compressed stream is decoded to the end and
+	// checked against its index while it is written, on the spare core,
+	// instead of in a second pass over the file afterwards. What Write
+	// already proves on the same bytes (files' hashes, the stream's hash) is
+	// not redone; the second half re-hashes the file on disk after the fsync.
 	var out io.Writer = sp
 	var verified chan verifyOutcome
 	var pw *io.PipeWriter
@@ -38,22 +45,27 @@ func (m *Manager) writePartial(ctx context.Context, root string, plan *archive.P
 		pr, pw = io.Pipe()
 		verified = make(chan verifyOutcome, 1)
 		go func() {
-			vr, err := archive.VerifyWriting(ctx, pr, plan)
+			vr, err := archive.VerifyWriting(wctx, pr, plan)
 			pr.CloseWithError(errors.Join(err, errVerifyStopped)) // unblocks the writer if verify stopped early
 			verified <- verifyOutcome{vr, err}
 		}()
 		out = io.MultiWriter(sp, pw)
 	}
-	wres, err := archive.Write(ctx, out, root, plan, man, archive.WriteOptions{
+	wres, err := archive.Write(wctx, out, root, plan, man, archive.WriteOptions{
 		Compression: comp,
 		Report: func(p archive.Progress) {
 			report(progress.Progress{Phase: progress.Archiving, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
 				FilesDone: p.FilesDone, FilesTotal: p.FilesTotal})
 			if p.BytesTotal > 0 && p.BytesDone*2 >= p.BytesTotal {
-				crashpoint.Hit("backup.B4.mid")
+				if err := o.Point("writing.mid"); err != nil {
+					stop(err)
+				}
 			}
 		},
 	})
+	if ctx.Err() == nil && wctx.Err() != nil {
+		err = context.Cause(wctx) // the fault, not the cancellation it caused
+	}
 	if pw != nil {
 		pw.CloseWithError(err) // nil: the verifier sees the end of the stream
 		v := <-verified

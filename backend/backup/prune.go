@@ -5,10 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"rewind/backend/op"
 	"slices"
 
 	"rewind/backend/deployment"
+	"rewind/backend/op"
 )
 
 // ErrNoPolicy means prune was given nothing to keep by.
@@ -71,14 +71,6 @@ func (m *Manager) Prune(ctx context.Context, dep deployment.Deployment, pol Poli
 		return res, err
 	}
 	defer release()
-	return m.pruneLocked(ctx, dep, pol, dryRun)
-}
-
-func (m *Manager) pruneLocked(ctx context.Context, dep deployment.Deployment, pol Policy, dryRun bool) (PruneResult, error) {
-	res := PruneResult{DryRun: dryRun, Removed: []Record{}, Kept: []Record{}}
-	if err := pol.Validate(); err != nil { // a saved policy is checked again before it deletes
-		return res, err
-	}
 	recs, err := m.List(ctx, dep)
 	if err != nil {
 		return res, err
@@ -121,7 +113,7 @@ func (m *Manager) pruneLocked(ctx context.Context, dep deployment.Deployment, po
 		return res, nil
 	}
 	for _, r := range res.Removed {
-		if _, err := m.deleteLocked(ctx, dep, r.ID); err != nil {
+		if _, err := m.Delete(ctx, dep, r.ID); err != nil {
 			return res, fmt.Errorf("prune stopped at backup #%d: %w", r.ID, err)
 		}
 	}
@@ -136,8 +128,6 @@ func (m *Manager) pruneLocked(ctx context.Context, dep deployment.Deployment, po
 func NewestRecordedFirst(recs []Record) {
 	slices.SortStableFunc(recs, func(a, b Record) int { return cmp.Compare(b.ID, a.ID) })
 }
-
-// PolicyKey is the app_config key of a deployment's retention policy.
 
 // SavedPolicy returns the deployment's retention policy (zero: none).
 func (m *Manager) SavedPolicy(ctx context.Context, dep deployment.Deployment) (Policy, error) {

@@ -12,84 +12,78 @@ import (
 
 	"rewind/backend/deployment"
 	"rewind/backend/durable"
+	"rewind/backend/op"
 	"rewind/backend/store"
 )
 
-// Recover finishes or undoes interrupted backup work (RELIABILITY §3, the
-// journal table): partial files are removed and their records marked
-// failed; an archive that was published but not recorded is re-verified and
-// its record completed (or the file quarantined); containers a backup stopped
-// get their restart policies back and are started again; interrupted deletes
-// are finished; a catalog recreated after damage gets its backups back from
-// the archives. It returns one line per action taken.
-func (m *Manager) Recover(ctx context.Context) ([]string, error) {
-	var done []string
-	var errs []error
-	ops, err := m.Store.UnfinishedOperations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, op := range ops {
-		if op.Kind != "backup" {
-			continue
-		}
-		lines, err := m.recoverBackup(ctx, op)
-		done = append(done, lines...)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("recover backup operation #%d: %w", op.ID, err))
-		}
-	}
-	deps, err := m.Store.ListDeployments(ctx)
-	if err != nil {
-		return done, errors.Join(append(errs, err)...)
-	}
-	lines, err := m.rebuildRecreated(ctx, deps)
-	done = append(done, lines...)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	for _, dep := range deps {
-		lines, err := m.recoverStorage(ctx, dep)
-		done = append(done, lines...)
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return done, errors.Join(errs...)
+// Recoverer settles interrupted backup work at start (docs/safety.md):
+// partial files are removed and their records marked failed; an archive
+// that was published but not recorded is verified again and its record
+// completed (or the file quarantined); containers a backup stopped get their
+// restart policies back and are started again. Its sweep finishes
+// interrupted deletes, settles what no journal names, and gives a catalog
+// recreated after damage its backups back from the archives.
+func (m *Manager) Recoverer() op.Recoverer {
+	return op.Recoverer{Spec: &Spec, Recover: m.recoverCreate, Sweep: m.sweep}
 }
 
-func (m *Manager) recoverBackup(ctx context.Context, op store.Operation) ([]string, error) {
-	var f createFacts
-	if err := json.Unmarshal(op.Facts, &f); err != nil {
-		return nil, fmt.Errorf("journal facts: %w", err)
+// Recover runs the backups' recovery alone.
+//
+// Deprecated: the service root registers Recoverer; removed when it lands.
+func (m *Manager) Recover(ctx context.Context) ([]string, error) {
+	k := op.New(m.Store)
+	k.Register(m.Recoverer())
+	return k.Recover(ctx)
+}
+
+// recoverCreate settles one interrupted backup; ctx holds the lock.
+func (m *Manager) recoverCreate(ctx context.Context, dep deployment.Deployment, row store.Operation) (string, error) {
+	o, err := op.Resume[createFacts](m.Kernel, &Spec, dep, row)
+	if err != nil {
+		return "", err
 	}
+	f := o.Facts
 	var lines []string
 	if f.Stopped && f.Snapshot != nil {
 		eng, err := m.engine(ctx)
 		if err != nil {
-			return lines, fmt.Errorf("containers of %s were stopped by an interrupted backup and Docker is unreachable; start Docker and run rewind again: %w", f.Snapshot.Project, err)
+			return "", fmt.Errorf("containers of %s were stopped by an interrupted backup and Docker is unreachable; start Docker and run rewind again: %w", f.Snapshot.Project, err)
 		}
 		sctx, cancel := context.WithTimeout(ctx, m.StartTimeout+time.Minute)
 		err = eng.Start(sctx, *f.Snapshot, m.StartTimeout)
 		cancel()
 		if err != nil {
-			return lines, fmt.Errorf("restart containers of %s: %w", f.Snapshot.Project, err)
+			return "", fmt.Errorf("restart containers of %s: %w", f.Snapshot.Project, err)
 		}
 		lines = append(lines, fmt.Sprintf("restarted the containers of %s that an interrupted backup had stopped, with their restart policies restored", f.Snapshot.Project))
 	}
 	if f.BackupID != 0 {
 		line, err := m.settleRecord(ctx, f)
-		if err != nil {
-			return lines, err
-		}
 		if line != "" {
 			lines = append(lines, line)
 		}
+		if err != nil {
+			return strings.Join(lines, "; "), err
+		}
 	}
-	if err := m.Store.FinishOperation(ctx, op.ID, "recovered", "interrupted; recovered at start"); err != nil {
-		return lines, err
+	return strings.Join(lines, "; "), o.Recovered(ctx, "interrupted; recovered at start")
+}
+
+// sweep settles what no journal names: it rebuilds a recreated catalog's
+// backups from their archives, then settles every storage directory.
+func (m *Manager) sweep(ctx context.Context) ([]string, error) {
+	deps, err := m.Store.ListDeployments(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return lines, nil
+	lines, err := m.rebuildRecreated(ctx, deps)
+	errs := []error{err}
+	for _, dep := range deps {
+		l, err := m.recoverStorage(ctx, dep)
+		lines = append(lines, l...)
+		errs = append(errs, err)
+	}
+	return lines, errors.Join(errs...)
 }
 
 // settleRecord leaves the interrupted backup's record either completed with a

@@ -12,9 +12,9 @@ import (
 )
 
 // spool writes the partial archive. It starts the kernel's writeback every
-// writebackWindow bytes, so that the fsync at B5 waits only for the tail,
+// writebackWindow bytes, so that the fsync before written waits only for the tail,
 // and keeps a 64-bit keyed checksum (hash/maphash, seeded per backup) of
-// every chunkSize bytes written, against which B6 compares the file on disk.
+// every chunkSize bytes written, against which checked compares the file on disk.
 //
 // The archive's SHA-256 is computed once, on the stream as it is written;
 // re-reading the file only has to show that the disk holds exactly those
