@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"rewind/backend/backup"
 	"rewind/backend/mounts/mounttest"
 	"rewind/backend/proctest"
 	"rewind/backend/store"
@@ -73,8 +74,7 @@ func checkInvariants(t *testing.T, state, proj string) {
 
 func TestKillDuringBackupLeavesNoLie(t *testing.T) {
 	bin := binary(t, "crashtest")
-	points := []string{"backup.B1", "backup.B2", "backup.B4", "backup.B4.mid", "backup.B5", "backup.B6", "backup.B7", "backup.B8"}
-	for _, p := range points {
+	for _, p := range backup.Spec.Names() {
 		t.Run(p, func(t *testing.T) {
 			state, proj := t.TempDir(), project(t)
 			big := make([]byte, 4<<20) // enough bytes for a mid-stream progress report

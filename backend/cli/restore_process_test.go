@@ -27,7 +27,7 @@ func TestKillDuringRestore(t *testing.T) {
 	bin := binary(t, "crashtest")
 	points := []string{"restore.R1", "restore.R4", "restore.R6.mid", "restore.R6", "restore.R7", "restore.R5",
 		"restore.R8.carried", "restore.R8.swap", "restore.R8.swap#2", "restore.R8.swap#3", "restore.R8.done",
-		"restore.R10", "restore.R11", "backup.B4.mid"}
+		"restore.R10", "restore.R11", "backup.writing.mid"}
 	for _, p := range points {
 		t.Run(p, func(t *testing.T) {
 			state, proj := t.TempDir(), project(t)

@@ -26,7 +26,7 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			state, proj := t.TempDir(), project(t)
 			ok(t, state, "init", "--project", proj)
 			cmd := exec.Command(bin, "--state", state, "--project", proj, "backup", "create")
-			cmd.Env = append(os.Environ(), "REWIND_HANG_AT=backup.B4")
+			cmd.Env = append(os.Environ(), "REWIND_HANG_AT=backup.writing")
 			run := start(t, cmd)
 			stderr := run.stderr
 			// Wait until the backup holds the catalog (its lock file names it),
@@ -43,7 +43,7 @@ func TestSignalEndsABlockedCommand(t *testing.T) {
 			if r.code == 0 || !strings.Contains(r.stderr, want) {
 				t.Errorf("second command: exit %d, %q; want it refused naming the holder: %q", r.code, r.stderr, want)
 			}
-			run.await(t, func() bool { return strings.Contains(stderr.String(), "crashpoint: hanging at backup.B4") },
+			run.await(t, func() bool { return strings.Contains(stderr.String(), "crashpoint: hanging at backup.writing") },
 				"the backup ended before its hang point", func() string {
 					return "the backup never reached its hang point: " + stderr.String()
 				})

@@ -116,10 +116,10 @@ func TestBackupWarningsSurviveACatalogRebuild(t *testing.T) {
 	}
 }
 
-// A backup killed after its archive was published (B7) but before its
-// record was completed (B8) is completed by the recovery of the next
-// command; the warnings it had are journaled before the publish, so the
-// recovered record carries them too.
+// A backup killed after its archive was published but before its record
+// was completed is completed by the recovery of the next command; the
+// warnings it had are journaled before the publish, so the recovered record
+// carries them too.
 func TestBackupWarningsSurviveACrashBeforeTheRecord(t *testing.T) {
 	bin := binary(t, "crashtest")
 	state, proj := t.TempDir(), project(t)
@@ -127,9 +127,9 @@ func TestBackupWarningsSurviveACrashBeforeTheRecord(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(proj, "data", "events.pipe"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := runBin(t, bin, []string{"REWIND_CRASH_AT=backup.B7"}, "--state", state, "--project", proj, "backup", "create")
+	r := runBin(t, bin, []string{"REWIND_CRASH_AT=backup.published"}, "--state", state, "--project", proj, "backup", "create")
 	if r.code != -int(syscall.SIGKILL) {
-		t.Fatalf("want the process killed at backup.B7, got exit %d: %s", r.code, r.stderr)
+		t.Fatalf("want the process killed at backup.published, got exit %d: %s", r.code, r.stderr)
 	}
 	list := decode[[]map[string]any](t, ok(t, state, "--json", "--project", proj, "backup", "list").stdout)
 	want := "skipped a named pipe: data/events.pipe"
