@@ -1,11 +1,11 @@
 package backup_test
 
 import (
-	"rewind/backend/op"
 	"context"
 	"maps"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
 	"testing"
 	"time"
 

@@ -3,12 +3,12 @@
 package backup_test
 
 import (
-	"rewind/backend/op"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"rewind/backend/op"
 	"strings"
 	"testing"
 	"time"

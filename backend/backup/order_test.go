@@ -1,8 +1,8 @@
 package backup_test
 
 import (
-	"rewind/backend/op"
 	"context"
+	"rewind/backend/op"
 	"strings"
 	"testing"
 	"time"
