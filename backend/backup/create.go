@@ -114,6 +114,11 @@ func (m *Manager) Create(ctx context.Context, dep deployment.Deployment, req Cre
 	// The lock is held from before the scan, which must not see a tree a
 	// restore is swapping; Begin below finds it held.
 	nested := op.Holds(ctx, dep)
+	if nested {
+		// A safety copy's commit point is not the outer operation's: the
+		// restore or upgrade stays cancellable after it.
+		ctx = op.WithCommitNotice(ctx, nil)
+	}
 	ctx, release, err := op.Lock(ctx, dep, "backup create")
 	if err != nil {
 		return res, err
@@ -154,7 +159,8 @@ func (m *Manager) Create(ctx context.Context, dep deployment.Deployment, req Cre
 	if ctx, err = o.Commit(ctx, "checked"); err != nil {
 		return res, err
 	}
-	return res, m.publish(ctx, o, c, w, &res)
+	err = m.publish(ctx, o, c, w, &res)
+	return res, err
 }
 
 // validate checks the request and settles its defaults.

@@ -277,3 +277,24 @@ func (f faultFixture) honestJournal(t *testing.T) {
 		}
 	}
 }
+
+// A backup tells the job it passed its commit point (from then on it is not
+// cancelled); a backup inside another operation (a restore's safety copy, an
+// upgrade's pre-upgrade backup) does not: the outer one stays cancellable.
+func TestOnlyABackupOfItsOwnTellsItsCommit(t *testing.T) {
+	m, dep := newProject(t, nil)
+	told := 0
+	ctx := op.WithCommitNotice(context.Background(), func() { told++ })
+	if _, err := m.Create(ctx, dep, backup.CreateRequest{}, nil); err != nil || told != 1 {
+		t.Fatalf("backup: %v, told its commit %d time(s), want once", err, told)
+	}
+	told = 0
+	ctx, release, err := op.Lock(ctx, dep, "restore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if _, err := m.Create(ctx, dep, backup.CreateRequest{Type: backup.TypePreRestore}, nil); err != nil || told != 0 {
+		t.Fatalf("nested backup: %v, told its commit %d time(s), want never", err, told)
+	}
+}
