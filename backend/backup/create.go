@@ -54,8 +54,7 @@ type Source struct {
 	Paths []string
 }
 
-// Spec is the protocol of a backup (docs/safety.md), its steps in the order
-// they run:
+// Spec is the protocol of a backup, its steps in the order they run:
 //
 //	started    the request is valid and the lock held: scan, free space
 //	recorded   the in_progress record and the operation, in one commit,
@@ -65,15 +64,15 @@ type Source struct {
 //	           (point writing.mid: half of it written)
 //	written    the partial file is complete and synced
 //	checked    the file on disk is the bytes written; the warnings are
-//	           journaled. The commit point: from here on the backup is not
-//	           cancelled
-//	published  the file has its final name
+//	           journaled
+//	published  the file has its final name: the commit point, from which
+//	           on the backup completes whatever the admin asks
 //	completed  the record is completed (and, with nothing to restart, the
 //	           operation in the same commit)
 //
 // Recovery removes the partial file and fails the record up to checked,
 // verifies and completes it from published on, and starts again the
-// containers a backup stopped.
+// containers a backup stopped (docs/operations.md, Backup).
 var Spec = op.Spec{Kind: op.Backup,
 	Steps:  []op.Step{"started", "recorded", "stopping", "writing", "written", "checked", "published", "completed"},
 	Points: []op.Step{"writing.mid"},
@@ -150,13 +149,6 @@ func (m *Manager) Create(ctx context.Context, dep deployment.Deployment, req Cre
 	}
 	w, err := m.write(ctx, dep, o, c, &res, report)
 	if err != nil {
-		return res, err
-	}
-	if err = ctx.Err(); err != nil {
-		return res, err
-	}
-	o.Facts.Warnings = res.Warnings // recovery records them with the file
-	if ctx, err = o.Commit(ctx, "checked"); err != nil {
 		return res, err
 	}
 	err = m.publish(ctx, o, c, w, &res)
@@ -312,7 +304,8 @@ func (m *Manager) stop(ctx context.Context, dep deployment.Deployment, o *op.Op[
 
 // write writes the archive to the partial file, hashing while it writes,
 // syncs it, and reads the file back: the bytes on disk must be the bytes
-// written.
+// written. Then it journals the backup's warnings, so that recovery records
+// them with the file.
 func (m *Manager) write(ctx context.Context, dep deployment.Deployment, o *op.Op[createFacts], c *creation, res *CreateResult, report progress.Report) (archive.WriteResult, error) {
 	c.manifest = archive.Manifest{FormatVersion: archive.FormatVersion, Deployment: dep.Name,
 		Project: dep.ComposeProject, Type: c.req.Type, Version: c.version, CreatedAt: c.now,
@@ -333,18 +326,27 @@ func (m *Manager) write(ctx context.Context, dep deployment.Deployment, o *op.Op
 		res.Warnings = append(res.Warnings, changedWarning(p))
 	}
 	report(progress.Progress{Phase: progress.Verifying, BytesTotal: w.Size})
-	return w, sp.check(ctx, o.Facts.Partial)
+	if err := sp.check(ctx, o.Facts.Partial); err != nil {
+		return w, err
+	}
+	o.Facts.Warnings = res.Warnings
+	return w, o.Step(ctx, "checked")
 }
 
-// publish gives the checked file its name and completes the record; with
-// nothing to restart the operation too, in the same commit. With services
-// stopped the operation stays open until they run again, so that recovery
-// starts them after a crash.
-func (m *Manager) publish(ctx context.Context, o *op.Op[createFacts], c *creation, w archive.WriteResult, res *CreateResult) error {
+// publish gives the checked file its name, the commit point: a cancel is
+// honoured up to the rename, and from it on the backup completes whatever
+// the admin asks. Then it completes the record; with nothing to restart the
+// operation too, in the same commit. With services stopped the operation
+// stays open until they run again, so that recovery starts them after a
+// crash.
+func (m *Manager) publish(ctx context.Context, o *op.Op[createFacts], c *creation, w archive.WriteResult, res *CreateResult) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := durable.Rename(o.Facts.Partial, o.Facts.Final); err != nil {
 		return fmt.Errorf("publish %s: %w", c.name, err)
 	}
-	if err := o.Step(ctx, "published"); err != nil {
+	if ctx, err = o.Commit(ctx, "published"); err != nil {
 		return err
 	}
 	closeOp := o.ID()

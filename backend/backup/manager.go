@@ -1,6 +1,6 @@
 // Package backup creates, lists, verifies, deletes, moves, imports and
 // recovers the backups of a deployment. A backup is a sequence of steps over
-// the operation kernel (Spec, docs/safety.md): a record is `completed` only
+// the operation kernel (Spec, docs/operations.md): a record is `completed` only
 // once its archive is durable and verified, and a failed or cancelled backup
 // leaves no partial file.
 package backup

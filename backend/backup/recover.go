@@ -16,7 +16,7 @@ import (
 	"rewind/backend/store"
 )
 
-// Recoverer settles interrupted backup work at start (docs/safety.md):
+// Recoverer settles interrupted backup work at start (docs/operations.md):
 // partial files are removed and their records marked failed; an archive
 // that was published but not recorded is verified again and its record
 // completed (or the file quarantined); containers a backup stopped get their
