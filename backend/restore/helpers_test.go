@@ -1,11 +1,12 @@
 package restore
 
 import (
-	"rewind/backend/op"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -159,6 +160,7 @@ func newFixtureWith(t *testing.T, parent string, opts deployment.InitOptions) *f
 	}
 	f := &fixture{dep: dep, st: st, backups: bm, eng: eng, backupID: res.Record.ID}
 	f.r = New(bm.Kernel, bm, connect)
+	f.r.Kernel.Register(f.r.Recoverer())
 	f.hArchive = f.hash(t)
 	write(t, root, "app/main.conf", "v2 config, longer\n")
 	write(t, root, "data/db.json", `{"rows":2,"more":true}`)
@@ -205,18 +207,36 @@ func (f *fixture) workLeft(t *testing.T) []string {
 	return out
 }
 
-// faultAt fails the named step ("R8.swap"), or only its nth pass when step
-// says which ("R8.swap#2"), with an "injected fault".
-func faultAt(step string) func(string) error {
-	name, nth, _ := strings.Cut(step, "#")
-	hits := 0
+// recover runs the recovery of the next start: the kernel's, with the
+// restore's recoverer registered.
+func (f *fixture) recover(ctx context.Context) ([]string, error) { return f.r.Kernel.Recover(ctx) }
+
+// everyStep is every step and crash point of a restore, the swapping point
+// also at its second and third hit (one hit per entry swapped).
+func everyStep() []string {
+	return append(Spec.Names(), "restore.swapping#2", "restore.swapping#3")
+}
+
+// undoFault is the fault that makes a restore undo itself, for the steps
+// only an undo reaches (nil for the others).
+func undoFault(step string) []string {
+	if name, _, _ := strings.Cut(step, "#"); name == "restore."+string(Undoing) || name == "restore."+string(Undone) {
+		return []string{"restore." + string(Swapped)}
+	}
+	return nil
+}
+
+// faultAt fails each named step ("restore.swapping"), or only its nth pass
+// when the name says which ("restore.swapping#2"), with an "injected fault".
+func faultAt(steps ...string) func(string) error {
+	hits := map[string]int{}
 	return func(s string) error {
-		if s != name {
-			return nil
-		}
-		hits++
-		if nth == "" || nth == string(rune('0'+hits)) {
-			return errors.New("injected fault")
+		hits[s]++
+		for _, step := range steps {
+			name, nth, _ := strings.Cut(step, "#")
+			if s == name && (nth == "" || nth == strconv.Itoa(hits[s])) {
+				return errors.New("injected fault")
+			}
 		}
 		return nil
 	}

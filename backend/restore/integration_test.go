@@ -3,11 +3,11 @@
 package restore
 
 import (
-	"rewind/backend/op"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
 	"strings"
 	"testing"
 	"time"
@@ -77,8 +77,8 @@ func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
 	r.StopTimeout = 2 * time.Second
 	r.StartTimeout = 60 * time.Second
 	var duringSwap map[string]docker.Container
-	r.Fault = func(step string) error {
-		if step == "R8.carried" {
+	r.Kernel.Hook = func(step string) error {
+		if step == "restore.carried" {
 			duringSwap = enginetest.ByService(t, e, project)
 		}
 		return nil

@@ -1,7 +1,6 @@
 package restore
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,19 +8,50 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/docker"
-	"rewind/backend/durable"
-	"rewind/backend/store"
+	"rewind/backend/op"
 )
 
-// Journal phases, in order. Recovery undoes everything before phaseCommitted.
+// The steps of a restore, in the order they run (docs/safety.md). Each is
+// journaled, then reached: a crash point of the crashtest build and a place
+// where tests inject a fault ("restore.staged").
 const (
-	phaseStaging   = "staging"   // extracting into the staging directory
-	phaseStopped   = "stopped"   // containers stopped (policies set to no)
-	phaseSwapping  = "swapping"  // carrying and swapping entries
-	phaseStarting  = "starting"  // swapped; starting and health-checking
-	phaseUndoing   = "undoing"   // a failure is being undone
-	phaseCommitted = "committed" // the restore succeeded; the old entries are in the staging dir
+	Planning  op.Step = "planning"  // journaled under the lock; the backup is checked and the restore planned
+	Planned   op.Step = "planned"   // planned and confirmed; nothing changed yet
+	Staging   op.Step = "staging"   // the staging directory exists; the archive is extracted into it
+	Extracted op.Step = "extracted" // every byte extracted, the archive's hash checked
+	Staged    op.Step = "staged"    // the staged tree is complete and durable
+	Stopped   op.Step = "stopped"   // the containers are stopped: the commit point, the swap follows
+	Carried   op.Step = "carried"   // what the mode keeps was carried into the staged tree
+	Swapped   op.Step = "swapped"   // every entry swapped
+	Started   op.Step = "started"   // the containers run again (healthy where they can tell)
+	Committed op.Step = "committed" // the restore succeeded; the replaced entries become the pre-restore backup
+	Undoing   op.Step = "undoing"   // a failure is being undone
+	Undone    op.Step = "undone"    // the previous files are back
 )
+
+// The crash points inside steps, not journaled.
+const (
+	ExtractingMid op.Step = "extracting.mid" // half the archive extracted
+	Swapping      op.Step = "swapping"       // before each entry is swapped (one hit per entry)
+)
+
+// Spec declares the restore to the operation kernel.
+var Spec = op.Spec{
+	Kind: op.Restore,
+	Steps: []op.Step{Planning, Planned, Staging, Extracted, Staged, Stopped, Carried, Swapped, Started, Committed,
+		Undoing, Undone},
+	Points: []op.Step{ExtractingMid, Swapping},
+}
+
+// The journal's phase says what recovery must do: Staging (nothing live
+// changed), Stopped, Swapping (carrying and swapping entries), Swapped
+// (starting and health-checking), Undoing, Undone, or Committed (the old
+// entries wait in the staging directory for the safety copy). Recovery
+// undoes everything before Committed.
+//
+// phaseStartingV1 is the previous version's name of Swapped: its journals
+// are still read.
+const phaseStartingV1 op.Step = "starting"
 
 // facts is the restore's journal: written (to the operations row and to a
 // JSON file in the work directory) before each irreversible step.
@@ -32,7 +62,7 @@ type facts struct {
 	Root       string           `json:"root"`
 	Work       string           `json:"work"`  // <root>/.rewind/restore-<op>
 	Stage      string           `json:"stage"` // <work>/stage
-	Phase      string           `json:"phase"`
+	Phase      op.Step          `json:"phase"`
 	Snapshot   *docker.Snapshot `json:"snapshot,omitempty"`
 	Stopped    bool             `json:"stopped"`
 	NoStart    bool             `json:"noStart"`
@@ -56,19 +86,9 @@ func workDir(root string, op int64) string {
 	return filepath.Join(root, archive.MetaDir, "restore-"+itoa(op))
 }
 
+// journalFile is the journal beside the work it describes: the kernel
+// writes it before the catalog row, so it is the newer of the two.
 func journalFile(work string) string { return filepath.Join(work, "journal.json") }
-
-// save writes the journal to its file and to the operations row.
-func (r *Restorer) save(ctx context.Context, f *facts, step string) error {
-	b, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := durable.WriteFile(journalFile(f.Work), b, 0o600); err != nil {
-		return err
-	}
-	return r.Store.UpdateOperation(context.WithoutCancel(ctx), f.OpID, step, f)
-}
 
 func loadFacts(work string) (facts, error) {
 	var f facts
@@ -89,5 +109,3 @@ func dev(p string) (uint64, error) {
 	}
 	return 0, nil
 }
-
-var _ = store.ErrNotFound

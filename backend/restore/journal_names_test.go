@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"rewind/backend/store"
+	"rewind/backend/op"
 )
 
 // Recovery renames entries by the names in the journal: a top-level name
@@ -16,20 +16,23 @@ import (
 func TestJournalKeepsOddNames(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	op, err := f.st.BeginOperation(ctx, store.Operation{Kind: "restore", Step: "R4"})
+	in := facts{Work: t.TempDir(), Carried: []string{"data", "up\xffloads/keep\n"},
+		Swaps: []swap{{Target: "r\xe9sum\xe9.pdf", StagedIno: 7}, {Target: "app", LiveIno: 9, Done: true}}}
+	o := op.For(f.r.Kernel, &Spec, f.dep, &in)
+	o.File = journalFile(in.Work)
+	ctx, err := o.Begin(ctx, "test", Planning)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := facts{OpID: op, Work: t.TempDir(), Carried: []string{"data", "up\xffloads/keep\n"},
-		Swaps: []swap{{Target: "r\xe9sum\xe9.pdf", StagedIno: 7}, {Target: "app", LiveIno: 9, Done: true}}}
-	if err := f.r.save(ctx, &in, "R8"); err != nil {
+	defer o.End(ctx, &err)
+	if err := o.Step(ctx, Carried); err != nil {
 		t.Fatal(err)
 	}
 	fromFile, err := loadFacts(in.Work)
 	if err != nil {
 		t.Fatal(err)
 	}
-	row, err := f.st.GetOperation(ctx, op)
+	row, err := f.st.GetOperation(ctx, o.ID())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,8 @@ import (
 // so first (Leftover), so that a directory the removal cannot take (an
 // immutable file, a mount) is retried at the next start by sweep, which
 // removes nothing else.
-func (r *Restorer) discard(ctx context.Context, f *facts) error {
+func (x *run) discard(ctx context.Context) error {
+	f := x.f
 	if f.Work == "" {
 		return nil
 	}
@@ -29,7 +30,7 @@ func (r *Restorer) discard(ctx context.Context, f *facts) error {
 	}
 	f.Leftover = true
 	// A journal that cannot be written (a full disk) only loses the retry.
-	serr := r.save(ctx, f, "discard")
+	serr := x.o.Save(ctx)
 	if err := removeTree(f.Work); err != nil {
 		return &leftoverError{dir: f.Work, err: errors.Join(err, serr), noRetry: serr != nil}
 	}
@@ -80,13 +81,13 @@ func (r *Restorer) sweep(ctx context.Context) ([]string, error) {
 			if !ok || err != nil || !e.IsDir() {
 				continue
 			}
-			op, err := r.Store.GetOperation(ctx, id)
-			if err != nil || op.Kind != "restore" || op.DeploymentID != dep.ID || op.State == store.OpRunning {
+			row, err := r.Store.GetOperation(ctx, id)
+			if err != nil || row.Kind != Spec.Kind || row.DeploymentID != dep.ID || row.State == store.OpRunning {
 				continue
 			}
 			var f facts
 			work := filepath.Join(meta, e.Name())
-			if json.Unmarshal(op.Facts, &f) != nil || !f.Leftover || f.Work != work {
+			if json.Unmarshal(row.Facts, &f) != nil || !f.Leftover || f.Work != work {
 				continue
 			}
 			if err := removeTree(work); err != nil {

@@ -33,7 +33,7 @@ func TestSweepDoesNotFollowALinkedRewindDirectory(t *testing.T) {
 	if err := os.Symlink(elsewhere, meta); err != nil {
 		t.Fatal(err)
 	}
-	f.r.Recover(ctx)
+	f.recover(ctx)
 	if _, err := os.Stat(filepath.Join(elsewhere, name, "precious")); err != nil {
 		t.Errorf("the sweep removed a file behind the link: %v", err)
 	}

@@ -78,12 +78,12 @@ func TestLeftoverReplacedTreeIsReportedAndSwept(t *testing.T) {
 	}
 
 	// Still immutable: recovery says it cannot remove it yet.
-	_, err = f.r.Recover(ctx)
+	_, err = f.recover(ctx)
 	if err == nil || !strings.Contains(err.Error(), work) {
 		t.Errorf("recover with the file still immutable: got %v, want an error naming %s", err, work)
 	}
 	chattr(t, "-i", filepath.Join(work, "stage", "data", "db.json"))
-	lines, err := f.r.Recover(ctx)
+	lines, err := f.recover(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestReplacedTreeKeptWhenSafetyCopyFails(t *testing.T) {
 	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "they are kept in "+res.OldTree) }) {
 		t.Errorf("warnings %q: want one naming %s", res.Warnings, res.OldTree)
 	}
-	if _, err := f.r.Recover(ctx); err != nil {
+	if _, err := f.recover(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if left := f.workLeft(t); !slices.Equal(left, []string{filepath.Base(res.OldTree)}) {

@@ -3,12 +3,12 @@
 package restore
 
 import (
-	"rewind/backend/op"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
 	"testing"
 	"time"
 
@@ -75,8 +75,8 @@ func TestPlantedLinkWithRealContainers(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, root, "data/cache/tmp/scratch", "scratch\n")
-	r.Fault = func(step string) error {
-		if step == "R5" { // the containers are stopped, the swap is next
+	r.Kernel.Hook = func(step string) error {
+		if step == "restore.stopped" { // the containers are stopped, the swap is next
 			plant(t, root, "data/cache", outside)
 		}
 		return nil

@@ -181,8 +181,23 @@ func TestLinkedMetaDirIsNeverStagedInto(t *testing.T) {
 	if !errors.Is(err, metadir.ErrLinkedPath) {
 		t.Fatalf("got %v, want a link error", err)
 	}
-	// A caller holding the lock already (a rollback) meets the staging's
-	// own refusal.
+	// The link planted once the lock is taken (a rollback holds it from
+	// before) meets the staging's own refusal.
+	if err := os.Remove(meta); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(meta, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	f.r.Kernel.Hook = func(step string) error {
+		if step == "restore."+string(Planning) {
+			if err := os.RemoveAll(meta); err != nil {
+				return err
+			}
+			return os.Symlink(outside, meta)
+		}
+		return nil
+	}
 	if _, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil); !errors.Is(err, ErrLinkInPath) {
 		t.Fatalf("locked run: got %v, want a link error", err)
 	}

@@ -38,8 +38,8 @@ func TestCancelledRestoreSaysCancelled(t *testing.T) {
 	f := newFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f.r.Fault = func(step string) error {
-		if step == "R4" {
+	f.r.Kernel.Hook = func(step string) error {
+		if step == "restore.staging" {
 			cancel()
 		}
 		return nil
@@ -64,8 +64,8 @@ func TestUndoSaysWhatWasStarted(t *testing.T) {
 		t.Run(fmt.Sprint("running=", running), func(t *testing.T) {
 			f := newFixture(t)
 			f.eng.running = running
-			f.r.Fault = func(step string) error {
-				if step == "R10" {
+			f.r.Kernel.Hook = func(step string) error {
+				if step == "restore.started" {
 					return errors.New("injected fault")
 				}
 				return nil

@@ -181,19 +181,19 @@ func TestKeptMountStaysInPlace(t *testing.T) {
 // A failure at any swap beside a kept mount puts every entry back; the
 // mount and its files stay where they are.
 func TestFaultBesideKeptMountPutsEverythingBack(t *testing.T) {
-	for _, step := range []string{"R8.carried", "R8.swap#1", "R8.swap#2", "R8.swap#3", "R8.done", "R10"} {
+	for _, step := range []string{"restore.carried", "restore.swapping", "restore.swapping#2", "restore.swapping#3", "restore.swapped", "restore.started"} {
 		t.Run(step, func(t *testing.T) {
 			f := newFixture(t) // data/cache is excluded
 			mnt := filepath.Join(f.dep.Path, "data", "cache")
 			mountTmpfs(t, mnt)
 			write(t, mnt, "rows.bin", "the rows on the disk")
 			before := f.hash(t)
-			f.r.Fault = faultAt(step)
+			f.r.Kernel.Hook = faultAt(step)
 			_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Data, Confirmed: true}, nil)
 			if err == nil || !strings.Contains(err.Error(), "injected fault") {
 				t.Fatalf("got %v, want the injected fault", err)
 			}
-			if _, err := f.r.Recover(context.Background()); err != nil {
+			if _, err := f.recover(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if f.hash(t) != before {

@@ -1,12 +1,12 @@
 package restore
 
 import (
-	"rewind/backend/op"
 	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"rewind/backend/op"
 	"slices"
 	"testing"
 

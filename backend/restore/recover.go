@@ -2,66 +2,67 @@ package restore
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
 
+	"rewind/backend/deployment"
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
 
-// Recover finishes or undoes restores that a crash interrupted (the table
-// in RELIABILITY §3). Before the commit it puts the previous files back,
-// restores the restart policies and starts what ran; after the commit it
-// only keeps the replaced files as the pre-restore backup. Recovery only
-// renames; it is safe to run again if it is itself interrupted.
-func (r *Restorer) Recover(ctx context.Context) ([]string, error) {
-	ops, err := r.Store.UnfinishedOperations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	var errs []error
-	for _, op := range ops {
-		if op.Kind != "restore" {
-			continue
-		}
-		line, err := r.recoverOne(ctx, op)
-		if line != "" {
-			lines = append(lines, line)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("interrupted restore (operation #%d): %w", op.ID, err))
-		}
-	}
-	l, err := r.sweep(ctx)
-	return append(lines, l...), errors.Join(append(errs, err)...)
+// Recoverer is the recovery of restores a crash interrupted, for the
+// kernel's registry (docs/safety.md). Before the commit it puts the
+// previous files back, restores the restart policies and starts what ran;
+// after the commit it only keeps the replaced files as the pre-restore
+// backup. Recovery only renames; it is safe to run again if it is itself
+// interrupted. Its sweep removes the work directories finished restores
+// could not remove.
+func (r *Restorer) Recoverer() op.Recoverer {
+	return op.Recoverer{Spec: &Spec, Recover: r.recoverOne, Sweep: r.sweep}
 }
 
-func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, error) {
-	var f facts
-	if err := json.Unmarshal(op.Facts, &f); err != nil {
-		return "", fmt.Errorf("journal: %w", err)
+// Recover settles the interrupted restores of the catalog.
+//
+// Deprecated: register Recoverer with the kernel, which recovers every kind
+// of operation in one order.
+func (r *Restorer) Recover(ctx context.Context) ([]string, error) {
+	k := op.New(r.Store)
+	k.Register(r.Recoverer())
+	return k.Recover(ctx)
+}
+
+// recoverOne settles one interrupted restore; ctx holds the deployment's lock.
+func (r *Restorer) recoverOne(ctx context.Context, dep deployment.Deployment, row store.Operation) (string, error) {
+	if !slices.Contains(Spec.Steps, op.Step(row.Step)) {
+		// The previous version journaled its steps as R1..R12.
+		row.Step = string(op.NeedsRecovery)
 	}
-	if f.Work != "" {
-		if ff, err := loadFacts(f.Work); err == nil {
-			f = ff // the file journal is written first, so it is the newest
-		}
-	}
-	f.OpID = op.ID
-	dep, err := r.Store.DeploymentByID(ctx, op.DeploymentID)
+	o, err := op.Resume[*facts](r.Kernel, &Spec, dep, row)
 	if err != nil {
 		return "", err
 	}
+	if o.Facts == nil {
+		o.Facts = &facts{}
+	}
+	f := o.Facts
+	if f.Work != "" {
+		if ff, err := loadFacts(f.Work); err == nil {
+			*f = ff // the file journal is written first, so it is the newest
+		}
+		o.File = journalFile(f.Work)
+	}
+	f.OpID = row.ID
 	res := &Result{Warnings: []string{}, Started: []string{}}
+	x := &run{r: r, dep: dep, id: f.BackupID, o: o, f: f, report: progress.Nop, res: res}
 	switch f.Phase {
-	case phaseCommitted:
+	case Committed:
 		if f.Leftover { // the safety copy was made: only its work directory is left, for sweep
-			r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "committed; the safety copy was already made")
+			o.Recovered(ctx, "committed; the safety copy was already made")
 			return "", nil
 		}
-		r.keepOld(ctx, dep, &f, progress.Nop, res)
-		r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "committed; safety copy finished at start")
+		x.keepOld(ctx)
+		o.Recovered(ctx, "committed; safety copy finished at start")
 		line := fmt.Sprintf("a restore of backup #%d had completed before the interruption", f.BackupID)
 		if res.SafetyCopy != nil {
 			line += fmt.Sprintf("; the replaced files were kept as backup #%d", res.SafetyCopy.ID)
@@ -69,11 +70,11 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 			line += "; the replaced files are kept in " + res.OldTree
 		}
 		return line, nil
-	case "", phaseStaging, "undone":
-		derr := r.discard(ctx, &f) // on failure sweep, below, retries and reports it
-		r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "interrupted before any live file changed")
-		if f.Phase == "undone" {
-			return r.restartAfterUndo(ctx, f)
+	case "", Staging, Undone:
+		derr := x.discard(ctx) // on failure sweep retries and reports it
+		o.Recovered(ctx, "interrupted before any live file changed")
+		if f.Phase == Undone {
+			return x.restartAfterUndo(ctx)
 		}
 		line := fmt.Sprintf("a restore of backup #%d was interrupted before any live file changed", f.BackupID)
 		if derr == nil {
@@ -81,37 +82,38 @@ func (r *Restorer) recoverOne(ctx context.Context, op store.Operation) (string, 
 		}
 		return line, nil
 	}
-	var eng Engine
+	// Stopped, Swapping, Swapped (or the previous version's "starting"), Undoing.
 	if f.Stopped && f.Snapshot != nil {
-		if eng, err = r.engine(ctx); err != nil {
+		if x.eng, err = r.engine(ctx); err != nil {
 			return "", fmt.Errorf("the restore of backup #%d stopped containers and was interrupted; Docker is unreachable, so the previous files were not put back yet. Start Docker and run rewind again: %w", f.BackupID, err)
 		}
 	}
-	if err := r.undo(ctx, &f, eng, progress.Nop, res); err != nil {
+	if err := x.undo(ctx); err != nil {
 		return "", err
 	}
-	r.discard(ctx, &f) // swept at the next start if it stays
-	r.Store.FinishOperation(ctx, op.ID, store.OpRecovered, "interrupted; undone at start")
-	return fmt.Sprintf("a restore of backup #%d was interrupted: the previous files were put back; %s", f.BackupID, containersText(&f)), nil
+	x.discard(ctx) // swept at the next start if it stays
+	o.Recovered(ctx, "interrupted; undone at start")
+	return fmt.Sprintf("a restore of backup #%d was interrupted: the previous files were put back; %s", f.BackupID, containersText(f)), nil
 }
 
 // restartAfterUndo starts the containers once more after an undo that was
 // itself interrupted after the files were back.
-func (r *Restorer) restartAfterUndo(ctx context.Context, f facts) (string, error) {
+func (x *run) restartAfterUndo(ctx context.Context) (string, error) {
+	f := x.f
 	if !f.Stopped || f.Snapshot == nil {
 		return fmt.Sprintf("a failed restore of backup #%d had already put the previous files back", f.BackupID), nil
 	}
-	eng, err := r.engine(ctx)
+	eng, err := x.r.engine(ctx)
 	if err != nil {
 		return "", err
 	}
 	if f.NoStart {
 		err = eng.RestorePolicies(ctx, *f.Snapshot)
 	} else {
-		err = eng.Start(ctx, *f.Snapshot, r.StartTimeout)
+		err = eng.Start(ctx, *f.Snapshot, x.r.StartTimeout)
 	}
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("a failed restore of backup #%d had put the previous files back; %s", f.BackupID, containersText(&f)), nil
+	return fmt.Sprintf("a failed restore of backup #%d had put the previous files back; %s", f.BackupID, containersText(f)), nil
 }

@@ -1,20 +1,21 @@
 // Package restore puts a backup back without ever leaving the deployment
-// with neither the old nor the new files (RELIABILITY §3). The archive is
+// with neither the old nor the new files (docs/safety.md). The archive is
 // checked and extracted into a staging directory under <path>/.rewind on the
 // same file system, made durable with one syncfs, and only then are the
 // containers stopped and the staged entries swapped in, each swap journaled.
 // Any failure swaps the old entries back and restarts what ran. The replaced
-// files become a pre-restore backup.
+// files become a pre-restore backup. A restore is a sequence of the steps
+// of Spec over the operation kernel (package op).
 package restore
 
 import (
 	"errors"
 	"fmt"
-	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/backup"
 	"rewind/backend/docker"
+	"rewind/backend/op"
 	"rewind/backend/store"
 )
 
@@ -64,9 +65,6 @@ type Restorer struct {
 	// the restarted containers (running, healthy where a healthcheck exists).
 	StopTimeout  time.Duration
 	StartTimeout time.Duration
-	// Fault, when set, is called at every named step; a non-nil error is
-	// treated as that step failing. Tests use it to inject faults.
-	Fault func(step string) error
 }
 
 // New returns a Restorer with default timeouts.

@@ -105,11 +105,10 @@ func TestConfirmationRequiredToDiscardData(t *testing.T) {
 // the failure, and again after recovery; no container is left with a
 // changed policy (the engine was asked to start again when it stopped).
 func TestFaultAtEveryStep(t *testing.T) {
-	steps := []string{"R1", "R4", "R6", "R7", "R5", "R8.carried", "R8.swap#1", "R8.swap#2", "R8.swap#3", "R8.done", "R10"}
-	for _, step := range steps {
+	for _, step := range everyStep() {
 		t.Run(step, func(t *testing.T) {
 			f := newFixture(t)
-			f.r.Fault = faultAt(step)
+			f.r.Kernel.Hook = faultAt(append(undoFault(step), step)...)
 			_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil)
 			if err == nil || !strings.Contains(err.Error(), "injected fault") {
 				t.Fatalf("got %v, want the injected fault", err)
@@ -121,7 +120,7 @@ func TestFaultAtEveryStep(t *testing.T) {
 			if slices.Contains(calls, "stop") && calls[len(calls)-1] != "start" {
 				t.Errorf("containers stopped and not started again: %v", calls)
 			}
-			lines, err := f.r.Recover(context.Background())
+			lines, err := f.recover(context.Background())
 			if err != nil {
 				t.Fatalf("recover: %v (%v)", err, lines)
 			}
@@ -244,8 +243,8 @@ func TestDiskFullDuringExtraction(t *testing.T) {
 		t.Skip("needs root to mount a tmpfs")
 	}
 	f := newFixtureOnTmpfs(t)
-	f.r.Fault = func(s string) error {
-		if s == "R4" { // fill the file system after the space check
+	f.r.Kernel.Hook = func(s string) error {
+		if s == "restore.staging" { // fill the file system after the space check
 			fill(t, f.dep.Path)
 		}
 		return nil

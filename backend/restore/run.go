@@ -8,176 +8,138 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"rewind/backend/op"
 	"strconv"
 	"strings"
+	"time"
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
-	"rewind/backend/crashpoint"
 	"rewind/backend/deployment"
 	"rewind/backend/durable"
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
 
-// Run restores backup id into the deployment, taking the deployment's lock.
-func (r *Restorer) Run(ctx context.Context, dep deployment.Deployment, id int64, opts Options, report progress.Report) (Result, error) {
-	ctx, release, err := op.Lock(ctx, dep, "restore of backup #"+itoa(id))
-	if err != nil {
-		return Result{Warnings: []string{}, Started: []string{}}, err
-	}
-	defer release()
-	return r.run(ctx, dep, id, opts, report)
+// run is one restore in flight: its journal (o, whose facts are f), what
+// the plan decided, and what it did so far.
+type run struct {
+	r      *Restorer
+	dep    deployment.Deployment
+	id     int64 // the backup restored
+	opts   Options
+	o      *op.Op[*facts]
+	f      *facts
+	b      store.Backup
+	sc     scope
+	eng    Engine // nil: Docker is unreachable, no container was stopped
+	report progress.Report
+	res    *Result
+	mark   time.Time // the start of the current phase, for res.PhasesMs
 }
 
-// step marks a named step: a crash point for the crash tests, and a place
-// where tests inject a failure.
-func (r *Restorer) step(name string) error {
-	crashpoint.Hit("restore." + name)
-	if r.Fault != nil {
-		if err := r.Fault(name); err != nil {
-			return fmt.Errorf("step %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-func (r *Restorer) run(ctx context.Context, dep deployment.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
-	report = progress.Or(report)
+// Run restores backup id into the deployment, under the deployment's lock
+// (taken unless ctx holds it already: the restore of a rollback). The
+// steps are those of Spec (docs/safety.md): the archive is extracted and
+// checked beside the live files, the containers stop, and from that commit
+// point on the entries are swapped, the containers started and the restore
+// committed, or every change undone, whatever the admin asks.
+func (r *Restorer) Run(ctx context.Context, dep deployment.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
 	start := r.Now()
 	res = Result{Warnings: []string{}, Started: []string{}, PhasesMs: map[string]int64{}}
-	mark := start
-	var f *facts
-	defer func() {
-		err = cancelledUnchanged(ctx, f, id, err)
-		res.DurationMs = r.Now().Sub(start).Milliseconds()
-	}()
+	defer func() { res.DurationMs = r.Now().Sub(start).Milliseconds() }()
+	f := &facts{BackupID: id, Mode: opts.Mode, Root: dep.Path, NoStart: opts.NoStart, Carried: []string{}, Swaps: []swap{},
+		OldVersion: dep.Version(), Phase: Staging}
+	x := &run{r: r, dep: dep, id: id, opts: opts, o: op.For(r.Kernel, &Spec, dep, f), f: f,
+		report: progress.Or(report), res: &res, mark: start}
 
-	// R1–R3: check the record, plan, confirm. Nothing has changed yet.
-	report.Phase(progress.Preparing, "checking the backup")
-	plan, b, sc, err := r.plan(ctx, dep, id, opts.Mode)
+	ctx, err = x.o.Begin(ctx, "restore of backup #"+itoa(id), Planning)
+	defer x.o.End(ctx, &err)
+	defer x.end(ctx, &err)
 	if err != nil {
 		return res, err
 	}
-	res.Plan = plan
-	if plan.DiscardsData && !opts.Confirmed && opts.Confirmation != dep.Name {
-		return res, fmt.Errorf("%w: this restore replaces data; type the deployment name %q to confirm", ErrConfirmation, dep.Name)
-	}
-	if err := r.step("R1"); err != nil {
+	if err = x.plan(ctx); err != nil {
 		return res, err
 	}
-	if err := checkRoom(dep.Path, plan.NeedBytes); err != nil {
+	if err = x.stage(ctx); err != nil {
 		return res, err
 	}
-	if err := backup.CheckEnvVersion(dep); err != nil { // the pre-restore backup records it
-		return res, err
+	if err = x.stop(ctx); err != nil {
+		return res, x.failed(ctx, err)
 	}
-
-	// R4: journal, then the staging directory.
-	f = &facts{BackupID: id, Mode: plan.Mode, Root: dep.Path, NoStart: opts.NoStart, Carried: []string{}, Swaps: []swap{},
-		OldVersion: dep.Version(), Phase: phaseStaging}
-	if f.OpID, err = r.Store.BeginOperation(ctx, store.Operation{DeploymentID: dep.ID, Kind: "restore", Step: "R4", Facts: mustJSON(f)}); err != nil {
-		return res, err
+	// The commit point: from here on the swap, or its undo, runs to the end.
+	if ctx, err = x.o.Commit(ctx, Stopped); err != nil {
+		return res, x.failed(ctx, err)
 	}
-	f.Work = workDir(dep.Path, f.OpID)
-	f.Stage = filepath.Join(f.Work, "stage")
-	if err := makeStage(f.Root, f.Stage); err != nil {
-		f.Work = "" // not ours to remove
-		r.finish(ctx, f, err)
-		return res, err
+	if err = x.swap(ctx); err != nil {
+		return res, x.failed(ctx, err)
 	}
-	if err := r.save(ctx, f, "R4"); err != nil {
-		r.finish(ctx, f, err)
-		return res, err
+	if err = x.start(ctx); err != nil {
+		return res, x.failed(ctx, err)
 	}
-	defer func() { r.finish(ctx, f, cancelledUnchanged(ctx, f, id, err)) }()
-	if err = r.step("R4"); err != nil {
-		return res, err
+	if err = x.commit(ctx); err != nil {
+		return res, x.failed(ctx, err)
 	}
-
-	// R6–R7: extract every byte into staging while hashing the archive; the
-	// hash must equal the record's before anything live is touched.
-	if err = r.stage(ctx, dep, b, sc, f, report); err != nil {
-		return res, err
-	}
-	if err = r.step("R7"); err != nil {
-		return res, err
-	}
-	res.phase("stage", &mark, r.Now())
-
-	// R5: stop the containers, journaling what ran and its restart policies.
-	eng, eerr := r.engine(ctx)
-	if eerr != nil && (!opts.NoStart || ctx.Err() != nil) {
-		return res, eerr // a cancellation is never taken for an unreachable Docker
-	}
-	if eerr != nil {
-		res.Warnings = append(res.Warnings, "Docker is unreachable: the containers were not stopped; start the service yourself after checking it: "+eerr.Error())
-	}
-	if eng != nil {
-		report.Phase(progress.Stopping, "stopping containers")
-		snap, serr := eng.Snapshot(ctx, dep.ComposeProject)
-		if serr != nil {
-			return res, fmt.Errorf("inspect containers: %w", serr)
-		}
-		f.Snapshot, f.Stopped, f.Phase = &snap, true, phaseStopped
-		if err = r.save(ctx, f, "R5"); err != nil {
-			return res, err
-		}
-		rep, serr := eng.Stop(context.WithoutCancel(ctx), snap, r.StopTimeout)
-		res.Warnings = append(res.Warnings, rep.Warnings()...)
-		if serr != nil {
-			err = fmt.Errorf("stop containers: %w", serr)
-			return res, errors.Join(err, r.undo(ctx, f, eng, report, &res))
-		}
-	}
-	if err = r.step("R5"); err != nil {
-		return res, errors.Join(err, r.undo(ctx, f, eng, report, &res))
-	}
-
-	res.phase("stop", &mark, r.Now())
-
-	// R8: carry what the mode keeps into the staged tree, then swap. From
-	// here on the swap (or its undo) runs to the end: no cancellation.
-	report.Phase(progress.Swapping, "swapping files")
-	sctx := context.WithoutCancel(ctx)
-	if err = r.swapIn(sctx, sc, plan.Targets, f); err != nil {
-		return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
-	}
-
-	res.phase("swap", &mark, r.Now())
-
-	// R10: restore policies, start what ran, wait for health.
-	f.Phase = phaseStarting
-	if err = r.save(sctx, f, "R10"); err != nil {
-		return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
-	}
-	if eng != nil {
-		if err = r.startAgain(sctx, f, eng, report, &res); err != nil {
-			err = fmt.Errorf("%w: %v", ErrUnhealthy, err)
-			return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
-		}
-	}
-	if err = r.step("R10"); err != nil {
-		return res, errors.Join(err, r.undo(sctx, f, eng, report, &res))
-	}
-
-	res.phase("start", &mark, r.Now())
-
-	// R11: committed. The replaced entries become the pre-restore backup.
-	f.Phase = phaseCommitted
-	if err = r.save(sctx, f, "R11"); err != nil {
-		return res, err
-	}
-	crashpoint.Hit("restore.R11")
-	r.keepOld(sctx, dep, f, report, &res)
-	res.phase("safetyCopy", &mark, r.Now())
+	x.keepOld(ctx)
+	x.lap("safetyCopy")
 	return res, nil
 }
 
-// stage extracts the archive into the staging directory, hashing the file
-// as it is read, and makes the staged tree durable.
-func (r *Restorer) stage(ctx context.Context, dep deployment.Deployment, b store.Backup, sc scope, f *facts, report progress.Report) error {
+// plan checks the record, plans the restore and has it confirmed. Nothing
+// changes.
+func (x *run) plan(ctx context.Context) error {
+	x.report.Phase(progress.Preparing, "checking the backup")
+	plan, b, sc, err := x.r.plan(ctx, x.dep, x.id, x.opts.Mode)
+	if err != nil {
+		return err
+	}
+	x.res.Plan, x.b, x.sc, x.f.Mode = plan, b, sc, plan.Mode
+	if plan.DiscardsData && !x.opts.Confirmed && x.opts.Confirmation != x.dep.Name {
+		return fmt.Errorf("%w: this restore replaces data; type the deployment name %q to confirm", ErrConfirmation, x.dep.Name)
+	}
+	if err := x.o.Step(ctx, Planned); err != nil {
+		return err
+	}
+	if err := checkRoom(x.dep.Path, plan.NeedBytes); err != nil {
+		return err
+	}
+	return backup.CheckEnvVersion(x.dep) // the pre-restore backup records it
+}
+
+// stage makes the staging directory below the deployment's .rewind and
+// extracts every byte into it while hashing the archive; the hash must
+// equal the record's before anything live is touched.
+func (x *run) stage(ctx context.Context) error {
+	f := x.f
+	f.OpID = x.o.ID()
+	f.Work = workDir(f.Root, f.OpID)
+	f.Stage = filepath.Join(f.Work, "stage")
+	if err := makeStage(f.Root, f.Stage); err != nil {
+		f.Work = "" // not ours to remove
+		return err
+	}
+	x.o.File = journalFile(f.Work)
+	if err := x.o.Step(ctx, Staging); err != nil {
+		return err
+	}
+	if err := x.extract(ctx); err != nil {
+		return err
+	}
+	if err := x.o.Step(ctx, Extracted); err != nil {
+		return err
+	}
+	if err := x.o.Step(ctx, Staged); err != nil {
+		return err
+	}
+	x.lap("stage")
+	return nil
+}
+
+// extract extracts the archive into the staging directory, hashing the
+// file as it is read, and makes the staged tree durable.
+func (x *run) extract(ctx context.Context) error {
+	b, f := x.b, x.f
 	file, err := durable.OpenRegular(b.Path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", backup.ErrFileMissing, err)
@@ -186,27 +148,36 @@ func (r *Restorer) stage(ctx context.Context, dep deployment.Deployment, b store
 	// The archive is hashed on its own goroutine as it is read.
 	hr := archive.NewHashingReader(file, true)
 	defer hr.Close()
+	// A fault at the point halfway through stops the extraction.
+	xctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var midErr error
 	mid := false
-	xr, err := archive.Extract(ctx, hr, f.Stage, archive.ExtractOptions{
-		Filter:  sc.extract,
+	xr, err := archive.Extract(xctx, hr, f.Stage, archive.ExtractOptions{
+		Filter:  x.sc.extract,
 		Sync:    true,
 		Workers: 2, // two writers: trees of many small files restore faster
 		Report: func(p archive.Progress) {
-			report(progress.Progress{Phase: progress.Extracting, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
+			x.report(progress.Progress{Phase: progress.Extracting, BytesDone: p.BytesDone, BytesTotal: p.BytesTotal,
 				FilesDone: p.FilesDone, FilesTotal: p.FilesTotal})
 			if !mid && p.BytesTotal > 0 && 2*p.BytesDone >= p.BytesTotal {
 				mid = true
-				crashpoint.Hit("restore.R6.mid")
+				if midErr = x.o.Point(ExtractingMid); midErr != nil {
+					stop()
+				}
 			}
 		},
 	})
+	if midErr != nil {
+		return midErr
+	}
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return cancelledUnchanged(ctx, nil, b.ID, err)
 	}
 	if err != nil {
 		return fmt.Errorf("backup #%d cannot be extracted, nothing was changed: %w", b.ID, err)
 	}
-	if err := dropSources(f.Stage, sc); err != nil {
+	if err := dropSources(f.Stage, x.sc); err != nil {
 		return err
 	}
 	if _, err := io.Copy(io.Discard, hr); err != nil {
@@ -215,11 +186,75 @@ func (r *Restorer) stage(ctx context.Context, dep deployment.Deployment, b store
 	if got := hr.Sum(); got != b.SHA256 {
 		return fmt.Errorf("backup #%d, nothing was changed: %w (recorded %s, file %s)", b.ID, backup.ErrChecksum, b.SHA256, got)
 	}
-	if m := xr.Manifest; m.Deployment != dep.Name && m.Project != dep.ComposeProject {
+	if m := xr.Manifest; m.Deployment != x.dep.Name && m.Project != x.dep.ComposeProject {
 		return fmt.Errorf("backup #%d, nothing was changed: %w: it was made for %q", b.ID, backup.ErrWrongProject, m.Deployment)
 	}
-	return r.step("R6")
+	return nil
 }
+
+// stop stops the containers, journaling first what ran and its restart
+// policies. A restore with NoStart goes on without Docker.
+func (x *run) stop(ctx context.Context) error {
+	f := x.f
+	eng, err := x.r.engine(ctx)
+	if err != nil && (!x.opts.NoStart || ctx.Err() != nil) {
+		return err // a cancellation is never taken for an unreachable Docker
+	}
+	if err != nil {
+		x.res.Warnings = append(x.res.Warnings, "Docker is unreachable: the containers were not stopped; start the service yourself after checking it: "+err.Error())
+		x.lap("stop")
+		return nil
+	}
+	x.eng = eng
+	x.report.Phase(progress.Stopping, "stopping containers")
+	snap, err := eng.Snapshot(ctx, x.dep.ComposeProject)
+	if err != nil {
+		return fmt.Errorf("inspect containers: %w", err)
+	}
+	f.Snapshot, f.Stopped, f.Phase = &snap, true, Stopped
+	if err := x.o.Save(ctx); err != nil {
+		return err
+	}
+	rep, err := eng.Stop(context.WithoutCancel(ctx), snap, x.r.StopTimeout)
+	x.res.Warnings = append(x.res.Warnings, rep.Warnings()...)
+	if err != nil {
+		return fmt.Errorf("stop containers: %w", err)
+	}
+	if err := ctx.Err(); err != nil { // cancelled while they stopped: they start again
+		return backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; no file was changed", x.id))
+	}
+	x.lap("stop")
+	return nil
+}
+
+// failed undoes what the restore changed, once it stopped containers.
+func (x *run) failed(ctx context.Context, err error) error {
+	if x.f.Phase == Staging {
+		return err // nothing live changed
+	}
+	return errors.Join(err, x.undo(ctx))
+}
+
+// end settles how a restore that returns err ends, before the kernel closes
+// its journal: a cancellation before anything changed is worded for the
+// admin; an undo that did not complete leaves the restore for recovery at
+// the next start; a restore that failed otherwise removes its staged copy.
+func (x *run) end(ctx context.Context, errp *error) {
+	*errp = cancelledUnchanged(ctx, x.f, x.id, *errp)
+	if *errp == nil || x.o.ID() == 0 {
+		return
+	}
+	switch x.f.Phase {
+	case Stopped, Swapping, Swapped, Undoing:
+		x.o.Leave()
+	case Committed:
+	default:
+		x.discard(ctx) // only the staged copy of the archive: swept at the next start if it stays
+	}
+}
+
+// lap records the time since the previous lap under name.
+func (x *run) lap(name string) { x.res.phase(name, &x.mark, x.r.Now()) }
 
 func checkSameFS(root string, targets []string) error {
 	rd, err := dev(root)
@@ -258,7 +293,7 @@ func checkRoom(root string, need int64) error {
 // interrupted. Other errors, and cancellations later on, are returned as
 // they are.
 func cancelledUnchanged(ctx context.Context, f *facts, id int64, err error) error {
-	if !backup.IsCancel(ctx, err) || (f != nil && f.Phase != phaseStaging) {
+	if !backup.IsCancel(ctx, err) || (f != nil && f.Phase != Staging) {
 		return err
 	}
 	return backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", id))

@@ -11,17 +11,18 @@ import (
 	"time"
 
 	"rewind/backend/backup"
-	"rewind/backend/deployment"
+	"rewind/backend/docker"
 	"rewind/backend/durable"
 	"rewind/backend/progress"
-	"rewind/backend/store"
 )
 
-// swapIn carries the out-of-scope live paths into the staged tree, then
+// swap carries the out-of-scope live paths into the staged tree, then
 // swaps every target, journaling each move before making it. Every move
 // goes through the handles of the deployment and the staging directory.
-func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *facts) error {
-	f.Phase = phaseSwapping
+func (x *run) swap(ctx context.Context) error {
+	f, targets := x.f, x.res.Plan.Targets
+	x.report.Phase(progress.Swapping, "swapping files")
+	f.Phase = Swapping
 	// Checked again now that the containers are stopped: nothing may have
 	// been mounted inside a target since the preview.
 	if err := CheckMounts(f.Root, targets); err != nil {
@@ -33,13 +34,13 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 	}
 	defer root.close()
 	defer stage.close()
-	carries, err := sc.carries(root, targets)
+	carries, err := x.sc.carries(root, targets)
 	if err != nil {
 		return err
 	}
 	for _, c := range carries {
 		f.Carried = append(f.Carried, c)
-		if err := r.save(ctx, f, "R8"); err != nil {
+		if err := x.o.Save(ctx); err != nil {
 			return err
 		}
 		live, staged := at{root, c}, at{stage, c}
@@ -53,7 +54,7 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 			return err
 		}
 	}
-	if err := r.step("R8.carried"); err != nil {
+	if err := x.o.Step(ctx, Carried); err != nil {
 		return err
 	}
 	// Every swap is journaled, with the inodes that identify its two sides,
@@ -70,12 +71,12 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 			f.Swaps = append(f.Swaps, s)
 		}
 	}
-	if err := r.save(ctx, f, "R8"); err != nil {
+	if err := x.o.Save(ctx); err != nil {
 		return err
 	}
 	for i := first; i < len(f.Swaps); i++ {
 		s := f.Swaps[i]
-		if err := r.step("R8.swap"); err != nil {
+		if err := x.o.Point(Swapping); err != nil {
 			return err
 		}
 		live, staged := at{root, s.Target}, at{stage, s.Target}
@@ -96,7 +97,12 @@ func (r *Restorer) swapIn(ctx context.Context, sc scope, targets []string, f *fa
 		}
 		f.Swaps[i].Done = true
 	}
-	return r.step("R8.done")
+	f.Phase = Swapped
+	if err := x.o.Step(ctx, Swapped); err != nil {
+		return err
+	}
+	x.lap("swap")
+	return nil
 }
 
 // openTrees opens the deployment and, below it, the staging directory.
@@ -141,43 +147,61 @@ func mkParents(root, stage *tree, rel string) error {
 	return nil
 }
 
-// startAgain restores the restart policies and starts the containers that
+// start restores the restart policies and starts the containers that
 // were running, waiting until they are up (healthy where they can tell).
-func (r *Restorer) startAgain(ctx context.Context, f *facts, eng Engine, report progress.Report, res *Result) error {
-	if f.Snapshot == nil {
-		return nil
+func (x *run) start(ctx context.Context) error {
+	f, eng := x.f, x.eng
+	if eng != nil && f.Snapshot != nil {
+		if f.NoStart {
+			if err := eng.RestorePolicies(ctx, *f.Snapshot); err != nil {
+				return fmt.Errorf("%w: %v", ErrUnhealthy, err)
+			}
+		} else if err := x.startAgain(ctx); err != nil {
+			return fmt.Errorf("%w: %v", ErrUnhealthy, err)
+		}
 	}
-	if f.NoStart {
-		return eng.RestorePolicies(ctx, *f.Snapshot)
-	}
-	report.Phase(progress.Starting, "starting containers")
-	wctx, cancel := context.WithTimeout(ctx, r.StartTimeout+time.Minute)
-	defer cancel()
-	report.Phase(progress.Health, "waiting for the containers to be healthy")
-	if err := eng.Start(wctx, *f.Snapshot, r.StartTimeout); err != nil {
+	if err := x.o.Step(ctx, Started); err != nil {
 		return err
 	}
-	res.Started = res.Started[:0]
-	for _, c := range f.Snapshot.Running() {
-		res.Started = append(res.Started, c.Name)
+	x.lap("start")
+	return nil
+}
+
+func (x *run) startAgain(ctx context.Context) error {
+	snap := *x.f.Snapshot
+	x.report.Phase(progress.Starting, "starting containers")
+	wctx, cancel := context.WithTimeout(ctx, x.r.StartTimeout+time.Minute)
+	defer cancel()
+	x.report.Phase(progress.Health, "waiting for the containers to be healthy")
+	if err := x.eng.Start(wctx, snap, x.r.StartTimeout); err != nil {
+		return err
+	}
+	x.res.Started = x.res.Started[:0]
+	for _, c := range snap.Running() {
+		x.res.Started = append(x.res.Started, c.Name)
 	}
 	return nil
 }
 
+// commit journals that the restore succeeded: from here recovery keeps the
+// replaced entries instead of putting them back.
+func (x *run) commit(ctx context.Context) error {
+	x.f.Phase = Committed
+	return x.o.Step(ctx, Committed)
+}
+
 // undo puts the previous files back and the containers in their previous
 // state. It runs to the end whatever the context says.
-func (r *Restorer) undo(ctx context.Context, f *facts, eng Engine, report progress.Report, res *Result) error {
+func (x *run) undo(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
-	report.Phase(progress.RollingBack, "putting the previous files back")
-	f.Phase = phaseUndoing
-	var errs []error
-	if err := r.save(ctx, f, "R12"); err != nil {
-		errs = append(errs, err)
-	}
+	f, eng := x.f, x.eng
+	x.report.Phase(progress.RollingBack, "putting the previous files back")
+	f.Phase = Undoing
+	errs := appendErr(nil, x.o.Step(ctx, Undoing))
 	if eng != nil && f.Snapshot != nil && len(f.Swaps) > 0 {
 		// Containers may have been started on the restored files: stop them
 		// before swapping back under them.
-		if _, err := eng.Stop(ctx, *f.Snapshot, r.StopTimeout); err != nil {
+		if _, err := eng.Stop(ctx, *f.Snapshot, x.r.StopTimeout); err != nil {
 			errs = append(errs, fmt.Errorf("stop containers before putting the files back: %w", err))
 			return errors.Join(errs...)
 		}
@@ -185,20 +209,18 @@ func (r *Restorer) undo(ctx context.Context, f *facts, eng Engine, report progre
 	if err := unswap(f); err != nil {
 		return errors.Join(append(errs, err)...)
 	}
-	f.Phase = "undone"
-	if err := r.save(ctx, f, "R12"); err != nil {
-		errs = append(errs, err)
-	}
+	f.Phase = Undone
+	errs = appendErr(errs, x.o.Step(ctx, Undone))
 	if eng != nil && f.Snapshot != nil {
-		report.Phase(progress.Starting, "starting the containers again")
+		x.report.Phase(progress.Starting, "starting the containers again")
 		if f.NoStart {
 			errs = appendErr(errs, eng.RestorePolicies(ctx, *f.Snapshot))
-		} else if err := eng.Start(ctx, *f.Snapshot, r.StartTimeout); err != nil {
+		} else if err := eng.Start(ctx, *f.Snapshot, x.r.StartTimeout); err != nil {
 			errs = append(errs, fmt.Errorf("the previous files are back, but the containers did not come up again: %w", err))
 		}
 	}
 	if len(errs) == 0 {
-		res.Warnings = append(res.Warnings, "the restore was undone: the previous files are back; "+containersText(f))
+		x.res.Warnings = append(x.res.Warnings, "the restore was undone: the previous files are back; "+containersText(f))
 	}
 	return errors.Join(errs...)
 }
@@ -241,35 +263,11 @@ func appendErr(errs []error, err error) []error {
 	return errs
 }
 
-// finish closes the journal. An undo that did not complete leaves the
-// operation open so that recovery at the next start finishes it.
-func (r *Restorer) finish(ctx context.Context, f *facts, err error) {
-	ctx = context.WithoutCancel(ctx)
-	if f.OpID == 0 {
-		return
-	}
-	switch {
-	case err == nil:
-		r.Store.FinishOperation(ctx, f.OpID, store.OpSucceeded, "")
-	case f.Phase == phaseUndoing || f.Phase == phaseSwapping || f.Phase == phaseStarting || f.Phase == phaseStopped:
-		// not settled: recovery takes over
-		r.Store.UpdateOperation(ctx, f.OpID, "needs-recovery", f)
-	default:
-		state := store.OpFailed
-		if errors.Is(err, context.Canceled) {
-			state = store.OpCanceled
-		}
-		if f.Phase != phaseCommitted {
-			r.discard(ctx, f) // only the staged copy of the archive: swept at the next start if it stays
-		}
-		r.Store.FinishOperation(ctx, f.OpID, state, err.Error())
-	}
-}
-
 // keepOld turns the replaced entries, now in the staging directory, into
 // the pre-restore backup, then removes them. If that fails they are kept as
 // a directory and the admin is told where.
-func (r *Restorer) keepOld(ctx context.Context, dep deployment.Deployment, f *facts, report progress.Report, res *Result) {
+func (x *run) keepOld(ctx context.Context) {
+	f, res := x.f, x.res
 	// The backup covers every swapped entry: one that the restore added is
 	// absent from it, so restoring it removes that entry again.
 	var paths []string
@@ -279,17 +277,17 @@ func (r *Restorer) keepOld(ctx context.Context, dep deployment.Deployment, f *fa
 		replaced = replaced || s.LiveIno != 0
 	}
 	if replaced {
-		report.Phase(progress.Archiving, "keeping the replaced files as a pre-restore backup")
-		cr, err := r.Backups.Create(ctx, dep, backup.CreateRequest{Source: backup.Source{Root: f.Stage, Paths: paths},
+		x.report.Phase(progress.Archiving, "keeping the replaced files as a pre-restore backup")
+		cr, err := x.r.Backups.Create(ctx, x.dep, backup.CreateRequest{Source: backup.Source{Root: f.Stage, Paths: paths},
 			Type: backup.TypePreRestore, Version: f.OldVersion,
 			Description: fmt.Sprintf("files replaced by the %s restore of backup #%d", f.Mode, f.BackupID),
-		}, report)
+		}, x.report)
 		if err != nil {
 			kept := filepath.Join(filepath.Dir(f.Work), "replaced-"+itoa(f.OpID))
 			if rerr := durable.Rename(f.Stage, kept); rerr != nil {
 				kept = f.Stage
 			} else {
-				r.discard(ctx, f) // only the journal is left in it; swept at the next start if it stays
+				x.discard(ctx) // only the journal is left in it; swept at the next start if it stays
 			}
 			res.OldTree = kept
 			res.Warnings = append(res.Warnings, fmt.Sprintf("the replaced files could not be archived (%v); they are kept in %s", err, kept))
@@ -300,7 +298,7 @@ func (r *Restorer) keepOld(ctx context.Context, dep deployment.Deployment, f *fa
 			res.Warnings = append(res.Warnings, fmt.Sprintf("pre-restore backup #%d: %s", cr.Record.ID, w))
 		}
 	}
-	if err := r.discard(ctx, f); err != nil {
+	if err := x.discard(ctx); err != nil {
 		what := "the replaced files' work directory "
 		if res.SafetyCopy != nil {
 			what = fmt.Sprintf("the replaced files are kept as backup #%d, but their copy in ", res.SafetyCopy.ID)
@@ -311,14 +309,9 @@ func (r *Restorer) keepOld(ctx context.Context, dep deployment.Deployment, f *fa
 
 func (r *Restorer) engine(ctx context.Context) (Engine, error) {
 	if r.Connect == nil {
-		return nil, errors.New("docker engine unreachable: no connection configured")
+		return nil, fmt.Errorf("%w: no connection configured", docker.ErrUnreachable)
 	}
 	return r.Connect(ctx)
-}
-
-func mustJSON(v any) json.RawMessage {
-	b, _ := json.Marshal(v)
-	return b
 }
 
 func jsonUnmarshal(b []byte, v any) error {
