@@ -15,7 +15,7 @@ func TestRecoveredRestoreSaysNoContainersStarted(t *testing.T) {
 	ok(t, state, "init", "--project", proj)
 	ok(t, state, "--project", proj, "backup", "create")
 	noDocker := "DOCKER_HOST=unix:///nonexistent/docker.sock"
-	r := runBin(t, bin, []string{"REWIND_CRASH_AT=restore.R8.done", noDocker},
+	r := runBin(t, bin, []string{"REWIND_CRASH_AT=restore.swapped", noDocker},
 		"--state", state, "--project", proj, "backup", "restore", "1", "--yes", "--no-start")
 	if r.code != -int(syscall.SIGKILL) {
 		t.Fatalf("want the restore killed after the swap, got exit %d: %s", r.code, r.stderr)

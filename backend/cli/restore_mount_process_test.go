@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"rewind/backend/mounts"
@@ -20,7 +19,7 @@ func TestKillDuringRestoreBesideKeptMount(t *testing.T) {
 		t.Skip("mounting a tmpfs needs root")
 	}
 	bin := binary(t, "crashtest")
-	for _, p := range []string{"restore.R8.carried", "restore.R8.swap", "restore.R8.swap#2", "restore.R8.swap#3", "restore.R8.done", "restore.R11"} {
+	for _, p := range restorePoints() {
 		t.Run(p, func(t *testing.T) {
 			state, proj := t.TempDir(), project(t)
 			mnt := filepath.Join(proj, "data", "cache")
@@ -34,12 +33,9 @@ func TestKillDuringRestoreBesideKeptMount(t *testing.T) {
 			os.Remove(filepath.Join(proj, "data", "db", "users.json"))
 			hBefore := treeHash(t, proj)
 
-			env := []string{"REWIND_CRASH_AT=" + p, "DOCKER_HOST=unix:///nonexistent/docker.sock"}
-			r := runBin(t, bin, env, "--state", state, "--project", proj, "backup", "restore", "1", "--mode", "data", "--yes", "--no-start")
-			if r.code != -int(syscall.SIGKILL) {
-				t.Fatalf("want the process killed at %s, got exit %d: %s", p, r.code, r.stderr)
-			}
-			r = runBin(t, bin, []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, "--state", state, "--project", proj, "backup", "list")
+			env := []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}
+			killRestore(t, bin, p, env, []string{"--state", state, "--project", proj}, "1", "--mode", "data", "--yes", "--no-start")
+			r := runBin(t, bin, []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, "--state", state, "--project", proj, "backup", "list")
 			if r.code != 0 {
 				t.Fatalf("list after the crash: %s", r.stderr)
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"rewind/backend/archive"
+	"rewind/backend/restore"
 )
 
 func treeHash(t *testing.T, dir string) string {
@@ -20,15 +21,43 @@ func treeHash(t *testing.T, dir string) string {
 	return h
 }
 
+// restorePoints is every step and crash point of a restore, the swapping
+// point also at its second and third entry, and the crash point halfway
+// through the restore's safety copy.
+func restorePoints() []string {
+	return append(restore.Spec.Names(), "restore.swapping#2", "restore.swapping#3", "backup.writing.mid")
+}
+
+// killRestore runs `rewind <global> backup restore <args>` with the process
+// killed at point p. A point only an undo reaches is reached in the
+// recovery of a restore killed once it swapped: that recovery (a `backup
+// list`) is killed at p. The next command recovers.
+func killRestore(t *testing.T, bin, p string, env, global []string, args ...string) {
+	t.Helper()
+	crashAt := p
+	undo := p == "restore."+string(restore.Undoing) || p == "restore."+string(restore.Undone)
+	if undo {
+		crashAt = "restore." + string(restore.Swapped)
+	}
+	r := runBin(t, bin, append([]string{"REWIND_CRASH_AT=" + crashAt}, env...), append(append(global, "backup", "restore"), args...)...)
+	if r.code != -int(syscall.SIGKILL) {
+		t.Fatalf("want the process killed at %s, got exit %d: %s", crashAt, r.code, r.stderr)
+	}
+	if !undo {
+		return
+	}
+	r = runBin(t, bin, append([]string{"REWIND_CRASH_AT=" + p}, env...), append(global, "backup", "list")...)
+	if r.code != -int(syscall.SIGKILL) {
+		t.Fatalf("want the recovery killed at %s, got exit %d: %s", p, r.code, r.stderr)
+	}
+}
+
 // A restore killed with SIGKILL at any step, followed by any command, leaves
 // the live tree equal to the old tree or to the restored one, never a mix,
 // and nothing in progress.
 func TestKillDuringRestore(t *testing.T) {
 	bin := binary(t, "crashtest")
-	points := []string{"restore.R1", "restore.R4", "restore.R6.mid", "restore.R6", "restore.R7", "restore.R5",
-		"restore.R8.carried", "restore.R8.swap", "restore.R8.swap#2", "restore.R8.swap#3", "restore.R8.done",
-		"restore.R10", "restore.R11", "backup.writing.mid"}
-	for _, p := range points {
+	for _, p := range restorePoints() {
 		t.Run(p, func(t *testing.T) {
 			state, proj := t.TempDir(), project(t)
 			big := make([]byte, 2<<20)
@@ -44,13 +73,10 @@ func TestKillDuringRestore(t *testing.T) {
 			os.Remove(filepath.Join(proj, "data", "db", "users.json"))
 			hBefore := treeHash(t, proj)
 
-			env := []string{"REWIND_CRASH_AT=" + p, "DOCKER_HOST=unix:///nonexistent/docker.sock"}
-			r := runBin(t, bin, env, "--state", state, "--project", proj, "backup", "restore", "1", "--yes", "--no-start")
-			if r.code != -int(syscall.SIGKILL) {
-				t.Fatalf("want the process killed at %s, got exit %d: %s", p, r.code, r.stderr)
-			}
+			env := []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}
+			killRestore(t, bin, p, env, []string{"--state", state, "--project", proj}, "1", "--yes", "--no-start")
 			// Any command runs recovery first.
-			r = runBin(t, bin, []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, "--state", state, "--project", proj, "backup", "list")
+			r := runBin(t, bin, []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, "--state", state, "--project", proj, "backup", "list")
 			if r.code != 0 {
 				t.Fatalf("list after the crash: %s", r.stderr)
 			}
