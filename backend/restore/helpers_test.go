@@ -28,6 +28,7 @@ type fakeEngine struct {
 	calls    []string
 	running  bool
 	startErr error
+	stopErr  error
 	onStop   func()
 }
 
@@ -42,7 +43,7 @@ func (f *fakeEngine) Stop(ctx context.Context, s docker.Snapshot, d time.Duratio
 	if f.onStop != nil {
 		f.onStop()
 	}
-	return docker.StopReport{Project: s.Project}, nil
+	return docker.StopReport{Project: s.Project}, f.stopErr
 }
 
 func (f *fakeEngine) Start(ctx context.Context, s docker.Snapshot, d time.Duration) error {

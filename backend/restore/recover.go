@@ -81,8 +81,10 @@ func (r *Restorer) recoverOne(ctx context.Context, dep deployment.Deployment, ro
 			line += "; its staging files were removed"
 		}
 		return line, nil
+	case Stopped, Swapping, Swapped, phaseStartingV1, Undoing:
+		// between the stop and the commit: undone below, as is a phase
+		// this version does not know
 	}
-	// Stopped, Swapping, Swapped (or the previous version's "starting"), Undoing.
 	if f.Stopped && f.Snapshot != nil {
 		if x.eng, err = r.engine(ctx); err != nil {
 			return "", fmt.Errorf("the restore of backup #%d stopped containers and was interrupted; Docker is unreachable, so the previous files were not put back yet. Start Docker and run rewind again: %w", f.BackupID, err)
