@@ -82,8 +82,8 @@ type swap struct {
 	Done      bool   `json:"done"`
 }
 
-func workDir(root string, op int64) string {
-	return filepath.Join(root, archive.MetaDir, "restore-"+itoa(op))
+func workDir(root string, id int64) string {
+	return filepath.Join(root, archive.MetaDir, "restore-"+itoa(id))
 }
 
 // journalFile is the journal beside the work it describes: the kernel
