@@ -11,17 +11,17 @@ import (
 	"rewind/backend/op"
 )
 
-// The steps of a restore, in the order they run (docs/safety.md). Each is
-// journaled, then reached: a crash point of the crashtest build and a place
-// where tests inject a fault ("restore.staged").
+// The steps of a restore, in the order they run (docs/operations.md). Each
+// is journaled, then reached: a crash point of the crashtest build and a
+// place where tests inject a fault ("restore.staged").
 const (
 	Planning  op.Step = "planning"  // journaled under the lock; the backup is checked and the restore planned
 	Planned   op.Step = "planned"   // planned and confirmed; nothing changed yet
 	Staging   op.Step = "staging"   // the staging directory exists; the archive is extracted into it
-	Extracted op.Step = "extracted" // every byte extracted, the archive's hash checked
-	Staged    op.Step = "staged"    // the staged tree is complete and durable
-	Stopped   op.Step = "stopped"   // the containers are stopped: the commit point, the swap follows
-	Carried   op.Step = "carried"   // what the mode keeps was carried into the staged tree
+	Extracted op.Step = "extracted" // every entry extracted and synced
+	Staged    op.Step = "staged"    // the archive's hash and manifest checked: the staged tree is ready
+	Stopped   op.Step = "stopped"   // the containers that run are stopped
+	Carried   op.Step = "carried"   // the commit point: what the mode keeps is carried into the staged tree, then the swap
 	Swapped   op.Step = "swapped"   // every entry swapped
 	Started   op.Step = "started"   // the containers run again (healthy where they can tell)
 	Committed op.Step = "committed" // the restore succeeded; the replaced entries become the pre-restore backup

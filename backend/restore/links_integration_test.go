@@ -76,7 +76,7 @@ func TestPlantedLinkWithRealContainers(t *testing.T) {
 	}
 	write(t, root, "data/cache/tmp/scratch", "scratch\n")
 	r.Kernel.Hook = func(step string) error {
-		if step == "restore.stopped" { // the containers are stopped, the swap is next
+		if step == "restore.carried" { // the containers are stopped, the swap is next
 			plant(t, root, "data/cache", outside)
 		}
 		return nil

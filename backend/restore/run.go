@@ -40,10 +40,10 @@ type run struct {
 
 // Run restores backup id into the deployment, under the deployment's lock
 // (taken unless ctx holds it already: the restore of a rollback). The
-// steps are those of Spec (docs/safety.md): the archive is extracted and
-// checked beside the live files, the containers stop, and from that commit
-// point on the entries are swapped, the containers started and the restore
-// committed, or every change undone, whatever the admin asks.
+// steps are those of Spec (docs/operations.md): the archive is extracted
+// and checked beside the live files, the containers stop, and from the
+// commit point on the entries are swapped, the containers started and the
+// restore committed, or every change undone, whatever the admin asks.
 func (r *Restorer) Run(ctx context.Context, dep deployment.Deployment, id int64, opts Options, report progress.Report) (res Result, err error) {
 	start := r.Now()
 	res = Result{Warnings: []string{}, Started: []string{}, PhasesMs: map[string]int64{}}
@@ -69,7 +69,7 @@ func (r *Restorer) Run(ctx context.Context, dep deployment.Deployment, id int64,
 		return res, x.failed(ctx, err)
 	}
 	// The commit point: from here on the swap, or its undo, runs to the end.
-	if ctx, err = x.o.Commit(ctx, Stopped); err != nil {
+	if ctx, err = x.o.Commit(ctx, Carried); err != nil {
 		return res, x.failed(ctx, err)
 	}
 	if err = x.swap(ctx); err != nil {
@@ -126,9 +126,6 @@ func (x *run) stage(ctx context.Context) error {
 	if err := x.extract(ctx); err != nil {
 		return err
 	}
-	if err := x.o.Step(ctx, Extracted); err != nil {
-		return err
-	}
 	if err := x.o.Step(ctx, Staged); err != nil {
 		return err
 	}
@@ -137,7 +134,8 @@ func (x *run) stage(ctx context.Context) error {
 }
 
 // extract extracts the archive into the staging directory, hashing the
-// file as it is read, and makes the staged tree durable.
+// file as it is read, makes the staged tree durable, then checks the
+// archive's hash and manifest.
 func (x *run) extract(ctx context.Context) error {
 	b, f := x.b, x.f
 	file, err := durable.OpenRegular(b.Path)
@@ -180,6 +178,9 @@ func (x *run) extract(ctx context.Context) error {
 	if err := dropSources(f.Stage, x.sc); err != nil {
 		return err
 	}
+	if err := x.o.Step(ctx, Extracted); err != nil {
+		return err
+	}
 	if _, err := io.Copy(io.Discard, hr); err != nil {
 		return fmt.Errorf("read backup #%d: %w", b.ID, err)
 	}
@@ -193,7 +194,7 @@ func (x *run) extract(ctx context.Context) error {
 }
 
 // stop stops the containers, journaling first what ran and its restart
-// policies. A restore with NoStart goes on without Docker.
+// policies. A restore with NoStart goes on without Docker, stopping nothing.
 func (x *run) stop(ctx context.Context) error {
 	f := x.f
 	eng, err := x.r.engine(ctx)
@@ -203,7 +204,7 @@ func (x *run) stop(ctx context.Context) error {
 	if err != nil {
 		x.res.Warnings = append(x.res.Warnings, "Docker is unreachable: the containers were not stopped; start the service yourself after checking it: "+err.Error())
 		x.lap("stop")
-		return nil
+		return x.o.Step(ctx, Stopped)
 	}
 	x.eng = eng
 	x.report.Phase(progress.Stopping, "stopping containers")
@@ -212,7 +213,7 @@ func (x *run) stop(ctx context.Context) error {
 		return fmt.Errorf("inspect containers: %w", err)
 	}
 	f.Snapshot, f.Stopped, f.Phase = &snap, true, Stopped
-	if err := x.o.Save(ctx); err != nil {
+	if err := x.o.Step(ctx, Stopped); err != nil {
 		return err
 	}
 	rep, err := eng.Stop(context.WithoutCancel(ctx), snap, x.r.StopTimeout)

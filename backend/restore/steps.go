@@ -16,9 +16,10 @@ import (
 	"rewind/backend/progress"
 )
 
-// swap carries the out-of-scope live paths into the staged tree, then
-// swaps every target, journaling each move before making it. Every move
-// goes through the handles of the deployment and the staging directory.
+// swap, past the commit point, carries the out-of-scope live paths into
+// the staged tree, then swaps every target, journaling each move before
+// making it. Every move goes through the handles of the deployment and the
+// staging directory.
 func (x *run) swap(ctx context.Context) error {
 	f, targets := x.f, x.res.Plan.Targets
 	x.report.Phase(progress.Swapping, "swapping files")
@@ -53,9 +54,6 @@ func (x *run) swap(ctx context.Context) error {
 		if err := syncDirs(live, staged); err != nil {
 			return err
 		}
-	}
-	if err := x.o.Step(ctx, Carried); err != nil {
-		return err
 	}
 	// Every swap is journaled, with the inodes that identify its two sides,
 	// before the first one is made: recovery settles each by inode, and one
