@@ -39,7 +39,7 @@ func (e *LinkError) Unwrap() error { return ErrLinkInPath }
 // reached from the directory's handle with openat2(RESOLVE_BENEATH |
 // RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV), never by joining path strings,
 // so no symbolic link and no mount point inside the tree is ever crossed
-// (RELIABILITY §8). Relative paths use '/'.
+// (docs/safety.md). Relative paths use '/'.
 type tree struct {
 	fd   int
 	path string

@@ -19,8 +19,8 @@ import (
 // MountError is a mount point where a restore would have to rename it or
 // restore into it. A swap renames whole entries, and a rename would carry
 // the mount away: the restored files would land on the wrong file system
-// and removing the replaced tree would empty the mounted one (RELIABILITY
-// §8). The restore is refused before anything changes. (A mount point in a
+// and removing the replaced tree would empty the mounted one
+// (docs/safety.md). The restore is refused before anything changes. (A mount point in a
 // path the restore keeps is fine: see swapUnits.)
 type MountError struct {
 	Entry  string // the swapped entry, relative to the deployment ("data")
