@@ -41,6 +41,7 @@ type Op[F any] struct {
 	closed    bool // the row was finished elsewhere (Closed)
 	leave     bool // End leaves the row for recovery (Leave)
 	ended     bool
+	resumed   bool // taken up by recovery: its step may be one an older version wrote
 }
 
 // For prepares an operation of spec on dep with its first facts.
@@ -60,7 +61,8 @@ func (o *Op[F]) Committed() bool { return o.committed }
 // Begin takes the deployment's lock (unless ctx holds it: an operation
 // inside another), journals the operation at step first, and marks that
 // step. The returned context carries the lock for nested operations. On
-// error nothing is journaled and the lock is not held.
+// error the lock is not held, and a row already written is closed as
+// failed.
 func (o *Op[F]) Begin(ctx context.Context, what string, first Step) (context.Context, error) {
 	ctx, release, err := Lock(ctx, o.dep, what)
 	if err != nil {
@@ -85,7 +87,11 @@ func (o *Op[F]) Begin(ctx context.Context, what string, first Step) (context.Con
 		return ctx, fmt.Errorf("journal the %s: %w", o.spec.Kind, err)
 	}
 	o.step, o.release = first, release
-	return ctx, o.k.hit(o.spec, first)
+	if err := o.k.hit(o.spec, first); err != nil {
+		o.End(ctx, &err) // failed at its first step: the row is closed, the lock released
+		return ctx, err
+	}
+	return ctx, nil
 }
 
 // Step journals the step about to be taken with the facts as they are
@@ -103,7 +109,7 @@ func (o *Op[F]) Step(ctx context.Context, st Step) error {
 func (o *Op[F]) Save(ctx context.Context) error { return o.save(ctx, o.step) }
 
 func (o *Op[F]) save(ctx context.Context, st Step) error {
-	if !o.spec.declares(st) && st != NeedsRecovery {
+	if !o.spec.declares(st) && st != NeedsRecovery && !(o.resumed && st == o.step) {
 		return fmt.Errorf("internal error: %s has no step %q", o.spec.Kind, st)
 	}
 	if o.File != "" {
@@ -146,8 +152,18 @@ func (o *Op[F]) Leave() { o.leave = true }
 
 // End finishes the operation from the error it returns: succeeded, failed,
 // canceled (the context was cancelled), or left for recovery (Leave). It
-// releases the lock. It is meant to be deferred; later calls do nothing.
+// releases the lock. It is meant to be deferred; later calls do nothing. A
+// panic passing through it is a crash as far as the journal knows: the row
+// stays as the last step left it, for recovery, and only the lock is
+// released (as the kernel releases a dead process's flock).
 func (o *Op[F]) End(ctx context.Context, errp *error) {
+	if p := recover(); p != nil {
+		if !o.ended && o.release != nil {
+			o.ended = true
+			o.release()
+		}
+		panic(p)
+	}
 	if o.ended || o.id == 0 {
 		return
 	}
@@ -181,7 +197,10 @@ func (o *Op[F]) Recovered(ctx context.Context, note string) error {
 // recovery: its facts are decoded into F. The caller holds the lock (the
 // kernel's Recover does).
 func Resume[F any](k *Kernel, spec *Spec, dep deployment.Deployment, row store.Operation) (*Op[F], error) {
-	o := &Op[F]{k: k, spec: spec, dep: dep, id: row.ID, step: Step(row.Step), release: func() {}}
+	o := &Op[F]{k: k, spec: spec, dep: dep, id: row.ID, step: Step(row.Step), release: func() {}, resumed: true}
+	if len(row.Facts) == 0 { // journaled before any fact was known
+		return o, nil
+	}
 	if err := json.Unmarshal(row.Facts, &o.Facts); err != nil {
 		return nil, fmt.Errorf("journal facts of %s #%d: %w", row.Kind, row.ID, err)
 	}
