@@ -8,6 +8,7 @@ package backup
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"rewind/backend/op"
 	"time"
@@ -159,7 +160,7 @@ func (m *Manager) get(ctx context.Context, dep deployment.Deployment, id int64) 
 type NotFoundError struct{ ID int64 }
 
 func (e *NotFoundError) Error() string {
-	return "backup #" + itoa(e.ID) + " not found; run `rewind backup list` to see the ids"
+	return fmt.Sprintf("backup #%d not found", e.ID)
 }
 
 // Unwrap makes errors.Is(err, ErrNotFound) true.
@@ -183,7 +184,7 @@ func (m *Manager) Show(ctx context.Context, dep deployment.Deployment, id int64,
 	}
 	d := Details{Backup: toRecord(b), Breakdown: []store.DirSize{}, Entries: []archive.Entry{}}
 	if len(b.Metadata) > 0 {
-		if err := jsonUnmarshal(b.Metadata, &d.Manifest); err != nil {
+		if d.Manifest, err = b.Manifest(); err != nil {
 			return d, err
 		}
 	}

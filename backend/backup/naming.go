@@ -78,10 +78,6 @@ func mustJSON(v any) json.RawMessage {
 	return b
 }
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
 func isNoSpace(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }

@@ -41,8 +41,8 @@ func (m *Manager) Estimate(ctx context.Context, dep deployment.Deployment, rawBy
 			if b.Status != StatusCompleted || b.Size <= 0 || len(b.Metadata) == 0 {
 				continue
 			}
-			var man archive.Manifest
-			if jsonUnmarshal(b.Metadata, &man) != nil {
+			man, err := b.Manifest()
+			if err != nil {
 				continue
 			}
 			// Holes were archived as zeros: the ratio is of the data.

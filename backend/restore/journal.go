@@ -2,6 +2,7 @@ package restore
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -83,7 +84,7 @@ type swap struct {
 }
 
 func workDir(root string, id int64) string {
-	return filepath.Join(root, archive.MetaDir, "restore-"+itoa(id))
+	return filepath.Join(root, archive.MetaDir, fmt.Sprintf("restore-%d", id))
 }
 
 // journalFile is the journal beside the work it describes: the kernel

@@ -45,8 +45,8 @@ func (r *Restorer) planOnce(ctx context.Context, dep deployment.Deployment, id i
 	if err != nil {
 		return Plan{}, b, scope{}, err
 	}
-	var man archive.Manifest
-	if err := jsonUnmarshal(b.Metadata, &man); err != nil {
+	man, err := b.Manifest()
+	if err != nil {
 		return Plan{}, b, scope{}, fmt.Errorf("backup #%d has no readable manifest in the catalog: %w", id, err)
 	}
 	keep, err := dep.KeptPaths()

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -53,7 +52,7 @@ func (r *Restorer) Run(ctx context.Context, dep deployment.Deployment, id int64,
 	x := &run{r: r, dep: dep, id: id, opts: opts, o: op.For(r.Kernel, &Spec, dep, f), f: f,
 		report: progress.Or(report), res: &res, mark: start}
 
-	ctx, err = x.o.Begin(ctx, "restore of backup #"+itoa(id), Planning)
+	ctx, err = x.o.Begin(ctx, fmt.Sprintf("restore of backup #%d", id), Planning)
 	defer x.o.End(ctx, &err)
 	defer x.end(ctx, &err)
 	if err != nil {
@@ -299,8 +298,6 @@ func cancelledUnchanged(ctx context.Context, f *facts, id int64, err error) erro
 	}
 	return backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", id))
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // makeStage creates the work and staging directories below the
 // deployment's .rewind without following a link: a container that can

@@ -2,7 +2,6 @@ package restore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -281,7 +280,7 @@ func (x *run) keepOld(ctx context.Context) {
 			Description: fmt.Sprintf("files replaced by the %s restore of backup #%d", f.Mode, f.BackupID),
 		}, x.report)
 		if err != nil {
-			kept := filepath.Join(filepath.Dir(f.Work), "replaced-"+itoa(f.OpID))
+			kept := filepath.Join(filepath.Dir(f.Work), fmt.Sprintf("replaced-%d", f.OpID))
 			if rerr := durable.Rename(f.Stage, kept); rerr != nil {
 				kept = f.Stage
 			} else {
@@ -310,11 +309,4 @@ func (r *Restorer) engine(ctx context.Context) (Engine, error) {
 		return nil, fmt.Errorf("%w: no connection configured", docker.ErrUnreachable)
 	}
 	return r.Connect(ctx)
-}
-
-func jsonUnmarshal(b []byte, v any) error {
-	if len(b) == 0 {
-		return errors.New("empty")
-	}
-	return json.Unmarshal(b, v)
 }

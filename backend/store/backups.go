@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -393,4 +394,13 @@ func warningsJSON(ws []string) (any, error) {
 		valid[i] = validText(w)
 	}
 	return encodeJSON(valid)
+}
+
+// Manifest decodes the archive's manifest as the catalog keeps it.
+func (b Backup) Manifest() (archive.Manifest, error) {
+	var m archive.Manifest
+	if len(b.Metadata) == 0 {
+		return m, errors.New("no manifest recorded")
+	}
+	return m, json.Unmarshal(b.Metadata, &m)
 }
