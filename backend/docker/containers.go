@@ -79,7 +79,7 @@ func (e *Engine) ProjectContainers(ctx context.Context, project string) ([]Conta
 			continue // removed between list and inspect
 		}
 		if err != nil {
-			return nil, fmt.Errorf("container %s: %w", shortID(s.ID), err)
+			return nil, fmt.Errorf("container %s: %w", ShortID(s.ID), err)
 		}
 		out = append(out, c)
 	}

@@ -85,10 +85,12 @@ func WithRestartTimeout(d time.Duration) Option {
 	}
 }
 
-// New connects to the engine named by the environment (DOCKER_HOST and
-// friends, client.FromEnv), negotiates the API version and pings it. An
-// engine that does not answer yields an error matching ErrUnreachable.
-func New(ctx context.Context, opts ...Option) (*Engine, error) {
+// Connect connects to the engine named by the environment (DOCKER_HOST and
+// friends, client.FromEnv) or by WithHost, negotiates the API version and
+// pings it. It is the one way to reach Docker: an engine that cannot be
+// reached (no client for the address, no answer) always yields an error
+// matching ErrUnreachable that says what was tried.
+func Connect(ctx context.Context, opts ...Option) (*Engine, error) {
 	cfg := config{settle: defaultSettle, poll: defaultPoll, restartTimeout: defaultRestartTimeout}
 	for _, o := range opts {
 		o(&cfg)
@@ -96,7 +98,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	copts := append([]client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}, cfg.clientOpts...)
 	cli, err := client.NewClientWithOpts(copts...)
 	if err != nil {
-		return nil, fmt.Errorf("docker client: %w", err)
+		return nil, fmt.Errorf("%w: no client for DOCKER_HOST=%q: %w", ErrUnreachable, os.Getenv("DOCKER_HOST"), err)
 	}
 	e := &Engine{cli: cli, host: cli.DaemonHost(), settle: cfg.settle, poll: cfg.poll,
 		restartTimeout: cfg.restartTimeout, confirm: confirmTimeout}
@@ -106,6 +108,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// New is Connect under its former name.
+func New(ctx context.Context, opts ...Option) (*Engine, error) { return Connect(ctx, opts...) }
 
 // Ping checks that the engine answers and negotiates the API version.
 func (e *Engine) Ping(ctx context.Context) error {

@@ -3,6 +3,7 @@ package docker
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors; match with errors.Is.
@@ -31,7 +32,7 @@ type ContainerError struct {
 }
 
 func (e *ContainerError) Error() string {
-	s := fmt.Sprintf("%s container %s (%s)", e.Op, e.Name, shortID(e.ID))
+	s := fmt.Sprintf("%s container %s (%s)", e.Op, e.Name, ShortID(e.ID))
 	if e.State != "" {
 		s += ", state " + e.State
 	}
@@ -40,7 +41,10 @@ func (e *ContainerError) Error() string {
 
 func (e *ContainerError) Unwrap() error { return e.Err }
 
-func shortID(id string) string {
+// ShortID is the 12-character form of a container or image ID, as the
+// docker CLI shows it (without "sha256:").
+func ShortID(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
 	if len(id) > 12 {
 		return id[:12]
 	}

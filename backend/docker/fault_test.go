@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func TestNewUnreachable(t *testing.T) {
+func TestConnectUnreachable(t *testing.T) {
 	closed := httptest.NewServer(nil)
 	closedHost := "tcp://" + closed.Listener.Addr().String()
 	closed.Close()
@@ -19,13 +19,13 @@ func TestNewUnreachable(t *testing.T) {
 		{"closed port", closedHost},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, err := New(context.Background(), WithHost(tc.host))
+			e, err := Connect(context.Background(), WithHost(tc.host))
 			if err == nil {
 				e.Close()
-				t.Fatal("New succeeded against a dead engine")
+				t.Fatal("Connect succeeded against a dead engine")
 			}
 			if !errors.Is(err, ErrUnreachable) {
-				t.Fatalf("New error = %v, want ErrUnreachable", err)
+				t.Fatalf("Connect error = %v, want ErrUnreachable", err)
 			}
 			msg := err.Error()
 			for _, want := range []string{"docker engine unreachable at " + tc.host, "is dockerd running and DOCKER_HOST right?"} {
@@ -34,6 +34,20 @@ func TestNewUnreachable(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An address no client can be made for is unreachable too, and the error
+// says what was tried.
+func TestConnectBadAddress(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "nohost")
+	e, err := Connect(context.Background())
+	if err == nil {
+		e.Close()
+		t.Fatal("Connect succeeded with an unusable DOCKER_HOST")
+	}
+	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), `DOCKER_HOST="nohost"`) {
+		t.Errorf("Connect error = %v, want ErrUnreachable naming DOCKER_HOST", err)
 	}
 }
 

@@ -147,7 +147,7 @@ func (e *Engine) waitReady(ctx context.Context,
 		case !now.Before(deadline):
 			return reports, &HealthError{Containers: notReady, Timeout: timeout}
 		}
-		if err := sleep(ctx, min(e.poll, time.Until(deadline)+time.Millisecond)); err != nil {
+		if err := Sleep(ctx, min(e.poll, time.Until(deadline)+time.Millisecond)); err != nil {
 			return reports, err
 		}
 	}

@@ -87,7 +87,7 @@ func (e *Engine) RemoveTag(ctx context.Context, ref string) error {
 		return fmt.Errorf("remove tag: %w", err)
 	}
 	if !hasTag(info.RepoTags, ref) {
-		return fmt.Errorf("remove tag %s: not a tag of image %s", ref, shortID(info.ID))
+		return fmt.Errorf("remove tag %s: not a tag of image %s", ref, ShortID(info.ID))
 	}
 	if _, err := e.cli.ImageRemove(ctx, ref, image.RemoveOptions{}); err != nil {
 		return fmt.Errorf("remove tag %s: %w", ref, e.wrap(err))

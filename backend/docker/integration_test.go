@@ -279,3 +279,42 @@ func TestImages(t *testing.T) {
 		t.Errorf("Pull from a dead registry = %v, want a pull error", err)
 	}
 }
+
+// A holder container keeps a pinned image from being pruned: Hold makes it
+// (again, after an interruption, without error), Holds finds it by project,
+// Release removes it (again without error).
+func TestHolders(t *testing.T) {
+	t.Parallel()
+	e := realEngine(t)
+	ctx := context.Background()
+	project := projectName(t)
+	pin := "rewind-pin/" + RefComponent(project+"-web") + ":upgrade-7"
+	if err := e.Tag(ctx, "rewind-svc:1", pin); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.RemoveTag(context.Background(), pin) })
+	h := Hold{Project: project, Service: "web", UpgradeID: 7, Ref: pin}
+	for range 2 {
+		if err := e.Hold(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	holds, err := e.Holds(ctx, project)
+	if err != nil || len(holds) != 1 {
+		t.Fatalf("Holds = %+v, %v; want one", holds, err)
+	}
+	if got := holds[0]; got.Service != "web" || got.UpgradeID != 7 || got.Ref != pin || got.ContainerID == "" {
+		t.Errorf("hold %+v", got)
+	}
+	if cs, _ := e.ProjectContainers(ctx, project); len(cs) != 0 {
+		t.Errorf("a holder counts as a container of the project: %+v", cs)
+	}
+	for range 2 {
+		if err := e.Release(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if holds, err := e.Holds(ctx, project); err != nil || len(holds) != 0 {
+		t.Errorf("Holds after Release = %+v, %v", holds, err)
+	}
+}

@@ -3,6 +3,8 @@ package docker
 import (
 	"context"
 	"fmt"
+
+	"rewind/backend/archive"
 )
 
 // Snapshot records a project's containers before they are stopped: which
@@ -56,6 +58,26 @@ func (s Snapshot) Running() []ContainerState {
 	for _, c := range s.Containers {
 		if c.WasRunning {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Images returns what each service runs, once per service in the order
+// its containers were created: the image of its first service container,
+// or, for a service that has only one-off containers ("compose run"), of
+// its first one-off. A one-off left over from an older version must not
+// stand for the service. Containers without a service label are skipped.
+func (s Snapshot) Images() []archive.ServiceImage {
+	out := []archive.ServiceImage{}
+	seen := map[string]bool{}
+	for _, oneOff := range []bool{false, true} {
+		for _, c := range s.Containers {
+			if c.OneOff != oneOff || c.Service == "" || seen[c.Service] {
+				continue
+			}
+			seen[c.Service] = true
+			out = append(out, archive.ServiceImage{Service: c.Service, Image: c.Image, ImageID: c.ImageID, RepoDigest: c.RepoDigest})
 		}
 	}
 	return out

@@ -170,7 +170,7 @@ func (e *Engine) confirmStopped(ctx context.Context, id string) (Container, erro
 		if time.Now().After(deadline) {
 			return cur, ErrStillRunning
 		}
-		if err := sleep(ctx, e.poll); err != nil {
+		if err := Sleep(ctx, e.poll); err != nil {
 			return cur, err
 		}
 	}
@@ -190,7 +190,7 @@ func (e *Engine) checkNoNewcomers(ctx context.Context, snap Snapshot) error {
 	var names []string
 	for _, c := range cs {
 		if (c.Running || c.Restarting) && !known[c.ID] {
-			names = append(names, fmt.Sprintf("%s (%s)", c.Name, shortID(c.ID)))
+			names = append(names, fmt.Sprintf("%s (%s)", c.Name, ShortID(c.ID)))
 		}
 	}
 	if len(names) > 0 {
@@ -222,7 +222,8 @@ func (e *Engine) StopProject(ctx context.Context, project string, timeout time.D
 	return restart, rep, err
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx is done (its error).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

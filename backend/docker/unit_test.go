@@ -166,3 +166,37 @@ func TestPickDigest(t *testing.T) {
 		t.Errorf("pickDigest without a match = %q, want the first", got)
 	}
 }
+
+func TestSnapshotImages(t *testing.T) {
+	snap := Snapshot{Containers: []ContainerState{
+		{Service: "migrate", OneOff: true, Image: "shop:1", ImageID: "sha256:1"},
+		{Service: "web", OneOff: true, Image: "shop:1", ImageID: "sha256:1"}, // left from version 1
+		{Service: "web", Image: "shop:2", ImageID: "sha256:2", RepoDigest: "shop@sha256:d2"},
+		{Service: "db", Image: "pg:16", ImageID: "sha256:p"},
+		{Service: "db", Image: "pg:15", ImageID: "sha256:q"},
+		{Image: "stray", ImageID: "sha256:s"},
+	}}
+	var got []string
+	for _, s := range snap.Images() {
+		got = append(got, s.Service+"="+s.Image+"@"+s.ImageID+s.RepoDigest)
+	}
+	want := "web=shop:2@sha256:2shop@sha256:d2 db=pg:16@sha256:p migrate=shop:1@sha256:1"
+	if strings.Join(got, " ") != want {
+		t.Errorf("Images() = %q, want %q", strings.Join(got, " "), want)
+	}
+	if imgs := (Snapshot{}).Images(); imgs == nil || len(imgs) != 0 {
+		t.Errorf("empty snapshot: %#v, want an empty list", imgs)
+	}
+}
+
+func TestShortID(t *testing.T) {
+	for in, want := range map[string]string{
+		"sha256:0123456789abcdef": "0123456789ab",
+		"0123456789abcdef":        "0123456789ab",
+		"abc":                     "abc",
+	} {
+		if got := ShortID(in); got != want {
+			t.Errorf("ShortID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

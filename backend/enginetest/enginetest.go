@@ -35,7 +35,7 @@ func Engine(t testing.TB, opts ...docker.Option) *docker.Engine {
 		t.Skip("DOCKER_HOST not set; start a private engine with .ci/dockerd start DIR")
 	}
 	ctx := context.Background()
-	e, err := docker.New(ctx, opts...)
+	e, err := docker.Connect(ctx, opts...)
 	if err != nil {
 		t.Fatalf("DOCKER_HOST=%s is set but: %v", os.Getenv("DOCKER_HOST"), err)
 	}

@@ -2,7 +2,6 @@ package upgrade
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -24,7 +23,7 @@ type fakeEngine struct {
 	pullable   map[string]string // what Pull can fetch
 	unhealthy  map[string]bool   // image IDs that never get healthy
 	containers []docker.Container
-	holds      []Hold
+	holds      []docker.Hold
 	next       int
 	calls      []string
 }
@@ -193,23 +192,23 @@ func (e *fakeEngine) RemoveTag(_ context.Context, ref string) error {
 	return nil
 }
 
-func (e *fakeEngine) Hold(_ context.Context, h Hold) error {
+func (e *fakeEngine) Hold(_ context.Context, h docker.Hold) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.holds = append(e.holds, h)
 	return nil
 }
 
-func (e *fakeEngine) Holds(_ context.Context, project string) ([]Hold, error) {
+func (e *fakeEngine) Holds(_ context.Context, project string) ([]docker.Hold, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return slices.Clone(e.holds), nil
 }
 
-func (e *fakeEngine) Release(_ context.Context, h Hold) error {
+func (e *fakeEngine) Release(_ context.Context, h docker.Hold) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.holds = slices.DeleteFunc(e.holds, func(x Hold) bool { return x.UpgradeID == h.UpgradeID && x.Service == h.Service })
+	e.holds = slices.DeleteFunc(e.holds, func(x docker.Hold) bool { return x.UpgradeID == h.UpgradeID && x.Service == h.Service })
 	return nil
 }
 
@@ -276,4 +275,4 @@ func (c *fakeCompose) Up(_ context.Context, dir, _ string, env []string) error {
 	return nil
 }
 
-var errEngineGone = errors.New("docker engine unreachable (test)")
+var errEngineGone = fmt.Errorf("%w (test)", docker.ErrUnreachable)

@@ -40,7 +40,7 @@ func (u *Upgrader) watch(ctx context.Context, eng Engine, project string, servic
 			return nonNil(reports), nil
 		}
 		report(progress.Progress{Phase: progress.Health, Message: fmt.Sprintf("healthy; watching for %s more", left.Round(time.Second))})
-		if err := sleepCtx(ctx, min(u.Poll, left)); err != nil {
+		if err := docker.Sleep(ctx, min(u.Poll, left)); err != nil {
 			return nonNil(reports), err
 		}
 		cur, err := eng.ProjectContainers(ctx, project)
@@ -97,15 +97,4 @@ func changed(base, cur []docker.Container) []docker.HealthReport {
 		bad = append(bad, r)
 	}
 	return bad
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -3,7 +3,6 @@
 package upgrade
 
 import (
-	"rewind/backend/op"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -12,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"rewind/backend/op"
 	"strings"
 	"sync"
 	"testing"
@@ -122,7 +122,7 @@ func newFixture(t *testing.T, repo, version string) *fixture {
 // upgrader wires the real backup manager, restorer, engine and Compose CLI.
 func (f *fixture) upgrader() *Upgrader {
 	connect := func(ctx context.Context) (backup.Engine, error) {
-		return docker.New(ctx, docker.WithSettleWindow(500*time.Millisecond), docker.WithPollInterval(100*time.Millisecond))
+		return docker.Connect(ctx, docker.WithSettleWindow(500*time.Millisecond), docker.WithPollInterval(100*time.Millisecond))
 	}
 	b := backup.New(op.New(f.st), connect)
 	b.StartTimeout = time.Minute

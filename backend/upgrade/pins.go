@@ -20,37 +20,7 @@ const pinRepo = "rewind-pin/"
 // "rewind-pin/shop-web:upgrade-7": valid reference syntax whatever the
 // project and service are called.
 func PinRef(project, service string, upgradeID int64) string {
-	return pinRepo + refComponent(project+"-"+service) + ":upgrade-" + strconv.FormatInt(upgradeID, 10)
-}
-
-func holderName(h Hold) string {
-	return "rewind-pin-" + refComponent(h.Project+"-"+h.Service) + "-" + strconv.FormatInt(h.UpgradeID, 10)
-}
-
-// refComponent turns s into a repository path component: lower-case
-// letters and digits joined by single dashes.
-func refComponent(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-			continue
-		}
-		dash = true
-	}
-	if b.Len() == 0 {
-		return "x"
-	}
-	out := b.String()
-	if len(out) > 120 {
-		out = strings.TrimRight(out[:120], "-")
-	}
-	return out
+	return pinRepo + docker.RefComponent(project+"-"+service) + ":upgrade-" + strconv.FormatInt(upgradeID, 10)
 }
 
 // planPins picks, per service, the image to keep for a rollback: what its
@@ -96,7 +66,7 @@ func pin(ctx context.Context, eng Engine, project string, upgradeID int64, pins 
 		if err := eng.Tag(ctx, p.ImageID, p.Ref); err != nil {
 			return fmt.Errorf("pin the image of service %s: %w", p.Service, err)
 		}
-		if err := eng.Hold(ctx, Hold{Project: project, Service: p.Service, UpgradeID: upgradeID, Ref: p.Ref}); err != nil {
+		if err := eng.Hold(ctx, docker.Hold{Project: project, Service: p.Service, UpgradeID: upgradeID, Ref: p.Ref}); err != nil {
 			return fmt.Errorf("pin the image of service %s: %w", p.Service, err)
 		}
 	}
@@ -113,7 +83,7 @@ func ensureImages(ctx context.Context, eng Engine, pins []Pin) ([]string, error)
 	for _, p := range pins {
 		if p.Image == "" || strings.HasPrefix(p.Image, "sha256:") {
 			if _, err := eng.ImageInspect(ctx, p.ImageID); err != nil {
-				errs = append(errs, fmt.Errorf("the old image %s of service %s is gone: %w", short(p.ImageID), p.Service, err))
+				errs = append(errs, fmt.Errorf("the old image %s of service %s is gone: %w", docker.ShortID(p.ImageID), p.Service, err))
 			}
 			continue
 		}
@@ -123,7 +93,7 @@ func ensureImages(ctx context.Context, eng Engine, pins []Pin) ([]string, error)
 		}
 		what := "was missing"
 		if err == nil {
-			what = "had been moved to image " + short(info.ID)
+			what = "had been moved to image " + docker.ShortID(info.ID)
 		} else if !errors.Is(err, docker.ErrImageNotFound) {
 			errs = append(errs, err)
 			continue
@@ -164,7 +134,7 @@ func retag(ctx context.Context, eng Engine, p Pin) (string, error) {
 		errs = append(errs, err)
 	}
 	if len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("neither the pin %s nor image %s exists", p.Ref, short(p.ImageID)))
+		errs = append(errs, fmt.Errorf("neither the pin %s nor image %s exists", p.Ref, docker.ShortID(p.ImageID)))
 	}
 	return "", errors.Join(errs...)
 }
@@ -232,7 +202,7 @@ func (u *Upgrader) releasePins(ctx context.Context, eng Engine, dep deployment.D
 func unpin(ctx context.Context, eng Engine, project string, upgradeID int64, pins []Pin) []string {
 	var warns []string
 	for _, p := range pins {
-		if err := eng.Release(ctx, Hold{Project: project, Service: p.Service, UpgradeID: upgradeID, Ref: p.Ref}); err != nil {
+		if err := eng.Release(ctx, docker.Hold{Project: project, Service: p.Service, UpgradeID: upgradeID, Ref: p.Ref}); err != nil {
 			warns = append(warns, "could not release an image pin: "+err.Error())
 			continue
 		}
@@ -252,12 +222,4 @@ func rollbackable(up store.Upgrade) bool {
 		return up.BackupID != 0 && up.RollbackHealthy == nil && len(up.ImagesAfter) > 0
 	}
 	return false
-}
-
-func short(id string) string {
-	id = strings.TrimPrefix(id, "sha256:")
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

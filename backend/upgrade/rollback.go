@@ -350,7 +350,7 @@ func (u *Upgrader) quiesce(ctx context.Context, eng Engine, project string) (doc
 				return first, nil
 			}
 		}
-		if serr := sleepCtx(ctx, quiescePause); serr != nil {
+		if serr := docker.Sleep(ctx, quiescePause); serr != nil {
 			return first, serr
 		}
 	}

@@ -284,20 +284,11 @@ func (r *run) finishRow(ctx context.Context) {
 
 // images returns what each service runs now (best effort).
 func (r *run) images(ctx context.Context) []archive.ServiceImage {
-	out := []archive.ServiceImage{}
 	snap, err := r.eng.Snapshot(context.WithoutCancel(ctx), r.dep.ComposeProject)
 	if err != nil {
-		return out
+		return []archive.ServiceImage{}
 	}
-	seen := map[string]bool{}
-	for _, c := range snap.Containers {
-		if c.OneOff || seen[c.Service] {
-			continue
-		}
-		seen[c.Service] = true
-		out = append(out, archive.ServiceImage{Service: c.Service, Image: c.Image, ImageID: c.ImageID, RepoDigest: c.RepoDigest})
-	}
-	return out
+	return snap.Images()
 }
 
 func envPath(dep deployment.Deployment) string { return filepath.Join(dep.Path, ".env") }

@@ -1,11 +1,11 @@
 package upgrade
 
 import (
-	"rewind/backend/op"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"rewind/backend/op"
 	"strings"
 	"testing"
 	"time"

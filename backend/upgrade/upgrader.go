@@ -73,11 +73,11 @@ type Engine interface {
 	RemoveTag(ctx context.Context, ref string) error
 	// Hold creates (never starts) a container from h.Ref so that no prune
 	// removes the image; an existing holder of the same name is kept.
-	Hold(ctx context.Context, h Hold) error
+	Hold(ctx context.Context, h docker.Hold) error
 	// Holds lists the holder containers of a Compose project.
-	Holds(ctx context.Context, project string) ([]Hold, error)
+	Holds(ctx context.Context, project string) ([]docker.Hold, error)
 	// Release removes a holder container.
-	Release(ctx context.Context, h Hold) error
+	Release(ctx context.Context, h docker.Hold) error
 	Close() error
 }
 
@@ -177,15 +177,6 @@ type Pin struct {
 
 func (p Pin) serviceImage() archive.ServiceImage {
 	return archive.ServiceImage{Service: p.Service, Image: p.Image, ImageID: p.ImageID, RepoDigest: p.RepoDigest}
-}
-
-// Hold is a holder container that keeps a pinned image from being pruned.
-type Hold struct {
-	Project     string `json:"project"`
-	Service     string `json:"service"`
-	UpgradeID   int64  `json:"upgradeId"`
-	Ref         string `json:"ref"`
-	ContainerID string `json:"containerId,omitempty"`
 }
 
 // FailedError is an upgrade or rollback that did not succeed, with what was
