@@ -61,8 +61,8 @@ func (o *Op[F]) Committed() bool { return o.committed }
 // Begin takes the deployment's lock (unless ctx holds it: an operation
 // inside another), journals the operation at step first, and marks that
 // step. The returned context carries the lock for nested operations. On
-// error the lock is not held, and a row already written is closed as
-// failed.
+// error the lock is not held and nothing is left running (a fault at the
+// first step ends the row failed).
 func (o *Op[F]) Begin(ctx context.Context, what string, first Step) (context.Context, error) {
 	ctx, release, err := Lock(ctx, o.dep, what)
 	if err != nil {
@@ -87,8 +87,13 @@ func (o *Op[F]) Begin(ctx context.Context, what string, first Step) (context.Con
 		return ctx, fmt.Errorf("journal the %s: %w", o.spec.Kind, err)
 	}
 	o.step, o.release = first, release
+	defer func() {
+		if p := recover(); p != nil {
+			o.crash(p)
+		}
+	}()
 	if err := o.k.hit(o.spec, first); err != nil {
-		o.End(ctx, &err) // failed at its first step: the row is closed, the lock released
+		o.End(ctx, &err)
 		return ctx, err
 	}
 	return ctx, nil
@@ -152,17 +157,12 @@ func (o *Op[F]) Leave() { o.leave = true }
 
 // End finishes the operation from the error it returns: succeeded, failed,
 // canceled (the context was cancelled), or left for recovery (Leave). It
-// releases the lock. It is meant to be deferred; later calls do nothing. A
-// panic passing through it is a crash as far as the journal knows: the row
-// stays as the last step left it, for recovery, and only the lock is
-// released (as the kernel releases a dead process's flock).
+// releases the lock. It is meant to be deferred; later calls do nothing.
+// A panic passing through it (a crash, in the tests that stand for one with
+// a panicking Hook) leaves the row as it was, for recovery, as a kill would.
 func (o *Op[F]) End(ctx context.Context, errp *error) {
 	if p := recover(); p != nil {
-		if !o.ended && o.release != nil {
-			o.ended = true
-			o.release()
-		}
-		panic(p)
+		o.crash(p)
 	}
 	if o.ended || o.id == 0 {
 		return
@@ -185,6 +185,16 @@ func (o *Op[F]) End(ctx context.Context, errp *error) {
 	default:
 		o.k.Store.FinishOperation(ctx, o.id, store.OpFailed, err.Error())
 	}
+}
+
+// crash lets the panic p go on without finishing the journal row, and
+// releases the lock as the process's death would.
+func (o *Op[F]) crash(p any) {
+	if !o.ended && o.release != nil {
+		o.ended = true
+		o.release()
+	}
+	panic(p)
 }
 
 // Recovered finishes an operation recovery settled, with a note saying how.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
@@ -85,4 +86,55 @@ func TestCancelledRollbackSaysCancelled(t *testing.T) {
 	if got := f.history()[0]; got.Status != store.UpgradeSucceeded {
 		t.Errorf("upgrade #%d is %s after a cancelled rollback, want it still succeeded", got.ID, got.Status)
 	}
+}
+
+// A rollback cannot be cancelled once it begins (its commit point): the job
+// is told, so that it hides Cancel, and a cancel after that changes
+// nothing; the rollback runs to its end. The same holds for the rollback of
+// an upgrade cancelled in its health window.
+func TestRollbackCannotBeCancelledOnceBegun(t *testing.T) {
+	t.Run("one-click rollback", func(t *testing.T) {
+		f := newUnit(t)
+		if _, err := f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil); err != nil {
+			t.Fatal(err)
+		}
+		committed := 0
+		ctx, cancel := context.WithCancel(op.WithCommitNotice(f.ctx, func() { committed++ }))
+		defer cancel()
+		res, err := f.u.Rollback(ctx, f.dep, 0, func(p progress.Progress) {
+			if p.Phase == progress.RollingBack {
+				cancel()
+			}
+		})
+		if err != nil || !res.Healthy {
+			t.Fatalf("rollback cancelled after its commit point: %v, healthy %v", err, res.Healthy)
+		}
+		if committed != 1 {
+			t.Errorf("the job was told of the commit point %d times, want once", committed)
+		}
+		if got := f.read(".env"); !strings.Contains(got, "APP_VERSION=1\n") {
+			t.Errorf(".env: %q, want version 1", got)
+		}
+	})
+	t.Run("upgrade cancelled in its health window", func(t *testing.T) {
+		f := newUnit(t)
+		committed := 0
+		ctx, cancel := context.WithCancel(op.WithCommitNotice(f.ctx, func() { committed++ }))
+		defer cancel()
+		_, err := f.u.Upgrade(ctx, f.dep, Request{To: "2", HealthWindow: time.Hour}, func(p progress.Progress) {
+			if p.Phase == progress.Health {
+				cancel()
+			}
+		})
+		var fe *FailedError
+		if !errors.As(err, &fe) || fe.Outcome != OutcomeRolledBack {
+			t.Fatalf("err = %v, want rolled back", err)
+		}
+		if committed != 1 {
+			t.Errorf("the job was told of the commit point %d times, want once", committed)
+		}
+		if f.eng.running()["web"] != "shop:1" {
+			t.Errorf("web runs %s, want shop:1", f.eng.running()["web"])
+		}
+	})
 }

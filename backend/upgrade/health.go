@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"rewind/backend/crashpoint"
 	"rewind/backend/docker"
 	"rewind/backend/progress"
 )
@@ -17,7 +16,8 @@ import (
 // restarting), and from then until the window ends, and for at least
 // Settle, it must stay so: the same container, not restarted, not
 // unhealthy. The first change fails the window at once.
-func (u *Upgrader) watch(ctx context.Context, eng Engine, project string, services []string, window time.Duration, report progress.Report) ([]docker.HealthReport, error) {
+func (r *run) watch(ctx context.Context, services []string, window time.Duration) ([]docker.HealthReport, error) {
+	u, eng, project, report := r.u, r.eng, r.dep.ComposeProject, r.report
 	start := time.Now()
 	report.Phase(progress.Health, fmt.Sprintf("waiting up to %s for %s to be healthy", window, strings.Join(services, ", ")))
 	reports, err := eng.WaitHealthy(ctx, project, services, 0, window)
@@ -33,7 +33,9 @@ func (u *Upgrader) watch(ctx context.Context, eng Engine, project string, servic
 		return nonNil(reports), err
 	}
 	base = watched(base, services)
-	crashpoint.Hit("upgrade.health.hold")
+	if err := r.o.Point(pointHealthHold); err != nil {
+		return nonNil(reports), err
+	}
 	for {
 		left := time.Until(deadline)
 		if left <= 0 {

@@ -3,81 +3,77 @@ package upgrade
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"rewind/backend/op"
 
 	"rewind/backend/deployment"
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
 
-// restoreRecoverer is the restorer's own recovery, run first so that an
-// interrupted restore inside a rollback is settled before the rollback is
-// redone.
-type restoreRecoverer interface {
-	Recover(ctx context.Context) ([]string, error)
-}
-
-// Recover finishes or undoes the upgrades and rollbacks a crash interrupted,
-// from the last journaled step: before the .env change nothing changed and
-// the upgrade is marked failed; after the .env change only, the version is
-// set back; from `compose up` on the upgrade is rolled back (restore of the
+// Recoverers settle the upgrades and rollbacks a crash interrupted, from
+// the last journaled step: before the .env change nothing changed and the
+// upgrade is marked failed; after the .env change only, the version is set
+// back; from `compose up` on the upgrade is rolled back (restore of the
 // pre-upgrade backup, old images re-tagged, compose up, health check),
 // unless it ran with --no-rollback; an interrupted rollback is redone; an
-// upgrade whose health window had passed is recorded as succeeded. It
-// returns one line per action for the admin. An operation it cannot finish
-// (Docker unreachable, say) stays journaled and is retried at the next start.
+// upgrade whose health window had passed is recorded as succeeded. An
+// operation that cannot be settled (Docker unreachable, say) stays
+// journaled for the next start.
+//
+// The kernel runs them after the restorer's recovery, so an interrupted
+// restore inside a rollback is settled before the rollback is redone, each
+// under its deployment's lock. The upgrade's sweep marks failed the
+// upgrades recorded without a journal.
+func (u *Upgrader) Recoverers() []op.Recoverer {
+	return []op.Recoverer{
+		{Spec: &UpgradeSpec, Recover: u.recoverOne, Sweep: u.settleOrphans},
+		{Spec: &RollbackSpec, Recover: u.recoverOne},
+	}
+}
+
+// Recover runs the restorer's recovery and the upgrader's on a kernel of
+// their own.
+//
+// Deprecated: the service root registers the recoverers of every manager
+// on one kernel and runs its Recover once.
 func (u *Upgrader) Recover(ctx context.Context) ([]string, error) {
+	k := op.New(u.Store)
+	var lines []string
+	switch rr := u.Restorer.(type) {
+	case interface{ Recoverer() op.Recoverer }:
+		k.Register(rr.Recoverer())
+	case interface {
+		Recover(context.Context) ([]string, error)
+	}:
+		l, err := rr.Recover(ctx)
+		if err != nil {
+			return l, err
+		}
+		lines = l
+	}
+	for _, r := range u.Recoverers() {
+		k.Register(r)
+	}
+	l, err := k.Recover(ctx)
+	return append(lines, l...), err
+}
+
+// settleOrphans marks failed the upgrades left running without a journal
+// row that names them (interrupted between recording the upgrade and
+// journaling its ID).
+func (u *Upgrader) settleOrphans(ctx context.Context) ([]string, error) {
 	ops, err := u.Store.UnfinishedOperations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var mine []store.Operation
 	inFlight := map[int64]bool{}
-	for _, op := range ops {
-		if op.Kind != KindUpgrade && op.Kind != KindRollback {
-			continue
-		}
+	for _, row := range ops {
 		var f facts
-		if json.Unmarshal(op.Facts, &f) == nil {
+		if (row.Kind == op.Upgrade || row.Kind == op.Rollback) && json.Unmarshal(row.Facts, &f) == nil {
 			inFlight[f.UpgradeID] = true
 		}
-		if op.PID != u.pid {
-			mine = append(mine, op)
-		}
 	}
-	var lines []string
-	var errs []error
-	if len(mine) > 0 {
-		if rr, ok := u.Restorer.(restoreRecoverer); ok {
-			l, err := rr.Recover(ctx)
-			lines = append(lines, l...)
-			if err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	for _, op := range mine {
-		line, err := u.recoverOne(ctx, op)
-		if line != "" {
-			lines = append(lines, line)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("interrupted %s (operation #%d): %w", op.Kind, op.ID, err))
-		}
-	}
-	l, err := u.settleOrphans(ctx, inFlight)
-	lines = append(lines, l...)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	return lines, errors.Join(errs...)
-}
-
-// settleOrphans marks failed the upgrades left running without a journal
-// (interrupted between recording the upgrade and journaling it).
-func (u *Upgrader) settleOrphans(ctx context.Context, inFlight map[int64]bool) ([]string, error) {
 	ups, err := u.Store.ListUpgrades(ctx, 0)
 	if err != nil {
 		return nil, err
@@ -99,46 +95,51 @@ func (u *Upgrader) settleOrphans(ctx context.Context, inFlight map[int64]bool) (
 	return lines, nil
 }
 
-func (u *Upgrader) recoverOne(ctx context.Context, row store.Operation) (string, error) {
-	var f facts
-	if err := json.Unmarshal(row.Facts, &f); err != nil {
-		return "", fmt.Errorf("journal facts: %w", err)
+// recoverOne settles one interrupted upgrade or rollback; the kernel holds
+// the deployment's lock.
+func (u *Upgrader) recoverOne(ctx context.Context, dep deployment.Deployment, row store.Operation) (string, error) {
+	spec := &UpgradeSpec
+	if row.Kind == op.Rollback {
+		spec = &RollbackSpec
 	}
-	dep, err := u.Store.DeploymentByID(ctx, row.DeploymentID)
+	o, err := op.Resume[facts](u.Kernel, spec, dep, row)
 	if err != nil {
 		return "", err
 	}
-	ctx, release, err := op.Lock(ctx, dep, "recovery of an interrupted "+string(row.Kind))
-	if err != nil {
-		return "", err
+	f, step, upgrade := o.Facts, op.Step(row.Step), row.Kind == op.Upgrade
+	if f.UpgradeID == 0 {
+		// Interrupted while checking, or choosing what to roll back.
+		what := fmt.Sprintf("an upgrade of %s to %s", dep.Name, f.To)
+		if !upgrade {
+			what = "a rollback of " + dep.Name
+		}
+		return what + " was interrupted before anything changed", o.Recovered(ctx, "interrupted before anything changed")
 	}
-	defer release()
 	up, err := u.Store.GetUpgrade(ctx, f.UpgradeID)
 	if err != nil {
 		return "", err
 	}
-	j := &journal{st: u.Store, id: row.ID, kind: row.Kind, f: f, onStep: u.onStep}
 	name := fmt.Sprintf("upgrade #%d (%s → %s) of %s", up.ID, orNone(up.FromVersion), up.ToVersion, dep.Name)
-	if row.Kind == KindRollback {
+	if !upgrade {
 		name = "the rollback of " + name
 	}
 	switch {
-	case row.Kind == KindUpgrade && (row.Step == "" || row.Step == stepStop || row.Step == stepBackup || row.Step == stepPin):
+	case upgrade && (step == stepStop || step == stepBackup || step == stepPin):
 		if err := u.restartStopped(ctx, f, name); err != nil {
 			return "", err
 		}
 		u.markFailed(ctx, &up, "interrupted before anything changed (step "+row.Step+")")
-		j.finish(ctx, store.OpRecovered, "interrupted before anything changed")
+		o.Recovered(ctx, "interrupted before anything changed")
 		return fmt.Sprintf("%s was interrupted before anything changed: version %s runs again; marked failed", name, orNone(up.FromVersion)), nil
-	case row.Kind == KindUpgrade && row.Step == stepEnv && revertEnv(dep, f.From) == nil:
+	case upgrade && step == stepEnv && revertEnv(dep, f.From) == nil:
 		if err := u.restartStopped(ctx, f, name); err != nil {
 			return "", err
 		}
 		u.markFailed(ctx, &up, "interrupted after the version was set in .env, before compose up; .env was set back")
-		j.finish(ctx, store.OpRecovered, "interrupted before compose up; .env set back")
+		o.Recovered(ctx, "interrupted before compose up; .env set back")
 		return fmt.Sprintf("%s was interrupted before compose up: %s was set back to %s in .env and version %s runs again; marked failed",
 			name, dep.VersionKey, f.From, f.From), nil
-	case row.Kind == KindUpgrade && row.Step == stepDone:
+	case upgrade && step == stepDone:
 		if up.Status == store.UpgradeRunning {
 			up.Status = store.UpgradeSucceeded
 			u.finishTimes(&up)
@@ -146,18 +147,15 @@ func (u *Upgrader) recoverOne(ctx context.Context, row store.Operation) (string,
 				return "", err
 			}
 		}
-		j.finish(ctx, store.OpRecovered, "health window had passed")
+		o.Recovered(ctx, "health window had passed")
 		return fmt.Sprintf("%s had passed its health window before the interruption: recorded as succeeded", name), nil
-	case row.Kind == KindUpgrade && f.NoRollback && (row.Step == stepUp || row.Step == stepHealth):
+	case upgrade && f.NoRollback && (step == stepUp || step == stepHealth):
 		u.markFailed(ctx, &up, "interrupted during step "+row.Step+"; not rolled back (--no-rollback)")
-		j.finish(ctx, store.OpRecovered, "not rolled back (--no-rollback)")
+		o.Recovered(ctx, "not rolled back (--no-rollback)")
 		return fmt.Sprintf("%s was interrupted before its health was confirmed and ran with --no-rollback: needs attention, version %s is in place; `rewind rollback --yes` goes back to %s",
 			name, up.ToVersion, orNone(up.FromVersion)), nil
-	case row.Kind == KindRollback && row.Step == "":
-		j.finish(ctx, store.OpRecovered, "interrupted before anything changed")
-		return name + " was interrupted before anything changed", nil
 	}
-	return u.recoverRollback(ctx, dep, up, j, row.Step, name)
+	return u.recoverRollback(ctx, dep, up, o, row.Kind, name)
 }
 
 // restartStopped starts again the containers an interrupted upgrade had
@@ -177,9 +175,11 @@ func (u *Upgrader) restartStopped(ctx context.Context, f facts, name string) err
 	return nil
 }
 
-// recoverRollback rolls the upgrade back, or redoes an interrupted rollback.
-func (u *Upgrader) recoverRollback(ctx context.Context, dep deployment.Deployment, up store.Upgrade, j *journal, step, name string) (string, error) {
-	if j.f.BackupID == 0 {
+// recoverRollback rolls the upgrade back, or redoes an interrupted
+// rollback from where its journal says it was.
+func (u *Upgrader) recoverRollback(ctx context.Context, dep deployment.Deployment, up store.Upgrade, o *op.Op[facts], kind op.Kind, name string) (string, error) {
+	step := o.Current()
+	if o.Facts.BackupID == 0 {
 		return "", fmt.Errorf("%s must be rolled back but its journal names no backup: restore the newest pre-upgrade backup by hand", name)
 	}
 	eng, err := u.engine(ctx)
@@ -191,17 +191,18 @@ func (u *Upgrader) recoverRollback(ctx context.Context, dep deployment.Deploymen
 	if err != nil {
 		return "", fmt.Errorf("%s was interrupted and must be rolled back: %w", name, err)
 	}
-	reason := j.f.Reason
-	if j.kind == KindUpgrade && reason == "" {
-		reason = "Rewind was interrupted during step " + step
+	reason := o.Facts.Reason
+	if kind == op.Upgrade && reason == "" {
+		reason = "Rewind was interrupted during step " + string(step)
 		up.Error = joinText(up.Error, reason)
-		j.f.Reason = reason
+		o.Facts.Reason = reason
 	}
-	_, lines, rerr := u.rollBack(ctx, dep, eng, cmp, j, step == stepRollbackUp, progress.Nop)
+	r := &run{u: u, dep: dep, eng: eng, cmp: cmp, report: progress.Nop, o: o, up: up, resume: step}
+	_, lines, rerr := r.rollBack(ctx)
 	up = u.recordRollback(ctx, up, reason, rerr)
-	j.finish(ctx, store.OpRecovered, errText(rerr))
+	o.Recovered(ctx, errText(rerr))
 	u.releasePins(ctx, eng, dep, 0)
-	what := name + " was interrupted (step " + step + ")"
+	what := name + " was interrupted (step " + string(step) + ")"
 	for _, l := range lines {
 		what += "; " + l
 	}

@@ -1,13 +1,16 @@
 package upgrade
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"rewind/backend/compose"
+	"rewind/backend/op"
 	"rewind/backend/store"
 )
 
@@ -16,15 +19,24 @@ import (
 // as the kernel would release it).
 var errCrash = errors.New("crash")
 
-// crashAt runs fn and stops it at the crash point named point.
+// crashAt runs fn and stops it at the crash point named point ("kind.step",
+// or "kind.step#n" for its n-th hit), through the kernel's hook.
 func (f *unit) crashAt(point string, fn func()) {
 	f.t.Helper()
-	f.u.onStep = func(name string) {
-		if name == point {
-			panic(errCrash)
-		}
+	name, nth := point, 1
+	if before, after, ok := strings.Cut(point, "#"); ok {
+		name, nth = before, mustAtoi(f.t, after)
 	}
-	defer func() { f.u.onStep = nil }()
+	hits := 0
+	f.u.Kernel.Hook = func(p string) error {
+		if p == name {
+			if hits++; hits == nth {
+				panic(errCrash)
+			}
+		}
+		return nil
+	}
+	defer func() { f.u.Kernel.Hook = nil }()
 	crashed := func() (crashed bool) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -42,6 +54,39 @@ func (f *unit) crashAt(point string, fn func()) {
 	}
 }
 
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// recover runs what a start runs: the kernel's recovery, with the
+// restorer's and the upgrader's recoverers registered.
+func (f *unit) recover() ([]string, error) {
+	k := op.New(f.st)
+	var lines []string
+	switch r := any(f.restorer).(type) {
+	case interface{ Recoverer() op.Recoverer }:
+		k.Register(r.Recoverer())
+	case interface {
+		Recover(context.Context) ([]string, error)
+	}: // the restorer before it moved onto the kernel
+		l, err := r.Recover(f.ctx)
+		if err != nil {
+			return l, err
+		}
+		lines = l
+	}
+	for _, r := range f.u.Recoverers() {
+		k.Register(r)
+	}
+	l, err := k.Recover(f.ctx)
+	return append(lines, l...), err
+}
+
 func (f *unit) versionWriter() {
 	f.cmp.after = func(dir string) {
 		env, _ := compose.ReadEnv(filepath.Join(dir, ".env"))
@@ -51,13 +96,17 @@ func (f *unit) versionWriter() {
 
 func TestRecoverAfterCrash(t *testing.T) {
 	cases := []struct {
-		point      string
+		point      string // a crash point, "#n" for its n-th hit
 		to         string
 		noRollback bool
 		rollback   bool // crash in a one-click rollback after a successful upgrade
-		// want after recovery
+		// want after recovery; status "" for no upgrade recorded
 		status, env, runs, data, line string
 	}{
+		{point: "upgrade.stop", to: "2", status: "", env: "1", runs: "shop:1", data: "1",
+			line: "interrupted before anything changed"},
+		{point: "upgrade.stop#2", to: "2", status: store.UpgradeFailed, env: "1", runs: "shop:1", data: "1",
+			line: "interrupted before anything changed"},
 		{point: "upgrade.backup", to: "2", status: store.UpgradeFailed, env: "1", runs: "shop:1", data: "1",
 			line: "interrupted before anything changed"},
 		{point: "upgrade.pin", to: "2", status: store.UpgradeFailed, env: "1", runs: "shop:1", data: "1",
@@ -68,6 +117,8 @@ func TestRecoverAfterCrash(t *testing.T) {
 			line: "rolled back to 1, service healthy"},
 		{point: "upgrade.health", to: "2", status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
 			line: "rolled back to 1, service healthy"},
+		{point: "upgrade.health.hold", to: "2", status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
+			line: "rolled back to 1, service healthy"},
 		{point: "upgrade.done", to: "2", status: store.UpgradeSucceeded, env: "2", runs: "shop:2", data: "2",
 			line: "recorded as succeeded"},
 		{point: "upgrade.rollback", to: "3", status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
@@ -76,8 +127,23 @@ func TestRecoverAfterCrash(t *testing.T) {
 			line: "rolled back to 1, service healthy"},
 		{point: "upgrade.health", to: "2", noRollback: true, status: store.UpgradeFailed, env: "2", runs: "shop:2", data: "2",
 			line: "needs attention"},
+		{point: "rollback.rollback", to: "2", rollback: true, status: store.UpgradeSucceeded, env: "2", runs: "shop:2", data: "2",
+			line: "interrupted before anything changed"},
+		{point: "rollback.rollback#2", to: "2", rollback: true, status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
+			line: "rolled back to 1, service healthy"},
 		{point: "rollback.rollback-up", to: "2", rollback: true, status: store.UpgradeRolledBack, env: "1", runs: "shop:1", data: "1",
 			line: "rolled back to 1, service healthy"},
+	}
+	// Every step and crash point of both specs has a case: a new step
+	// without one fails here.
+	covered := map[string]bool{}
+	for _, c := range cases {
+		covered[strings.Split(c.point, "#")[0]] = true
+	}
+	for _, name := range append(UpgradeSpec.Names(), RollbackSpec.Names()...) {
+		if !covered[name] {
+			t.Errorf("crash point %s has no case", name)
+		}
 	}
 	for _, c := range cases {
 		name := c.point
@@ -87,7 +153,6 @@ func TestRecoverAfterCrash(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newUnit(t)
 			f.versionWriter()
-			f.u.pid = -1 // recover this process's own operations
 			req := Request{To: c.to, NoRollback: c.noRollback, HealthWindow: 10 * time.Millisecond}
 			if c.rollback {
 				if _, err := f.u.Upgrade(f.ctx, f.dep, req, nil); err != nil {
@@ -97,7 +162,7 @@ func TestRecoverAfterCrash(t *testing.T) {
 			} else {
 				f.crashAt(c.point, func() { f.u.Upgrade(f.ctx, f.dep, req, nil) })
 			}
-			lines, err := f.u.Recover(f.ctx)
+			lines, err := f.recover()
 			if err != nil {
 				t.Fatalf("recover: %v (lines %q)", err, lines)
 			}
@@ -105,8 +170,8 @@ func TestRecoverAfterCrash(t *testing.T) {
 				t.Errorf("recovery said %q, want %q", lines, c.line)
 			}
 			ups := f.history()
-			if len(ups) != 1 || ups[0].Status != c.status {
-				t.Fatalf("history %+v, want status %s", ups, c.status)
+			if c.status == "" && len(ups) != 0 || c.status != "" && (len(ups) != 1 || ups[0].Status != c.status) {
+				t.Fatalf("history %+v, want status %q", ups, c.status)
 			}
 			if got, want := f.read(".env"), "# shop\nAPP_VERSION="+c.env+"\n"; got != want {
 				t.Errorf(".env = %q, want %q", got, want)
@@ -120,7 +185,7 @@ func TestRecoverAfterCrash(t *testing.T) {
 			if ops, _ := f.st.UnfinishedOperations(f.ctx); len(ops) != 0 {
 				t.Errorf("operations left running: %+v", ops)
 			}
-			if again, err := f.u.Recover(f.ctx); err != nil || len(again) != 0 {
+			if again, err := f.recover(); err != nil || len(again) != 0 {
 				t.Errorf("a second recovery did %q, %v; want nothing", again, err)
 			}
 		})
@@ -130,17 +195,16 @@ func TestRecoverAfterCrash(t *testing.T) {
 func TestRecoverWaitsForDocker(t *testing.T) {
 	f := newUnit(t)
 	f.versionWriter()
-	f.u.pid = -1
 	f.crashAt("upgrade.health", func() { f.u.Upgrade(f.ctx, f.dep, Request{To: "2", HealthWindow: time.Millisecond}, nil) })
 	f.dockerDown = true
-	if _, err := f.u.Recover(f.ctx); err == nil || !strings.Contains(err.Error(), "Docker is unreachable") {
+	if _, err := f.recover(); err == nil || !strings.Contains(err.Error(), "Docker is unreachable") {
 		t.Fatalf("recover without Docker: %v, want a clear error", err)
 	}
 	if ops, _ := f.st.UnfinishedOperations(f.ctx); len(ops) != 1 {
 		t.Fatalf("the journal must keep the operation for the next start, got %d", len(ops))
 	}
 	f.dockerDown = false
-	lines, err := f.u.Recover(f.ctx)
+	lines, err := f.recover()
 	if err != nil || !strings.Contains(strings.Join(lines, ";"), "rolled back to 1") {
 		t.Fatalf("recover with Docker back: %q, %v", lines, err)
 	}
@@ -155,7 +219,7 @@ func TestRecoverOrphanRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := f.u.Recover(f.ctx)
+	lines, err := f.recover()
 	if err != nil || len(lines) != 1 {
 		t.Fatalf("recover: %q, %v", lines, err)
 	}

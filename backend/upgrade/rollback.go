@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/restore"
 	"rewind/backend/store"
@@ -37,7 +37,7 @@ type RollbackPlan struct {
 type RollbackResult struct {
 	Plan     RollbackPlan          `json:"plan"`
 	Upgrade  store.Upgrade         `json:"upgrade"`
-	Outcome  string                `json:"outcome"` // rolled_back or rollback_failed
+	Outcome  Outcome               `json:"outcome"` // rolled_back or rollback_failed
 	Healthy  bool                  `json:"healthy"`
 	Message  string                `json:"message"`
 	Health   []docker.HealthReport `json:"health"`
@@ -161,15 +161,17 @@ func unusable(r backup.Record) string {
 
 // Rollback rolls back an upgrade (0: the newest still in effect) the way a
 // failed upgrade is rolled back. It returns a *FailedError (ErrRollbackFailed)
-// when the service is not healthy afterwards.
-func (u *Upgrader) Rollback(ctx context.Context, dep deployment.Deployment, upgradeID int64, report progress.Report) (RollbackResult, error) {
+// when the service is not healthy afterwards. It can be cancelled until the
+// rollback begins (its commit point), not after.
+func (u *Upgrader) Rollback(ctx context.Context, dep deployment.Deployment, upgradeID int64, report progress.Report) (res RollbackResult, err error) {
 	report = progress.Or(report)
-	res := RollbackResult{Health: []docker.HealthReport{}, Warnings: []string{}}
-	ctx, release, err := op.Lock(ctx, dep, "rollback")
+	res = RollbackResult{Health: []docker.HealthReport{}, Warnings: []string{}}
+	o := op.For(u.Kernel, &RollbackSpec, dep, facts{VersionKey: dep.VersionKey, Pins: []Pin{}, Reason: "rolled back on request"})
+	ctx, err = o.Begin(ctx, "rollback", stepRollback)
+	defer o.End(ctx, &err)
 	if err != nil {
-		return res, err
+		return res, rollbackCancelled(ctx, 0, upgradeID, err)
 	}
-	defer release()
 	plan, up, err := u.planRollback(ctx, dep, upgradeID)
 	res.Plan, res.Upgrade = plan, up
 	if err != nil {
@@ -184,25 +186,19 @@ func (u *Upgrader) Rollback(ctx context.Context, dep deployment.Deployment, upgr
 	if err != nil {
 		return res, rollbackCancelled(ctx, up.ID, upgradeID, err)
 	}
-	f := facts{UpgradeID: up.ID, From: up.FromVersion, To: up.ToVersion, VersionKey: dep.VersionKey,
-		BackupID: plan.BackupID, Pins: pinsFor(up, dep.ComposeProject), Reason: "rolled back on request"}
-	j, err := u.begin(ctx, dep.ID, KindRollback, stepRollback, f)
-	if err != nil {
-		return res, rollbackCancelled(ctx, up.ID, upgradeID, err)
-	}
-	// From here the rollback runs to the end whatever the context says.
-	reports, lines, rerr := u.rollBack(ctx, dep, eng, cmp, j, false, report)
+	f := &o.Facts
+	f.UpgradeID, f.From, f.To, f.BackupID, f.Pins = up.ID, up.FromVersion, up.ToVersion, plan.BackupID, pinsFor(up, dep.ComposeProject)
+	r := &run{u: u, dep: dep, eng: eng, cmp: cmp, report: report, o: o, up: up}
+	reports, lines, rerr := r.rollBack(ctx)
 	res.Health = nonNil(reports)
 	res.Warnings = append(res.Warnings, lines...)
 	var unchanged *unchangedError
 	if errors.As(rerr, &unchanged) {
-		j.finish(ctx, store.OpFailed, rerr.Error())
 		return res, fmt.Errorf("rollback of upgrade #%d failed before anything changed, version %s still runs: %w",
 			up.ID, up.ToVersion, rerr)
 	}
 	up = u.recordRollback(ctx, up, f.Reason, rerr)
 	res.Upgrade = up
-	j.finish(ctx, store.OpSucceeded, errText(rerr))
 	res.Warnings = append(res.Warnings, u.releasePins(context.WithoutCancel(ctx), eng, dep, 0)...)
 	res.Healthy = rerr == nil
 	if rerr != nil {
@@ -269,22 +265,25 @@ func pinsFor(up store.Upgrade, project string) []Pin {
 // rollBack restores the pre-upgrade backup in full with the containers left
 // stopped, puts the old images back under their references, runs
 // `compose up -d` (which recreates the containers from the old images) and
-// waits until the service is healthy. With restored set, the files are
-// already back (recovery after stepRollbackUp). It journals its steps on j
-// and runs to the end whatever ctx says.
-func (u *Upgrader) rollBack(ctx context.Context, dep deployment.Deployment, eng Engine, cmp Compose, j *journal, restored bool, report progress.Report) ([]docker.HealthReport, []string, error) {
+// waits until the service is healthy. Its first step is the commit point:
+// from there it runs to the end whatever ctx says. A run that recovery
+// resumes at stepRollbackUp finds the files back and goes on from the
+// images.
+func (r *run) rollBack(ctx context.Context) ([]docker.HealthReport, []string, error) {
+	u, dep, eng, f := r.u, r.dep, r.eng, &r.o.Facts
 	ctx = context.WithoutCancel(ctx)
-	if !restored {
-		if err := j.step(ctx, stepRollback); err != nil {
+	if r.resume != stepRollbackUp {
+		var err error
+		if ctx, err = r.o.Commit(ctx, stepRollback); err != nil {
 			return nil, nil, err
 		}
-		report.Phase(progress.Stopping, "stopping the failed version")
+		r.report.Phase(progress.Stopping, "stopping the failed version")
 		stopped, err := u.quiesce(ctx, eng, dep.ComposeProject)
 		if err == nil {
-			report.Phase(progress.RollingBack, fmt.Sprintf("restoring pre-upgrade backup #%d", j.f.BackupID))
-			_, err = u.Restorer.Run(ctx, dep, j.f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, report)
+			r.report.Phase(progress.RollingBack, fmt.Sprintf("restoring pre-upgrade backup #%d", f.BackupID))
+			_, err = u.Restorer.Run(ctx, dep, f.BackupID, restore.Options{Mode: restore.Full, Confirmed: true, NoStart: true}, r.report)
 			if err != nil {
-				err = fmt.Errorf("restore pre-upgrade backup #%d: %w", j.f.BackupID, err)
+				err = fmt.Errorf("restore pre-upgrade backup #%d: %w", f.BackupID, err)
 			}
 		}
 		if err != nil {
@@ -295,36 +294,36 @@ func (u *Upgrader) rollBack(ctx context.Context, dep deployment.Deployment, eng 
 			}
 			return nil, nil, &unchangedError{err}
 		}
-		if err := j.step(ctx, stepRollbackUp); err != nil {
+		if err := r.o.Step(ctx, stepRollbackUp); err != nil {
 			return nil, nil, err
 		}
 	}
-	report.Phase(progress.RollingBack, "bringing the old images back")
-	lines, err := ensureImages(ctx, eng, j.f.Pins)
+	r.report.Phase(progress.RollingBack, "bringing the old images back")
+	lines, err := ensureImages(ctx, eng, f.Pins)
 	if err != nil {
 		return nil, lines, err
 	}
 	if err := ensureComposeImages(ctx, eng, dep.Path, nil); err != nil {
 		return nil, lines, err
 	}
-	if j.f.Snapshot != nil {
+	if f.Snapshot != nil {
 		// Containers the upgrade stopped and compose keeps get their own
 		// restart policies back; recreated ones are gone, which is fine.
-		eng.RestorePolicies(ctx, *j.f.Snapshot)
+		eng.RestorePolicies(ctx, *f.Snapshot)
 	}
-	report.Phase(progress.Starting, "compose up -d")
+	r.report.Phase(progress.Starting, "compose up -d")
 	var env []string
 	if v := dep.Version(); v != "" {
 		env = append(env, dep.VersionKey+"="+v) // the process environment must not override .env
 	}
-	if err := cmp.Up(ctx, dep.Path, dep.ComposeProject, env); err != nil {
+	if err := r.cmp.Up(ctx, dep.Path, dep.ComposeProject, env); err != nil {
 		return nil, lines, fmt.Errorf("compose up: %w", err)
 	}
 	svcs, err := serviceNames(dep.Path)
 	if err != nil {
 		return nil, lines, err
 	}
-	report.Phase(progress.Health, "waiting for the service to be healthy")
+	r.report.Phase(progress.Health, "waiting for the service to be healthy")
 	reports, err := eng.WaitHealthy(ctx, dep.ComposeProject, svcs, u.Settle, u.StartTimeout)
 	if err != nil {
 		return reports, lines, fmt.Errorf("after the rollback: %w", err)

@@ -21,17 +21,18 @@ import (
 // the upgrade was refused before anything changed, and a *FailedError when
 // it failed later, saying whether it was rolled back and whether the
 // service is healthy again; Result tells the same in Outcome and Message.
-func (u *Upgrader) Upgrade(ctx context.Context, dep deployment.Deployment, req Request, report progress.Report) (Result, error) {
-	report = progress.Or(report)
-	res := Result{Health: []docker.HealthReport{}, RollbackHealth: []docker.HealthReport{}, Warnings: []string{}}
-	ctx, release, err := op.Lock(ctx, dep, "upgrade to "+req.To)
-	if err != nil {
-		return res, err
-	}
-	defer release()
+func (u *Upgrader) Upgrade(ctx context.Context, dep deployment.Deployment, req Request, report progress.Report) (res Result, err error) {
+	report, start := progress.Or(report), u.Now()
+	res = Result{Health: []docker.HealthReport{}, RollbackHealth: []docker.HealthReport{}, Warnings: []string{}}
 	window := req.HealthWindow
 	if window <= 0 {
 		window = DefaultHealthWindow
+	}
+	o := op.For(u.Kernel, &UpgradeSpec, dep, facts{To: req.To, VersionKey: dep.VersionKey, NoRollback: req.NoRollback, Pins: []Pin{}})
+	ctx, err = o.Begin(ctx, "upgrade to "+req.To, stepStop)
+	defer o.End(ctx, &err)
+	if err != nil {
+		return res, cancelledUnchanged(ctx, req.To, err)
 	}
 	pf, eng, cmp, err := u.preflight(ctx, dep, req.To, true, report)
 	res.Preflight = pf
@@ -40,7 +41,7 @@ func (u *Upgrader) Upgrade(ctx context.Context, dep deployment.Deployment, req R
 		return res, cancelledUnchanged(ctx, req.To, err)
 	}
 	defer eng.Close()
-	r := &run{u: u, dep: dep, eng: eng, cmp: cmp, report: report, res: &res, start: u.Now()}
+	r := &run{u: u, dep: dep, eng: eng, cmp: cmp, report: report, o: o, res: &res, start: start}
 	err = r.upgrade(ctx, req, window)
 	res.Upgrade = r.up
 	return res, cancelledUnchanged(ctx, req.To, err)
@@ -56,21 +57,24 @@ func cancelledUnchanged(ctx context.Context, to string, err error) error {
 	return backup.Cancelled(err, fmt.Sprintf("the upgrade to %s was cancelled; nothing was changed", to))
 }
 
-// run is one upgrade in progress.
+// run is one upgrade or rollback in progress, or taken up by recovery.
 type run struct {
 	u      *Upgrader
 	dep    deployment.Deployment
 	eng    Engine
 	cmp    Compose
 	report progress.Report
-	res    *Result
-	j      *journal
+	o      *op.Op[facts]
 	up     store.Upgrade
-	start  time.Time
+	res    *Result   // an upgrade's; nil for a rollback
+	start  time.Time // when the upgrade was asked for
+	// resume is the step a run built for recovery takes up; "" for a new
+	// run. From stepRollbackUp the files are back already.
+	resume op.Step
 }
 
 func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) error {
-	u, dep, from := r.u, r.dep, r.res.Preflight.From
+	u, dep, from, f := r.u, r.dep, r.res.Preflight.From, &r.o.Facts
 	r.up = store.Upgrade{DeploymentID: dep.ID, FromVersion: from, ToVersion: req.To, Status: store.UpgradeRunning,
 		StartedAt: r.start, ImagesBefore: []archive.ServiceImage{}, ImagesAfter: []archive.ServiceImage{}}
 	id, err := u.Store.InsertUpgrade(ctx, r.up)
@@ -78,8 +82,8 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 		return err
 	}
 	r.up.ID = id
-	f := facts{UpgradeID: id, From: from, To: req.To, VersionKey: dep.VersionKey, NoRollback: req.NoRollback, Pins: []Pin{}}
-	if r.j, err = u.begin(ctx, dep.ID, KindUpgrade, stepStop, f); err != nil {
+	f.UpgradeID, f.From = id, from
+	if err := r.o.Save(ctx); err != nil {
 		return r.abort(ctx, "could not journal the upgrade", err)
 	}
 
@@ -90,8 +94,8 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	if err != nil {
 		return r.abort(ctx, "could not inspect the running containers", err)
 	}
-	r.j.f.Snapshot, r.j.f.Stopped = &snap, true
-	if err := r.j.step(ctx, stepStop); err != nil {
+	f.Snapshot, f.Stopped = &snap, true
+	if err := r.o.Step(ctx, stepStop); err != nil {
 		return r.abort(ctx, "journal", err)
 	}
 	stopRep, err := r.eng.Stop(ctx, snap, u.StopTimeout)
@@ -99,7 +103,7 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	if err != nil {
 		return r.abort(ctx, "could not stop the services", err)
 	}
-	if err := r.j.step(ctx, stepBackup); err != nil {
+	if err := r.o.Step(ctx, stepBackup); err != nil {
 		return r.abort(ctx, "journal", err)
 	}
 	br, err := u.Backups.Create(ctx, dep, backup.CreateRequest{Type: backup.TypePreUpgrade,
@@ -109,19 +113,19 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 		return r.abort(ctx, "the pre-upgrade backup failed", err)
 	}
 	rec := br.Record
-	r.res.Backup, r.j.f.BackupID, r.up.BackupID = &rec, rec.ID, rec.ID
+	r.res.Backup, f.BackupID, r.up.BackupID = &rec, rec.ID, rec.ID
 
 	// Pin what ran.
 	r.report.Phase(progress.Preparing, "pinning the running images")
 	cur, _ := compose.Services(dep.Path, nil)
-	r.j.f.Pins = planPins(ctx, r.eng, snap, cur, dep.ComposeProject, id)
-	if err := r.j.step(ctx, stepPin); err != nil {
+	f.Pins = planPins(ctx, r.eng, snap, cur, dep.ComposeProject, id)
+	if err := r.o.Step(ctx, stepPin); err != nil {
 		return r.abort(ctx, "journal", err)
 	}
-	if err := pin(ctx, r.eng, dep.ComposeProject, id, r.j.f.Pins); err != nil {
+	if err := pin(ctx, r.eng, dep.ComposeProject, id, f.Pins); err != nil {
 		return r.abort(ctx, "could not pin the running images", err)
 	}
-	for _, p := range r.j.f.Pins {
+	for _, p := range f.Pins {
 		r.up.ImagesBefore = append(r.up.ImagesBefore, p.serviceImage())
 	}
 	if err := u.Store.UpdateUpgrade(ctx, r.up); err != nil {
@@ -132,7 +136,7 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	}
 
 	// From here on the deployment changes.
-	if err := r.j.step(ctx, stepEnv); err != nil {
+	if err := r.o.Step(ctx, stepEnv); err != nil {
 		return r.abort(ctx, "journal", err)
 	}
 	r.report.Phase(progress.Upgrading, fmt.Sprintf("setting %s=%s in .env", dep.VersionKey, req.To))
@@ -142,7 +146,7 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 		}
 		return r.failed(ctx, fmt.Errorf("set %s in .env: %w", dep.VersionKey, err))
 	}
-	if err := r.j.step(ctx, stepUp); err != nil {
+	if err := r.o.Step(ctx, stepUp); err != nil {
 		return r.failed(ctx, err)
 	}
 	r.report.Phase(progress.Upgrading, "compose up -d")
@@ -154,25 +158,24 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 	if err := r.cmp.Up(ctx, dep.Path, dep.ComposeProject, []string{dep.VersionKey + "=" + req.To}); err != nil {
 		return r.failed(ctx, fmt.Errorf("compose up: %w", err))
 	}
-	if err := r.j.step(ctx, stepHealth); err != nil {
+	if err := r.o.Step(ctx, stepHealth); err != nil {
 		return r.failed(ctx, err)
 	}
 	svcs, err := serviceNames(dep.Path)
 	if err != nil {
 		return r.failed(ctx, err)
 	}
-	reports, err := u.watch(ctx, r.eng, dep.ComposeProject, svcs, window, r.report)
+	reports, err := r.watch(ctx, svcs, window)
 	r.res.Health = reports
 	if err != nil {
 		return r.failed(ctx, fmt.Errorf("health window: %w", err))
 	}
 	r.up.ImagesAfter = r.images(ctx)
-	if err := r.j.step(ctx, stepDone); err != nil {
+	if err := r.o.Step(ctx, stepDone); err != nil {
 		return r.failed(ctx, err)
 	}
 	r.up.Status = store.UpgradeSucceeded
 	r.finishRow(ctx)
-	r.j.finish(ctx, store.OpSucceeded, "")
 	r.res.Warnings = append(r.res.Warnings, u.releasePins(ctx, r.eng, dep, id)...)
 	r.res.Outcome = OutcomeSucceeded
 	r.res.Message = fmt.Sprintf("upgraded from %s to %s; healthy through the %s health window", orNone(from), req.To, window)
@@ -181,31 +184,27 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 }
 
 // abort ends an upgrade that failed before the deployment changed: the
-// stopped services are started again.
+// stopped services are started again. The journal row ends failed, or
+// canceled, with the message.
 func (r *run) abort(ctx context.Context, what string, cause error) error {
 	msg := fmt.Sprintf("upgrade to %s failed before anything changed: %s: %v", r.up.ToVersion, what, cause)
-	state := store.OpFailed
 	if backup.IsCancel(ctx, cause) {
-		msg, state = fmt.Sprintf("upgrade to %s was cancelled before anything changed", r.up.ToVersion), store.OpCanceled
+		msg = fmt.Sprintf("upgrade to %s was cancelled before anything changed", r.up.ToVersion)
 		cause = backup.Cancelled(cause, msg)
 	}
 	ctx = context.WithoutCancel(ctx)
 	after := "; version " + orNone(r.up.FromVersion) + " still runs"
 	var startErr error
-	if r.j != nil {
-		r.res.Warnings = append(r.res.Warnings, unpin(ctx, r.eng, r.dep.ComposeProject, r.up.ID, r.j.f.Pins)...)
-		if r.j.f.Stopped && r.j.f.Snapshot != nil {
-			r.report.Phase(progress.Starting, "starting the services again")
-			if startErr = r.u.restart(ctx, r.eng, *r.j.f.Snapshot); startErr != nil {
-				after = "; the services could not be started again, needs attention: " + startErr.Error()
-			}
+	f := r.o.Facts
+	r.res.Warnings = append(r.res.Warnings, unpin(ctx, r.eng, r.dep.ComposeProject, r.up.ID, f.Pins)...)
+	if f.Stopped && f.Snapshot != nil {
+		r.report.Phase(progress.Starting, "starting the services again")
+		if startErr = r.u.restart(ctx, r.eng, *f.Snapshot); startErr != nil {
+			after = "; the services could not be started again, needs attention: " + startErr.Error()
 		}
 	}
 	r.up.Status, r.up.Error = store.UpgradeFailed, msg+after
 	r.finishRow(ctx)
-	if r.j != nil {
-		r.j.finish(ctx, state, msg+after)
-	}
 	r.res.Outcome, r.res.Message = OutcomeFailed, msg+after
 	return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: errors.Join(cause, startErr), target: ErrFailed}
 }
@@ -218,7 +217,8 @@ func (u *Upgrader) restart(ctx context.Context, eng Engine, snap docker.Snapshot
 }
 
 // failed ends an upgrade that failed after the deployment changed: it rolls
-// back unless that was disabled, and says truthfully how that went.
+// back unless that was disabled, and says truthfully how that went. A
+// cancellation (the admin's, in the health window) rolls back too.
 func (r *run) failed(ctx context.Context, cause error) error {
 	head := fmt.Sprintf("upgrade to %s failed: %v", r.up.ToVersion, cause)
 	if backup.IsCancel(ctx, cause) {
@@ -228,23 +228,21 @@ func (r *run) failed(ctx context.Context, cause error) error {
 	ctx = context.WithoutCancel(ctx)
 	r.up.Error = cause.Error()
 	r.up.ImagesAfter = r.images(ctx)
-	if r.j.f.NoRollback {
+	if r.o.Facts.NoRollback {
 		r.up.Status = store.UpgradeFailed
 		r.finishRow(ctx)
-		r.j.finish(ctx, store.OpFailed, cause.Error())
 		r.res.Outcome = OutcomeFailed
 		r.res.Message = fmt.Sprintf("%s; not rolled back (--no-rollback): version %s is in place; `rewind rollback --yes` goes back to %s",
 			head, r.up.ToVersion, orNone(r.up.FromVersion))
 		return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: cause, target: ErrFailed}
 	}
 	r.up.RollbackReason = cause.Error()
-	r.j.f.Reason = cause.Error()
-	reports, lines, rerr := r.u.rollBack(ctx, r.dep, r.eng, r.cmp, r.j, false, r.report)
+	r.o.Facts.Reason = cause.Error()
+	reports, lines, rerr := r.rollBack(ctx)
 	r.res.RollbackHealth = nonNil(reports)
 	r.res.Warnings = append(r.res.Warnings, lines...)
 	r.settle(rerr)
 	r.finishRow(ctx)
-	r.j.finish(ctx, store.OpFailed, cause.Error())
 	r.res.Warnings = append(r.res.Warnings, r.u.releasePins(ctx, r.eng, r.dep, r.up.ID)...)
 	if rerr != nil {
 		r.res.Outcome = OutcomeRollbackFailed

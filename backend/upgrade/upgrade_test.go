@@ -28,6 +28,7 @@ type unit struct {
 	st         *store.Store
 	eng        *fakeEngine
 	cmp        *fakeCompose
+	restorer   *restore.Restorer
 	u          *Upgrader
 	dockerDown bool
 	noCompose  bool
@@ -78,6 +79,7 @@ func newUnit(t *testing.T) *unit {
 	}
 	b := backup.New(op.New(st), connectB)
 	r := restore.New(b.Kernel, b, connectB)
+	f.restorer = r
 	f.cmp = &fakeCompose{e: f.eng}
 	connect := func(context.Context) (Engine, error) {
 		if f.dockerDown {
@@ -135,8 +137,9 @@ func TestUpgradeOutcomes(t *testing.T) {
 		upErr      error
 		restoreErr error
 		// want
-		outcome, env, runs, data string
-		rollbackHealthy          *bool
+		outcome         Outcome
+		env, runs, data string
+		rollbackHealthy *bool
 	}{
 		{name: "healthy", to: "2", outcome: OutcomeSucceeded, env: "2", runs: "shop:2", data: "written by version 2\n"},
 		{name: "never healthy: rolled back", to: "3", outcome: OutcomeRolledBack, env: "1", runs: "shop:1",
@@ -170,7 +173,7 @@ func TestUpgradeOutcomes(t *testing.T) {
 			if c.outcome != OutcomeSucceeded && (!errors.As(err, &fe) || fe.Outcome != c.outcome || !errors.Is(err, ErrFailed)) {
 				t.Fatalf("upgrade error %v; want a FailedError with outcome %s", err, c.outcome)
 			}
-			if res.Outcome != c.outcome || res.Upgrade.Status != c.outcome {
+			if res.Outcome != c.outcome || res.Upgrade.Status != string(c.outcome) {
 				t.Errorf("outcome %s, status %s; want %s", res.Outcome, res.Upgrade.Status, c.outcome)
 			}
 			if got, want := f.read(".env"), "# shop\nAPP_VERSION="+c.env+"\n"; got != want {
@@ -187,7 +190,7 @@ func TestUpgradeOutcomes(t *testing.T) {
 				t.Fatalf("history has %d rows, want 1", len(ups))
 			}
 			up := ups[0]
-			if up.Status != c.outcome || up.FinishedAt == nil || up.BackupID == 0 || up.FromVersion != "1" || up.ToVersion != c.to {
+			if up.Status != string(c.outcome) || up.FinishedAt == nil || up.BackupID == 0 || up.FromVersion != "1" || up.ToVersion != c.to {
 				t.Errorf("history row %+v", up)
 			}
 			if (up.RollbackHealthy == nil) != (c.rollbackHealthy == nil) ||

@@ -8,22 +8,24 @@
 // references, and the service is started and health-checked again. The same
 // rollback is offered later for the newest upgrade still in effect.
 //
-// Every step is journaled in the operations table before its irreversible
-// action, so an upgrade or rollback interrupted by a crash is finished or
-// undone by Recover at the next start.
+// Both are step sequences over the operation kernel (package op): every
+// step of UpgradeSpec and RollbackSpec is journaled before its
+// irreversible action, so an upgrade or rollback interrupted by a crash is
+// finished or undone by the kernel's recovery at the next start
+// (Recoverers).
 package upgrade
 
 import (
 	"context"
 	"errors"
-	"os"
-	"rewind/backend/op"
+	"fmt"
 	"time"
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/restore"
 	"rewind/backend/store"
@@ -52,14 +54,58 @@ const (
 	defaultKeepPins     = 3
 )
 
-// Journal operation kinds.
+// The steps of an upgrade and a rollback, journaled before the action they
+// name. Recovery decides from the last one: before stepEnv nothing was
+// changed but the services may be stopped; stepEnv may have changed .env
+// only; from stepUp on the new version may have run and touched data, so
+// the upgrade is rolled back; stepRollback and stepRollbackUp redo the
+// rollback; stepDone means the health window had passed. Journals written
+// by earlier versions use the same names: they must not change.
 const (
-	KindUpgrade  = "upgrade"
-	KindRollback = "rollback"
+	stepStop       op.Step = "stop" // also the first step, before the preflight
+	stepBackup     op.Step = "backup"
+	stepPin        op.Step = "pin"
+	stepEnv        op.Step = "env"
+	stepUp         op.Step = "up"
+	stepHealth     op.Step = "health"
+	stepDone       op.Step = "done"
+	stepRollback   op.Step = "rollback"    // the commit point: restore the pre-upgrade backup
+	stepRollbackUp op.Step = "rollback-up" // files restored: images, compose up, health
+	// pointHealthHold is reached once the new version is healthy, while the
+	// health window watches it.
+	pointHealthHold op.Step = "health.hold"
 )
 
-// Engine is what upgrades need from Docker: the docker adapter's container
-// and image calls plus holder containers that keep pinned images alive.
+// UpgradeSpec is the upgrade: its steps (a failed upgrade rolls back on its
+// own journal row) and its crash point.
+var UpgradeSpec = op.Spec{Kind: op.Upgrade,
+	Steps:  []op.Step{stepStop, stepBackup, stepPin, stepEnv, stepUp, stepHealth, stepDone, stepRollback, stepRollbackUp},
+	Points: []op.Step{pointHealthHold}}
+
+// RollbackSpec is the rollback the admin asks for: its first step is
+// journaled while it chooses the upgrade and backup, before it commits.
+var RollbackSpec = op.Spec{Kind: op.Rollback, Steps: []op.Step{stepRollback, stepRollbackUp}}
+
+// facts are what recovery needs about an upgrade or rollback in flight.
+type facts struct {
+	UpgradeID  int64  `json:"upgradeId"` // 0: nothing was recorded yet
+	From       string `json:"from"`
+	To         string `json:"to"`
+	VersionKey string `json:"versionKey"`
+	BackupID   int64  `json:"backupId"`
+	Pins       []Pin  `json:"pins"`
+	NoRollback bool   `json:"noRollback"`
+	// Snapshot is what ran before the upgrade stopped it; Stopped says the
+	// stop may have begun, so recovery must start those containers again
+	// (or roll forward through compose up).
+	Snapshot *docker.Snapshot `json:"snapshot,omitempty"`
+	Stopped  bool             `json:"stopped"`
+	// Reason is why a rollback runs (the upgrade's failure, or a request).
+	Reason string `json:"reason,omitempty"`
+}
+
+// Engine is what upgrades call of Docker (docker.Engine): containers,
+// images, and the holder containers that keep pinned images alive.
 type Engine interface {
 	Snapshot(ctx context.Context, project string) (docker.Snapshot, error)
 	ProjectContainers(ctx context.Context, project string) ([]docker.Container, error)
@@ -71,12 +117,8 @@ type Engine interface {
 	Tag(ctx context.Context, src, target string) error
 	Pull(ctx context.Context, ref string) error
 	RemoveTag(ctx context.Context, ref string) error
-	// Hold creates (never starts) a container from h.Ref so that no prune
-	// removes the image; an existing holder of the same name is kept.
 	Hold(ctx context.Context, h docker.Hold) error
-	// Holds lists the holder containers of a Compose project.
 	Holds(ctx context.Context, project string) ([]docker.Hold, error)
-	// Release removes a holder container.
 	Release(ctx context.Context, h docker.Hold) error
 	Close() error
 }
@@ -119,9 +161,6 @@ type Upgrader struct {
 	// KeepPins is how many of a deployment's newest upgrades that can still
 	// be rolled back keep their pinned images; older pins are released.
 	KeepPins int
-
-	pid    int               // this process: its own running operations are not recovered
-	onStep func(name string) // tests: called at every crash point
 }
 
 // New returns an Upgrader with default timings. findCompose may be nil for
@@ -132,7 +171,7 @@ func New(k *op.Kernel, b *backup.Manager, r Restorer, connect Connect, findCompo
 	}
 	return &Upgrader{Kernel: k, Store: k.Store, Backups: b, Restorer: r, Connect: connect, Compose: findCompose,
 		Now: func() time.Time { return time.Now().UTC() }, Settle: defaultSettle, Poll: defaultPoll,
-		StopTimeout: defaultStopTimeout, StartTimeout: defaultStartTimeout, KeepPins: defaultKeepPins, pid: os.Getpid()}
+		StopTimeout: defaultStopTimeout, StartTimeout: defaultStartTimeout, KeepPins: defaultKeepPins}
 }
 
 // Request describes an upgrade.
@@ -143,12 +182,16 @@ type Request struct {
 	HealthWindow time.Duration `json:"healthWindowNs"`
 }
 
-// Outcomes, as in upgrade_history.status.
+// Outcome is how an upgrade or rollback ended, in the words of
+// upgrade_history.status.
+type Outcome string
+
+// Outcomes.
 const (
-	OutcomeSucceeded      = store.UpgradeSucceeded
-	OutcomeFailed         = store.UpgradeFailed
-	OutcomeRolledBack     = store.UpgradeRolledBack
-	OutcomeRollbackFailed = store.UpgradeRollbackFailed
+	OutcomeSucceeded      Outcome = store.UpgradeSucceeded
+	OutcomeFailed         Outcome = store.UpgradeFailed
+	OutcomeRolledBack     Outcome = store.UpgradeRolledBack
+	OutcomeRollbackFailed Outcome = store.UpgradeRollbackFailed
 )
 
 // Result is what an upgrade did. Outcome and Message say truthfully how it
@@ -158,7 +201,7 @@ type Result struct {
 	Upgrade        store.Upgrade         `json:"upgrade"`
 	Preflight      Preflight             `json:"preflight"`
 	Backup         *backup.Record        `json:"backup"`
-	Outcome        string                `json:"outcome"`
+	Outcome        Outcome               `json:"outcome"`
 	Message        string                `json:"message"`
 	Health         []docker.HealthReport `json:"health"`         // last look at the new version
 	RollbackHealth []docker.HealthReport `json:"rollbackHealth"` // last look after a rollback
@@ -182,7 +225,7 @@ func (p Pin) serviceImage() archive.ServiceImage {
 // FailedError is an upgrade or rollback that did not succeed, with what was
 // done about it. It matches ErrFailed (upgrade) or ErrRollbackFailed.
 type FailedError struct {
-	Outcome string // failed, rolled_back or rollback_failed
+	Outcome Outcome // failed, rolled_back or rollback_failed
 	Message string
 	Err     error // the cause
 	target  error
@@ -195,7 +238,7 @@ func (e *FailedError) Unwrap() []error { return []error{e.target, e.Err} }
 
 func (u *Upgrader) engine(ctx context.Context) (Engine, error) {
 	if u.Connect == nil {
-		return nil, docker.ErrUnreachable
+		return nil, fmt.Errorf("%w: no connection to Docker is configured", docker.ErrUnreachable)
 	}
 	return u.Connect(ctx)
 }
