@@ -191,15 +191,14 @@ func (u *Upgrader) recoverRollback(ctx context.Context, dep deployment.Deploymen
 	if err != nil {
 		return "", fmt.Errorf("%s was interrupted and must be rolled back: %w", name, err)
 	}
-	reason := o.Facts.Reason
-	if kind == op.Upgrade && reason == "" {
-		reason = "Rewind was interrupted during step " + string(step)
-		up.Error = joinText(up.Error, reason)
-		o.Facts.Reason = reason
+	if kind == op.Upgrade && o.Facts.Reason == "" {
+		o.Facts.Reason = "Rewind was interrupted during step " + string(step)
+		up.Error = joinText(up.Error, o.Facts.Reason)
 	}
 	r := &run{u: u, dep: dep, eng: eng, cmp: cmp, report: progress.Nop, o: o, up: up, resume: step}
 	_, lines, rerr := r.rollBack(ctx)
-	up = u.recordRollback(ctx, up, reason, rerr)
+	r.recordRollback(ctx, rerr)
+	up = r.up
 	o.Recovered(ctx, errText(rerr))
 	u.releasePins(ctx, eng, dep, 0)
 	what := name + " was interrupted (step " + string(step) + ")"

@@ -197,8 +197,8 @@ func (u *Upgrader) Rollback(ctx context.Context, dep deployment.Deployment, upgr
 		return res, fmt.Errorf("rollback of upgrade #%d failed before anything changed, version %s still runs: %w",
 			up.ID, up.ToVersion, rerr)
 	}
-	up = u.recordRollback(ctx, up, f.Reason, rerr)
-	res.Upgrade = up
+	r.recordRollback(ctx, rerr)
+	up, res.Upgrade = r.up, r.up
 	res.Warnings = append(res.Warnings, u.releasePins(context.WithoutCancel(ctx), eng, dep, 0)...)
 	res.Healthy = rerr == nil
 	if rerr != nil {
@@ -232,7 +232,7 @@ func rollbackCancelled(ctx context.Context, id, asked int64, err error) error {
 }
 
 // recordRollback writes a rollback's outcome into the upgrade's row.
-func (u *Upgrader) recordRollback(ctx context.Context, up store.Upgrade, reason string, rerr error) store.Upgrade {
+func (u *Upgrader) recordRollback(ctx context.Context, up store.Upgrade, reason string, rerr error) (store.Upgrade, error) {
 	healthy := rerr == nil
 	up.RollbackHealthy = &healthy
 	if up.RollbackReason == "" {
@@ -243,13 +243,8 @@ func (u *Upgrader) recordRollback(ctx context.Context, up store.Upgrade, reason 
 		up.Status = store.UpgradeRollbackFailed
 		up.Error = joinText(up.Error, "rollback: "+rerr.Error())
 	}
-	if up.FinishedAt == nil {
-		now := u.Now()
-		up.FinishedAt = &now
-		up.DurationMS = now.Sub(up.StartedAt).Milliseconds()
-	}
-	u.Store.UpdateUpgrade(context.WithoutCancel(ctx), up)
-	return up
+	u.finishTimes(&up)
+	return up, u.Store.UpdateUpgrade(context.WithoutCancel(ctx), up)
 }
 
 // pinsFor rebuilds an upgrade's pins from its history row.

@@ -241,8 +241,7 @@ func (r *run) failed(ctx context.Context, cause error) error {
 	reports, lines, rerr := r.rollBack(ctx)
 	r.res.RollbackHealth = nonNil(reports)
 	r.res.Warnings = append(r.res.Warnings, lines...)
-	r.settle(rerr)
-	r.finishRow(ctx)
+	r.recordRollback(ctx, rerr)
 	r.res.Warnings = append(r.res.Warnings, r.u.releasePins(ctx, r.eng, r.dep, r.up.ID)...)
 	if rerr != nil {
 		r.res.Outcome = OutcomeRollbackFailed
@@ -258,25 +257,27 @@ func (r *run) failed(ctx context.Context, cause error) error {
 	return &FailedError{Outcome: OutcomeRolledBack, Message: r.res.Message, Err: cause, target: ErrFailed}
 }
 
-// settle records a rollback's outcome in the upgrade row.
-func (r *run) settle(rerr error) {
-	healthy := rerr == nil
-	r.up.RollbackHealthy = &healthy
-	r.up.Status = store.UpgradeRolledBack
-	if !healthy {
-		r.up.Status = store.UpgradeRollbackFailed
-		r.up.Error = joinText(r.up.Error, "rollback: "+rerr.Error())
+// finishRow records how the upgrade ended in its history row.
+func (r *run) finishRow(ctx context.Context) {
+	r.u.finishTimes(&r.up)
+	if r.up.ID != 0 {
+		if err := r.u.Store.UpdateUpgrade(context.WithoutCancel(ctx), r.up); err != nil {
+			r.warnUnrecorded(err)
+		}
 	}
 }
 
-func (r *run) finishRow(ctx context.Context) {
-	now := r.u.Now()
-	r.up.FinishedAt = &now
-	r.up.DurationMS = now.Sub(r.up.StartedAt).Milliseconds()
-	if r.up.ID != 0 {
-		if err := r.u.Store.UpdateUpgrade(context.WithoutCancel(ctx), r.up); err != nil {
-			r.res.Warnings = append(r.res.Warnings, "could not record the upgrade's outcome: "+err.Error())
-		}
+// recordRollback records a rollback's outcome in the upgrade's history row.
+func (r *run) recordRollback(ctx context.Context, rerr error) {
+	var err error
+	if r.up, err = r.u.recordRollback(ctx, r.up, r.o.Facts.Reason, rerr); err != nil {
+		r.warnUnrecorded(err)
+	}
+}
+
+func (r *run) warnUnrecorded(err error) {
+	if r.res != nil {
+		r.res.Warnings = append(r.res.Warnings, "could not record the upgrade's outcome: "+err.Error())
 	}
 }
 
