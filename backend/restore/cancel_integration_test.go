@@ -5,6 +5,7 @@ package restore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -67,7 +68,7 @@ func TestRestoreCancelledBeforeAnyChangeSaysSo(t *testing.T) {
 			connect, report := c.at(cancel)
 			f.r.Connect = connect
 			_, err := f.r.Run(ctx, f.dep, f.backupID, Options{Mode: Full, Confirmed: true, NoStart: c.noStart}, report)
-			want := "the restore of backup #" + itoa(f.backupID) + " was cancelled; nothing was changed"
+			want := fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", f.backupID)
 			if !errors.Is(err, context.Canceled) || err.Error() != want {
 				t.Fatalf("err = %v, want %q", err, want)
 			}
