@@ -27,15 +27,6 @@ func (m *Manager) Recoverer() op.Recoverer {
 	return op.Recoverer{Spec: &Spec, Recover: m.recoverCreate, Sweep: m.sweep}
 }
 
-// Recover runs the backups' recovery alone.
-//
-// Deprecated: the service root registers Recoverer; removed when it lands.
-func (m *Manager) Recover(ctx context.Context) ([]string, error) {
-	k := op.New(m.Store)
-	k.Register(m.Recoverer())
-	return k.Recover(ctx)
-}
-
 // recoverCreate settles one interrupted backup; ctx holds the lock.
 func (m *Manager) recoverCreate(ctx context.Context, dep deployment.Deployment, row store.Operation) (string, error) {
 	o, err := op.Resume[createFacts](m.Kernel, &Spec, dep, row)
@@ -71,7 +62,7 @@ func (m *Manager) recoverCreate(ctx context.Context, dep deployment.Deployment, 
 
 // sweep settles what no journal names: it rebuilds a recreated catalog's
 // backups from their archives, then settles every storage directory.
-func (m *Manager) sweep(ctx context.Context) ([]string, error) {
+func (m *Manager) sweep(ctx context.Context, _ []store.Operation) ([]string, error) {
 	deps, err := m.Store.ListDeployments(ctx)
 	if err != nil {
 		return nil, err

@@ -20,8 +20,9 @@ type Recoverer struct {
 	Recover func(ctx context.Context, dep deployment.Deployment, row store.Operation) (string, error)
 	// Sweep, when set, settles what no journal row names (stray work
 	// directories, rows left in progress). It runs once every kind's rows
-	// were settled, in the same order.
-	Sweep func(ctx context.Context) ([]string, error)
+	// were settled, in the same order, and is given the rows still
+	// unfinished (those recovery could not settle).
+	Sweep func(ctx context.Context, unfinished []store.Operation) ([]string, error)
 }
 
 // Register adds the recovery of a kind of operation. Each kind has one.
@@ -47,7 +48,7 @@ func (k *Kernel) Register(r Recoverer) {
 // the admin; an operation it cannot settle stays journaled for the next
 // start and its error is returned (joined with the others).
 func (k *Kernel) Recover(ctx context.Context) ([]string, error) {
-	rows, err := k.Store.UnfinishedOperations(ctx)
+	rows, err := k.Store.UnfinishedOperations(ctx) // the one scan of the journal
 	if err != nil {
 		return nil, err
 	}
@@ -67,11 +68,15 @@ func (k *Kernel) Recover(ctx context.Context) ([]string, error) {
 			}
 		}
 	}
+	left, err := k.Store.UnfinishedOperations(ctx)
+	if err != nil {
+		return lines, errors.Join(append(errs, err)...)
+	}
 	for _, r := range k.recoverers {
 		if r.Sweep == nil {
 			continue
 		}
-		l, err := r.Sweep(ctx)
+		l, err := r.Sweep(ctx, left)
 		lines = append(lines, l...)
 		if err != nil {
 			errs = append(errs, err)

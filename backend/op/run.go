@@ -138,12 +138,14 @@ func (o *Op[F]) save(ctx context.Context, st Step) error {
 func (o *Op[F]) Point(st Step) error { return o.k.hit(o.spec, st) }
 
 // Commit journals st as the operation's commit point: from here on it runs
-// to its end (or its undo) whatever the admin asks, and the job is told so.
-// The returned context is no longer cancelled.
+// to its end (or its undo) whatever the admin asks, and the job is told so,
+// once. The returned context is no longer cancelled.
 func (o *Op[F]) Commit(ctx context.Context, st Step) (context.Context, error) {
 	o.committed = true
 	notifyCommit(ctx)
-	ctx = context.WithoutCancel(ctx)
+	// Operations inside this one (a rollback's restore) run past the
+	// commit already: they have nothing more to tell the job.
+	ctx = WithCommitNotice(context.WithoutCancel(ctx), nil)
 	return ctx, o.Step(ctx, st)
 }
 

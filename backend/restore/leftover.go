@@ -59,7 +59,7 @@ func (e *leftoverError) Unwrap() error { return e.err }
 // leftovers and could not remove then. Only a directory named restore-<op>
 // whose operation is a finished restore of that deployment, journaled as a
 // leftover of exactly that directory, is removed.
-func (r *Restorer) sweep(ctx context.Context) ([]string, error) {
+func (r *Restorer) sweep(ctx context.Context, _ []store.Operation) ([]string, error) {
 	deps, err := r.Store.ListDeployments(ctx)
 	if err != nil {
 		return nil, err

@@ -22,16 +22,6 @@ func (r *Restorer) Recoverer() op.Recoverer {
 	return op.Recoverer{Spec: &Spec, Recover: r.recoverOne, Sweep: r.sweep}
 }
 
-// Recover settles the interrupted restores of the catalog.
-//
-// Deprecated: register Recoverer with the kernel, which recovers every kind
-// of operation in one order.
-func (r *Restorer) Recover(ctx context.Context) ([]string, error) {
-	k := op.New(r.Store)
-	k.Register(r.Recoverer())
-	return k.Recover(ctx)
-}
-
 // recoverOne settles one interrupted restore; ctx holds the deployment's lock.
 func (r *Restorer) recoverOne(ctx context.Context, dep deployment.Deployment, row store.Operation) (string, error) {
 	if !slices.Contains(Spec.Steps, op.Step(row.Step)) {

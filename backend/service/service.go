@@ -8,7 +8,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -74,26 +73,16 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	return s, nil
 }
 
-// recover settles the operations a crash or a kill interrupted, kind by
-// kind in the fixed order restore, backup, upgrade: the files of an
-// interrupted restore are put back before the upgrade that ran it is redone.
-// It runs once, in Open.
-//
-// TODO(issue 10): register each manager's Recoverer() with s.kernel in Open
-// and return s.kernel.Recover(ctx) here, once the managers expose them.
+// recover settles the operations a crash or a kill interrupted: the kernel
+// runs every kind's recovery in its fixed order (restore, backup, upgrade,
+// rollback), each under its deployment's lock. It runs once, in Open.
 func (s *Service) recover(ctx context.Context) ([]string, error) {
-	var lines []string
-	var errs []error
-	for _, recover := range []func(context.Context) ([]string, error){
-		s.restorer.Recover, s.backups.Recover, s.upgrader.Recover,
-	} {
-		l, err := recover(ctx)
-		lines = append(lines, l...)
-		if err != nil {
-			errs = append(errs, err)
-		}
+	s.kernel.Register(s.restorer.Recoverer())
+	s.kernel.Register(s.backups.Recoverer())
+	for _, r := range s.upgrader.Recoverers() {
+		s.kernel.Register(r)
 	}
-	return lines, errors.Join(errs...)
+	return s.kernel.Recover(ctx)
 }
 
 // Close closes the catalog and releases its lock.

@@ -32,41 +32,10 @@ func (u *Upgrader) Recoverers() []op.Recoverer {
 	}
 }
 
-// Recover runs the restorer's recovery and the upgrader's on a kernel of
-// their own.
-//
-// Deprecated: the service root registers the recoverers of every manager
-// on one kernel and runs its Recover once.
-func (u *Upgrader) Recover(ctx context.Context) ([]string, error) {
-	k := op.New(u.Store)
-	var lines []string
-	switch rr := u.Restorer.(type) {
-	case interface{ Recoverer() op.Recoverer }:
-		k.Register(rr.Recoverer())
-	case interface {
-		Recover(context.Context) ([]string, error)
-	}:
-		l, err := rr.Recover(ctx)
-		if err != nil {
-			return l, err
-		}
-		lines = l
-	}
-	for _, r := range u.Recoverers() {
-		k.Register(r)
-	}
-	l, err := k.Recover(ctx)
-	return append(lines, l...), err
-}
-
 // settleOrphans marks failed the upgrades left running without a journal
 // row that names them (interrupted between recording the upgrade and
 // journaling its ID).
-func (u *Upgrader) settleOrphans(ctx context.Context) ([]string, error) {
-	ops, err := u.Store.UnfinishedOperations(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (u *Upgrader) settleOrphans(ctx context.Context, ops []store.Operation) ([]string, error) {
 	inFlight := map[int64]bool{}
 	for _, row := range ops {
 		var f facts

@@ -1,7 +1,6 @@
 package upgrade
 
 import (
-	"context"
 	"errors"
 	"path/filepath"
 	"strconv"
@@ -67,24 +66,11 @@ func mustAtoi(t *testing.T, s string) int {
 // restorer's and the upgrader's recoverers registered.
 func (f *unit) recover() ([]string, error) {
 	k := op.New(f.st)
-	var lines []string
-	switch r := any(f.restorer).(type) {
-	case interface{ Recoverer() op.Recoverer }:
-		k.Register(r.Recoverer())
-	case interface {
-		Recover(context.Context) ([]string, error)
-	}: // the restorer before it moved onto the kernel
-		l, err := r.Recover(f.ctx)
-		if err != nil {
-			return l, err
-		}
-		lines = l
-	}
+	k.Register(f.restorer.Recoverer())
 	for _, r := range f.u.Recoverers() {
 		k.Register(r)
 	}
-	l, err := k.Recover(f.ctx)
-	return append(lines, l...), err
+	return k.Recover(f.ctx)
 }
 
 func (f *unit) versionWriter() {
