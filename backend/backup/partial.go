@@ -100,7 +100,7 @@ func writeError(path string, err error) error {
 		return err
 	}
 	if isNoSpace(err) {
-		return fmt.Errorf("%w in %s while writing the archive: free some space or choose another storage directory (`rewind storage move DIR`): %v", ErrNoSpace, filepath.Dir(path), err)
+		return fmt.Errorf("%w in %s while writing the archive: free some space or move the storage directory: %v", ErrNoSpace, filepath.Dir(path), err)
 	}
 	return fmt.Errorf("write archive: %w", err)
 }

@@ -65,7 +65,7 @@ func (m *Manager) checkSpace(ctx context.Context, dep deployment.Deployment, pla
 	}
 	need := uint64(m.Estimate(ctx, dep, plan.Totals.Bytes-plan.HoleBytes())) + Reserve(size)
 	if free < need {
-		return fmt.Errorf("%w in %s: the backup needs about %s (estimate plus reserve), %s is free; free some space or move the storage (`rewind storage move DIR`)",
+		return fmt.Errorf("%w in %s: the backup needs about %s (estimate plus reserve), %s is free; free some space or move the storage directory",
 			ErrNoSpace, dep.StorageDir, HumanBytes(int64(need)), HumanBytes(int64(free)))
 	}
 	return nil

@@ -65,7 +65,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if e.json && !errors.As(err, &sf) { // a silentFailure already printed its document
 		e.printJSON(map[string]any{"error": ve})
 	}
-	fmt.Fprintln(stderr, "rewind: "+oneLine(ve.Message))
+	fmt.Fprintln(stderr, "rewind: "+oneLine(withHint(ve.Message, ve.Code)))
 	return code
 }
 

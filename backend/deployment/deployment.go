@@ -180,7 +180,7 @@ func Resolve(ctx context.Context, st Catalog, path string) (Deployment, error) {
 	if path == "" {
 		d, err := st.MostRecentDeployment(ctx)
 		if errors.Is(err, ErrNotFound) {
-			return d, fmt.Errorf("%w: run `rewind init --project DIR` first", ErrNotConfigured)
+			return d, fmt.Errorf("%w: register a deployment first", ErrNotConfigured)
 		}
 		return d, err
 	}
@@ -190,7 +190,7 @@ func Resolve(ctx context.Context, st Catalog, path string) (Deployment, error) {
 	}
 	d, err := st.DeploymentByPath(ctx, abs)
 	if errors.Is(err, ErrNotFound) {
-		return d, fmt.Errorf("%w: %s; run `rewind init --project %s` first", ErrUnknown, abs, path)
+		return d, fmt.Errorf("%w: %s is not registered yet", ErrUnknown, abs)
 	}
 	return d, err
 }

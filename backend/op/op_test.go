@@ -233,7 +233,10 @@ func TestRecoveryOrderAndLock(t *testing.T) {
 				}
 				return "settled " + string(kind), o.Recovered(ctx, "done")
 			},
-			Sweep: func(context.Context, []store.Operation) ([]string, error) { order = append(order, "sweep "+string(kind)); return nil, nil },
+			Sweep: func(context.Context, []store.Operation) ([]string, error) {
+				order = append(order, "sweep "+string(kind))
+				return nil, nil
+			},
 		})
 	}
 	lines, err := k.Recover(ctx)

@@ -34,7 +34,7 @@ func (e *MountError) Error() string {
 		what += " (" + e.FSType + ")"
 	}
 	return fmt.Sprintf("cannot restore %s: %s, and the restore replaces %s by rename, which would move the mount away; nothing was changed. "+
-		"Restore with a mode that leaves %s alone, or copy the files out of the backup's archive (a tar file, see `rewind backup show`) onto the mount yourself",
+		"Restore with a mode that leaves %s alone, or copy the files out of the backup's archive (a tar file; the backup's details name it) onto the mount yourself",
 		e.Entry, what, e.Entry, e.Entry)
 }
 

@@ -59,7 +59,7 @@ type savedWarnings struct {
 }
 
 const settingsAbout = "Copy of the deployments' settings in " + DBFileName +
-	", read only when the catalog must be recreated. Edit the settings with `rewind init`."
+	", read only when the catalog must be recreated. Edit the settings in Rewind, not in this file."
 
 // rebuildKey marks a catalog that lost something and whose backups are yet
 // to be rebuilt from the archives.
@@ -255,7 +255,7 @@ func (s *Store) restoreSettings(ctx context.Context) (string, error) {
 	}
 	if len(deps) == 0 {
 		return "no deployment's settings were found (" + SettingsFileName + "): register each deployment " +
-			"again with `rewind init --project DIR --storage DIR`, then run `rewind catalog rebuild`", s.setConfig(ctx, rebuildKey, nil)
+			"again with its storage directory, then rebuild the catalog from its archives", s.setConfig(ctx, rebuildKey, nil)
 	}
 	mark.Restored = true
 	if err := s.setConfig(ctx, rebuildKey, mark); err != nil {

@@ -121,7 +121,7 @@ func (u *Upgrader) recoverOne(ctx context.Context, dep deployment.Deployment, ro
 	case upgrade && f.NoRollback && (step == stepUp || step == stepHealth):
 		u.markFailed(ctx, &up, "interrupted during step "+row.Step+"; not rolled back (--no-rollback)")
 		o.Recovered(ctx, "not rolled back (--no-rollback)")
-		return fmt.Sprintf("%s was interrupted before its health was confirmed and ran with --no-rollback: needs attention, version %s is in place; `rewind rollback --yes` goes back to %s",
+		return fmt.Sprintf("%s was interrupted before its health was confirmed and ran without automatic rollback: needs attention, version %s is in place; a rollback goes back to %s",
 			name, up.ToVersion, orNone(up.FromVersion)), nil
 	}
 	return u.recoverRollback(ctx, dep, up, o, row.Kind, name)
@@ -175,7 +175,7 @@ func (u *Upgrader) recoverRollback(ctx context.Context, dep deployment.Deploymen
 		what += "; " + l
 	}
 	if rerr != nil {
-		return "", fmt.Errorf("%s; rollback failed, needs attention (`rewind rollback --yes` tries again): %w", what, rerr)
+		return "", fmt.Errorf("%s; rollback failed, needs attention (the rollback can be tried again): %w", what, rerr)
 	}
 	return fmt.Sprintf("%s: rolled back to %s, service healthy", what, orNone(up.FromVersion)), nil
 }

@@ -89,7 +89,7 @@ func chooseUpgrade(ups []store.Upgrade, current string, id int64) (store.Upgrade
 				return up, inEffect(up, current)
 			}
 		}
-		return store.Upgrade{}, fmt.Errorf("%w: upgrade #%d not found; `rewind upgrade list` shows the ids", ErrNothingToRollBack, id)
+		return store.Upgrade{}, fmt.Errorf("%w: upgrade #%d not found", ErrNothingToRollBack, id)
 	}
 	for _, up := range ups {
 		switch {

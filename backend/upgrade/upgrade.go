@@ -232,9 +232,9 @@ func (r *run) failed(ctx context.Context, cause error) error {
 		r.up.Status = store.UpgradeFailed
 		r.finishRow(ctx)
 		r.res.Outcome = OutcomeFailed
-		r.res.Message = fmt.Sprintf("%s; not rolled back (--no-rollback): version %s is in place; `rewind rollback --yes` goes back to %s",
+		r.res.Message = fmt.Sprintf("%s; not rolled back (automatic rollback was off): version %s is in place; a rollback goes back to %s",
 			head, r.up.ToVersion, orNone(r.up.FromVersion))
-		return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: cause, target: ErrFailed}
+		return &FailedError{Outcome: OutcomeFailed, Message: r.res.Message, Err: cause, target: ErrNotRolledBack}
 	}
 	r.up.RollbackReason = cause.Error()
 	r.o.Facts.Reason = cause.Error()

@@ -33,10 +33,13 @@ import (
 
 // Errors callers match.
 var (
-	ErrNoVersion         = errors.New("no target version given")
-	ErrSameVersion       = errors.New("the deployment already runs that version")
-	ErrPreflight         = errors.New("upgrade preflight failed")
-	ErrFailed            = errors.New("upgrade failed")
+	ErrNoVersion   = errors.New("no target version given")
+	ErrSameVersion = errors.New("the deployment already runs that version")
+	ErrPreflight   = errors.New("upgrade preflight failed")
+	ErrFailed      = errors.New("upgrade failed")
+	// ErrNotRolledBack: the upgrade failed after it changed the deployment
+	// and ran without automatic rollback. It is an ErrFailed.
+	ErrNotRolledBack     = fmt.Errorf("%w and was not rolled back", ErrFailed)
 	ErrRollbackFailed    = errors.New("rollback failed")
 	ErrNothingToRollBack = errors.New("no upgrade to roll back")
 	ErrNotInEffect       = errors.New("upgrade is no longer in effect")

@@ -40,6 +40,7 @@ type errorRow struct {
 var errorTable = []errorRow{
 	{context.Canceled, "canceled"},
 	{upgrade.ErrRollbackFailed, "rollback_failed"},
+	{upgrade.ErrNotRolledBack, "upgrade_not_rolled_back"},
 	{upgrade.ErrFailed, "upgrade_failed"},
 	{upgrade.ErrPreflight, "upgrade_preflight"},
 	{upgrade.ErrNoVersion, "upgrade_no_version"},

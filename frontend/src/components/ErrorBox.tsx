@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { AppError } from '../api'
 import { useI18n } from '../i18n'
-import { errorText } from './labels'
+import { errorHint, errorText } from './labels'
 
 export interface ErrorBoxProps {
   title: string
@@ -13,6 +13,7 @@ export interface ErrorBoxProps {
 export function ErrorBox({ title, error, onRetry }: ErrorBoxProps) {
   const { t, lang } = useI18n()
   const { text, translated } = errorText(t, lang, error)
+  const hint = errorHint(t, error)
   const detail = [translated ? error.message : '', error.detail].filter(Boolean).join('\n')
   const [copied, setCopied] = useState(false)
   const copy = async () => {
@@ -27,6 +28,7 @@ export function ErrorBox({ title, error, onRetry }: ErrorBoxProps) {
     <div className="error-box" role="alert">
       <p className="error-title">{title}</p>
       <p className="error-message">{text}</p>
+      {hint && <p className="error-hint">{hint}</p>}
       {detail && (
         <details className="error-detail">
           <summary>{t('error.showDetails')}</summary>

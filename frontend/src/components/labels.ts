@@ -169,6 +169,13 @@ export function errorText(t: Translate, lang: Lang, error: AppError): { text: st
   return { text: error.message || t('errorCode.internal'), translated: false }
 }
 
+/** errorHint is what the admin can do about an error, chosen by its code: a screen of the
+ * window (the command line adds its own hints, commands, from the same code). */
+export function errorHint(t: Translate, error: AppError): string | null {
+  const key = `errorHint.${error.code}`
+  return hasKey(key) ? t(key) : null
+}
+
 /** isRestorable: only a completed backup whose file exists can be restored. */
 export function isRestorable(b: Backup): boolean {
   return b.status === 'completed' && b.fileExists
