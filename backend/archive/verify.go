@@ -39,7 +39,7 @@ func Verify(ctx context.Context, r io.Reader, report Report) (VerifyResult, erro
 }
 
 // VerifyWriting is Verify for a stream that Write is producing right now
-// from plan (B6 while writing, on the spare core): it decodes everything
+// from plan (the backup's checked step, while writing, on the spare core): it decodes everything
 // and checks that the entries and the index are exactly plan's, in order,
 // but leaves out what the writer already does on the same bytes. Files'
 // SHA-256 are not recomputed: Write hashed each file from the very buffer

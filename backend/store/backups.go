@@ -130,7 +130,7 @@ func (s *Store) InsertBackup(ctx context.Context, b Backup) (int64, error) {
 
 // BeginBackup records a backup about to be written (as InsertBackup) and
 // journals its operation (as BeginOperation) in one transaction: one commit
-// and one checkpoint (B2). facts builds the operation's facts from the new
+// and one checkpoint (the backup's recorded step). facts builds the operation's facts from the new
 // backup's ID. It returns the backup's and the operation's IDs.
 func (s *Store) BeginBackup(ctx context.Context, b Backup, op Operation, facts func(backupID int64) any) (backupID, opID int64, err error) {
 	if err := b.validate(); err != nil {
@@ -164,7 +164,7 @@ func (s *Store) CompleteBackup(ctx context.Context, id, size, fileCount int64, s
 }
 
 // FinishBackup is CompleteBackup that also marks operation opID (when not 0)
-// succeeded, in the same transaction: one commit and one checkpoint (B8).
+// succeeded, in the same transaction: one commit and one checkpoint (the backup's completed step).
 // warnings are what the backup completed with, kept with the record.
 func (s *Store) FinishBackup(ctx context.Context, opID, id, size, fileCount int64, sha256 string,
 	metadata json.RawMessage, entries []archive.Entry, warnings []string) error {

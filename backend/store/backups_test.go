@@ -285,7 +285,7 @@ func TestBackupJSON(t *testing.T) {
 	}
 }
 
-// BeginBackup and FinishBackup are B2's and B8's single commits: the record
+// BeginBackup and FinishBackup are the single commits of a backup's recorded and completed steps: the record
 // and its operation appear, and end, together.
 func TestBeginAndFinishBackupCommitTogether(t *testing.T) {
 	ctx := context.Background()
@@ -294,7 +294,7 @@ func TestBeginAndFinishBackupCommitTogether(t *testing.T) {
 		type facts struct {
 			BackupID int64 `json:"backupId"`
 		}
-		id, opID, err := s.BeginBackup(ctx, in, Operation{DeploymentID: 3, Kind: "backup", Step: "B2"},
+		id, opID, err := s.BeginBackup(ctx, in, Operation{DeploymentID: 3, Kind: "backup", Step: "recorded"},
 			func(id int64) any { return facts{id} })
 		if err != nil {
 			t.Fatal(err)
@@ -304,8 +304,8 @@ func TestBeginAndFinishBackupCommitTogether(t *testing.T) {
 			t.Fatal(err)
 		}
 		var f facts
-		if err := json.Unmarshal(op.Facts, &f); err != nil || f.BackupID != id || op.State != OpRunning || op.Step != "B2" {
-			t.Fatalf("operation %+v (facts %s), want running at B2 naming backup %d", op, op.Facts, id)
+		if err := json.Unmarshal(op.Facts, &f); err != nil || f.BackupID != id || op.State != OpRunning || op.Step != "recorded" {
+			t.Fatalf("operation %+v (facts %s), want running at recorded naming backup %d", op, op.Facts, id)
 		}
 		if b, err := s.GetBackup(ctx, id); err != nil || b.Status != StatusInProgress {
 			t.Fatalf("backup %+v, %v: want in_progress", b, err)

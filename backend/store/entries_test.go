@@ -167,7 +167,7 @@ func TestFailureNamingAnOddFileIsRecorded(t *testing.T) {
 	if b, err := s.GetBackup(ctx, id); err != nil || b.Status != StatusFailed || b.Error != want {
 		t.Errorf("backup: got %q %q %v, want failed %q", b.Status, b.Error, err, want)
 	}
-	op, err := s.BeginOperation(ctx, Operation{Kind: "backup", Step: "B1"})
+	op, err := s.BeginOperation(ctx, Operation{Kind: "backup", Step: "started"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 // Package upgrade moves a Compose deployment to another version safely
-// (PRODUCT §2.9–2.11): a preflight that changes nothing, a pre-upgrade
+// (docs/operations.md, "Upgrade and rollback"): a preflight that changes nothing, a pre-upgrade
 // backup taken with the services stopped, the running images pinned so that
 // neither pruning nor a moved tag can take them away, the version key set in
 // .env, `compose up -d`, and a health window. A failed upgrade is rolled back
