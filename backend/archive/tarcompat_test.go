@@ -55,11 +55,11 @@ func TestGNUTarExtracts(t *testing.T) {
 func compareExtracted(t *testing.T, src, dst string, res WriteResult) {
 	t.Helper()
 	ctx := context.Background()
-	srcHash, srcEntries, err := HashTree(ctx, src, nil)
+	srcHash, srcEntries, err := hashTree(ctx, src, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dstHash, dstEntries, err := HashTree(ctx, dst, nil)
+	dstHash, dstEntries, err := hashTree(ctx, dst, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,16 +83,16 @@ func TestHashTreeSeesChanges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := writeFixture(t, fixtureNodes)
-			before, _, err := HashTree(ctx, root, nil)
+			before, _, err := hashTree(ctx, root, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _, err := HashTree(ctx, root, nil)
+			again, _, err := hashTree(ctx, root, nil)
 			if err != nil || again != before {
 				t.Fatalf("HashTree is not stable: %s then %s (%v)", before, again, err)
 			}
 			tt.change(t, root)
-			after, _, err := HashTree(ctx, root, nil)
+			after, _, err := hashTree(ctx, root, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +106,7 @@ func TestHashTreeSeesChanges(t *testing.T) {
 func TestHashTreeExcludesAndMTimes(t *testing.T) {
 	ctx := context.Background()
 	root := writeFixture(t, fixtureNodes)
-	before, _, err := HashTree(ctx, root, []string{"tmp"})
+	before, _, err := hashTree(ctx, root, []string{"tmp"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestHashTreeExcludesAndMTimes(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(root, "app", "run.sh"), time.Now(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	after, _, err := HashTree(ctx, root, []string{"tmp"})
+	after, _, err := hashTree(ctx, root, []string{"tmp"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestWriteVerifyRoundTrip(t *testing.T) {
 			if got.SHA256 != res.SHA256 || got.Size != res.Size || got.Size != int64(len(data)) {
 				t.Errorf("verify sha256/size = %s/%d, write said %s/%d (len %d)", got.SHA256, got.Size, res.SHA256, res.Size, len(data))
 			}
-			treeHash, _, err := HashTree(context.Background(), src, nil)
+			treeHash, _, err := hashTree(context.Background(), src, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,13 +8,13 @@ import (
 	"syscall"
 	"testing"
 
-	"rewind/backend/archive"
+	"rewind/backend/archive/archivetest"
 	"rewind/backend/restore"
 )
 
 func treeHash(t *testing.T, dir string) string {
 	t.Helper()
-	h, _, err := archive.HashTree(context.Background(), dir, nil)
+	h, _, err := archivetest.HashTree(context.Background(), dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"rewind/backend/archive"
+	"rewind/backend/archive/archivetest"
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
@@ -176,7 +177,7 @@ func newFixtureWith(t *testing.T, parent string, opts deployment.InitOptions) *f
 // hash is the tree hash of the live deployment (its .rewind excluded).
 func (f *fixture) hash(t *testing.T) string {
 	t.Helper()
-	h, _, err := archive.HashTree(context.Background(), f.dep.Path, nil)
+	h, _, err := archivetest.HashTree(context.Background(), f.dep.Path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"rewind/backend/archive"
+	"rewind/backend/archive/archivetest"
 	"rewind/backend/deployment"
 	"rewind/backend/metadir"
 )
@@ -33,13 +34,13 @@ func outsideDir(t *testing.T, sub string) (string, func()) {
 	t.Helper()
 	dir := t.TempDir()
 	write(t, dir, sub+"/precious.txt", "host files")
-	h, _, err := archive.HashTree(context.Background(), dir, nil)
+	h, _, err := archivetest.HashTree(context.Background(), dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return dir, func() {
 		t.Helper()
-		got, _, err := archive.HashTree(context.Background(), dir, nil)
+		got, _, err := archivetest.HashTree(context.Background(), dir, nil)
 		if err != nil || got != h {
 			t.Errorf("the directory outside the deployment changed (%v)", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"rewind/backend/archive"
+	"rewind/backend/archive/archivetest"
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/store"
@@ -126,7 +127,7 @@ func TestOddNamesBackupAndRestore(t *testing.T) {
 // walk finds, as bytes.
 func oddTree(t *testing.T, dir string) (string, []string) {
 	t.Helper()
-	h, entries, err := archive.HashTree(context.Background(), dir, nil)
+	h, entries, err := archivetest.HashTree(context.Background(), dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
