@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"rewind/backend/mounts"
 	"rewind/backend/mounts/mounttest"
 )
 
@@ -45,7 +44,7 @@ func TestKillDuringRestoreBesideKeptMount(t *testing.T) {
 			if b, err := os.ReadFile(filepath.Join(mnt, "rows")); err != nil || string(b) != "on the disk" {
 				t.Errorf("file on the mount: %q, %v", b, err)
 			}
-			if is, err := mounts.Is(mnt); err != nil || !is {
+			if is, err := mounttest.Is(mnt); err != nil || !is {
 				t.Errorf("%s is no longer a mount point (%v)", mnt, err)
 			}
 			ents, _ := os.ReadDir(filepath.Join(proj, ".rewind"))

@@ -34,8 +34,8 @@ type Mount struct {
 func Read() ([]Mount, error) { return read() }
 
 // Within returns every mount point at or below dir, dir resolved through
-// symlinks first, sorted. dir itself is included when it is a mount point
-// (see Is). Missing dir is an error.
+// symlinks first, sorted. dir itself is included when it is a mount point.
+// Missing dir is an error.
 func Within(dir string) ([]string, error) {
 	d, err := resolve(dir)
 	if err != nil {
@@ -46,24 +46,6 @@ func Within(dir string) ([]string, error) {
 		return nil, err
 	}
 	return within(ms, d), nil
-}
-
-// Is reports whether dir (resolved through symlinks) is itself a mount point.
-func Is(dir string) (bool, error) {
-	d, err := resolve(dir)
-	if err != nil {
-		return false, err
-	}
-	ms, err := Read()
-	if err != nil {
-		return false, err
-	}
-	for _, m := range ms {
-		if m.Point == d {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 func resolve(dir string) (string, error) {

@@ -1,4 +1,4 @@
-package mounts
+package mounts_test
 
 import (
 	"os"
@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"rewind/backend/mounts"
+	"rewind/backend/mounts/mounttest"
 )
 
 // tmpfs mounts a small tmpfs at dir (created) and unmounts it at cleanup.
@@ -41,29 +44,29 @@ func TestWithinFindsRealMountsAtEveryDepth(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got, err := Within(base)
+	got, err := mounts.Within(base)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{deep, nested}; !slices.Equal(got, want) {
 		t.Fatalf("Within(%s) = %q, want %q", base, got, want)
 	}
-	if got, _ := Within(filepath.Join(base, "other")); len(got) != 0 {
+	if got, _ := mounts.Within(filepath.Join(base, "other")); len(got) != 0 {
 		t.Fatalf("Within(other) = %q, want none", got)
 	}
 	// dir itself counts; a sibling with the same prefix does not.
-	if got, _ := Within(deep); !slices.Equal(got, []string{deep, nested}) {
+	if got, _ := mounts.Within(deep); !slices.Equal(got, []string{deep, nested}) {
 		t.Fatalf("Within(mount point) = %q", got)
 	}
 	if err := os.MkdirAll(filepath.Join(base, "data", "db"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := Within(filepath.Join(base, "data", "db")); len(got) != 0 {
+	if got, _ := mounts.Within(filepath.Join(base, "data", "db")); len(got) != 0 {
 		t.Fatalf("Within(prefix sibling) = %q, want none", got)
 	}
 
 	for dir, want := range map[string]bool{deep: true, base: false, filepath.Join(base, "data"): false} {
-		is, err := Is(dir)
+		is, err := mounttest.Is(dir)
 		if err != nil || is != want {
 			t.Errorf("Is(%s) = %v, %v; want %v", dir, is, err, want)
 		}
@@ -81,20 +84,20 @@ func TestWithinResolvesSymlinks(t *testing.T) {
 	if err := os.Symlink(real, link); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Within(link)
+	got, err := mounts.Within(link)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{filepath.Join(real, "m")}; !slices.Equal(got, want) {
 		t.Fatalf("Within(link) = %q, want %q", got, want)
 	}
-	if is, err := Is(filepath.Join(link, "m")); err != nil || !is {
+	if is, err := mounttest.Is(filepath.Join(link, "m")); err != nil || !is {
 		t.Fatalf("Is(link/m) = %v, %v; want true", is, err)
 	}
 }
 
 func TestWithinMissingDirIsAnError(t *testing.T) {
-	if _, err := Within(filepath.Join(t.TempDir(), "missing")); err == nil {
+	if _, err := mounts.Within(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Fatal("Within(missing) succeeded")
 	}
 }

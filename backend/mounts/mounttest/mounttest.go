@@ -5,6 +5,8 @@ package mounttest
 
 import (
 	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -63,4 +65,21 @@ func TempTmpfs(t testing.TB, size string) string {
 	dir := t.TempDir()
 	Tmpfs(t, dir, size)
 	return dir
+}
+
+// Is reports whether dir (resolved through symlinks) is itself a mount point.
+func Is(dir string) (bool, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false, err
+	}
+	d, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return false, err
+	}
+	within, err := mounts.Within(d)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(within, d), nil
 }
