@@ -91,7 +91,7 @@ func TestBackupCompleteButServicesDoNotStart(t *testing.T) {
 // registered in an in-memory catalog with a backup manager.
 func runningDeployment(t *testing.T, restart string) (*docker.Engine, string, string, *backup.Manager, deployment.Deployment) {
 	t.Helper()
-	e := enginetest.Engine(t, docker.WithSettleWindow(time.Second))
+	e := enginetest.Engine(t, docker.Options{Settle: time.Second})
 	project := fmt.Sprintf("rwbackup%d", time.Now().UnixNano()%1e9)
 	root := filepath.Join(t.TempDir(), project)
 	if err := os.MkdirAll(filepath.Join(root, "data"), 0o755); err != nil {

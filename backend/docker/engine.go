@@ -20,7 +20,7 @@ import (
 	"github.com/docker/docker/client"
 )
 
-// Defaults; see the With… options.
+// Defaults; see Options.
 const (
 	defaultSettle         = 2 * time.Second
 	defaultPoll           = 250 * time.Millisecond
@@ -43,74 +43,58 @@ type Engine struct {
 	confirm        time.Duration // how long a stop is confirmed by inspect
 }
 
-// Option configures an Engine.
-type Option func(*config)
-
-type config struct {
-	clientOpts     []client.Opt
-	settle         time.Duration
-	poll           time.Duration
-	restartTimeout time.Duration
+// Options tunes the connection and the waits of an Engine. The zero value
+// is the engine of the environment with the defaults.
+type Options struct {
+	// Host is the engine's address (e.g. "unix:///run/x.sock",
+	// "tcp://127.0.0.1:2375"); "" is DOCKER_HOST and friends.
+	Host string
+	// Settle is how long a container without a healthcheck must stay running
+	// with an unchanged restart count before Start counts it as up; zero is
+	// the default 2 s, a negative value none (the first running observation
+	// counts).
+	Settle time.Duration
+	// Poll is how often container states are polled; zero is 250 ms.
+	Poll time.Duration
+	// RestartTimeout is how long the restart function returned by
+	// StopProject waits for health; zero is 2 min.
+	RestartTimeout time.Duration
 }
 
-// WithHost connects to host (e.g. "unix:///run/x.sock", "tcp://127.0.0.1:2375")
-// instead of DOCKER_HOST.
-func WithHost(host string) Option {
-	return func(c *config) { c.clientOpts = append(c.clientOpts, client.WithHost(host)) }
-}
-
-// WithSettleWindow sets how long a container without a healthcheck must stay
-// running with an unchanged restart count before Start counts it as up
-// (default 2 s). Zero accepts the first running observation.
-func WithSettleWindow(d time.Duration) Option {
-	return func(c *config) { c.settle = max(d, 0) }
-}
-
-// WithPollInterval sets how often container states are polled (default 250 ms).
-func WithPollInterval(d time.Duration) Option {
-	return func(c *config) {
-		if d > 0 {
-			c.poll = d
-		}
-	}
-}
-
-// WithRestartTimeout sets how long the restart function returned by
-// StopProject waits for health (default 2 min).
-func WithRestartTimeout(d time.Duration) Option {
-	return func(c *config) {
-		if d > 0 {
-			c.restartTimeout = d
-		}
-	}
-}
-
-// Connect connects to the engine named by the environment (DOCKER_HOST and
-// friends, client.FromEnv) or by WithHost, negotiates the API version and
+// Connect connects to the engine named by o.Host or by the environment
+// (DOCKER_HOST and friends, client.FromEnv), negotiates the API version and
 // pings it. It is the one way to reach Docker: an engine that cannot be
 // reached (no client for the address, no answer) always yields an error
 // matching ErrUnreachable that says what was tried.
-func Connect(ctx context.Context, opts ...Option) (*Engine, error) {
-	cfg := config{settle: defaultSettle, poll: defaultPoll, restartTimeout: defaultRestartTimeout}
-	for _, o := range opts {
-		o(&cfg)
+func Connect(ctx context.Context, o Options) (*Engine, error) {
+	copts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
+	if o.Host != "" {
+		copts = append(copts, client.WithHost(o.Host))
 	}
-	copts := append([]client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}, cfg.clientOpts...)
 	cli, err := client.NewClientWithOpts(copts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: no client for DOCKER_HOST=%q: %w", ErrUnreachable, os.Getenv("DOCKER_HOST"), err)
 	}
-	e := &Engine{cli: cli, host: cli.DaemonHost(), settle: cfg.settle, poll: cfg.poll,
-		restartTimeout: cfg.restartTimeout, confirm: confirmTimeout}
+	e := &Engine{cli: cli, host: cli.DaemonHost(), settle: o.Settle, poll: o.Poll,
+		restartTimeout: o.RestartTimeout, confirm: confirmTimeout}
+	switch {
+	case e.settle == 0:
+		e.settle = defaultSettle
+	case e.settle < 0:
+		e.settle = 0
+	}
+	if e.poll <= 0 {
+		e.poll = defaultPoll
+	}
+	if e.restartTimeout <= 0 {
+		e.restartTimeout = defaultRestartTimeout
+	}
 	if err := e.Ping(ctx); err != nil {
 		cli.Close()
 		return nil, err
 	}
 	return e, nil
 }
-
-// New is Connect under its former name.
-func New(ctx context.Context, opts ...Option) (*Engine, error) { return Connect(ctx, opts...) }
 
 // Ping checks that the engine answers and negotiates the API version.
 func (e *Engine) Ping(ctx context.Context) error {

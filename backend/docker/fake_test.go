@@ -53,8 +53,8 @@ func (f *fakeEngine) add(id, service string, running bool, p RestartPolicy) {
 
 func (f *fakeEngine) engine(t *testing.T) *Engine {
 	t.Helper()
-	e, err := New(context.Background(), WithHost("tcp://"+f.srv.Listener.Addr().String()),
-		WithSettleWindow(0), WithPollInterval(10*time.Millisecond))
+	e, err := Connect(context.Background(), Options{Host: "tcp://" + f.srv.Listener.Addr().String(),
+		Settle: -1, Poll: 10 * time.Millisecond}) // Settle -1: no window
 	if err != nil {
 		t.Fatal(err)
 	}

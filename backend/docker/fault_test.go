@@ -19,7 +19,7 @@ func TestConnectUnreachable(t *testing.T) {
 		{"closed port", closedHost},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, err := Connect(context.Background(), WithHost(tc.host))
+			e, err := Connect(context.Background(), Options{Host: tc.host})
 			if err == nil {
 				e.Close()
 				t.Fatal("Connect succeeded against a dead engine")
@@ -41,7 +41,7 @@ func TestConnectUnreachable(t *testing.T) {
 // says what was tried.
 func TestConnectBadAddress(t *testing.T) {
 	t.Setenv("DOCKER_HOST", "nohost")
-	e, err := Connect(context.Background())
+	e, err := Connect(context.Background(), Options{})
 	if err == nil {
 		e.Close()
 		t.Fatal("Connect succeeded with an unusable DOCKER_HOST")

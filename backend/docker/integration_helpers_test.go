@@ -53,8 +53,8 @@ func realEngine(t *testing.T) *Engine {
 		t.Skip("DOCKER_HOST not set; start a private engine with .ci/dockerd start DIR")
 	}
 	ctx := context.Background()
-	e, err := New(ctx, WithSettleWindow(500*time.Millisecond), WithPollInterval(100*time.Millisecond),
-		WithRestartTimeout(60*time.Second))
+	e, err := Connect(ctx, Options{Settle: 500 * time.Millisecond, Poll: 100 * time.Millisecond,
+		RestartTimeout: 60 * time.Second})
 	if err != nil {
 		t.Fatalf("DOCKER_HOST=%s is set but: %v", host, err)
 	}

@@ -22,11 +22,12 @@ var (
 	imagesErr  error
 )
 
-// Engine connects to the engine at DOCKER_HOST and makes sure the test
-// images rewind-svc:1..4 exist, building them once if not. Without
+// Engine connects to the engine at DOCKER_HOST, tuned by o (its Host left
+// empty), and makes sure the test images rewind-svc:1..4 exist, building
+// them once if not. Without
 // DOCKER_HOST the test is skipped, unless REWIND_REQUIRE_DOCKER=1 promised
 // an engine: then it fails. The connection closes when the test ends.
-func Engine(t testing.TB, opts ...docker.Option) *docker.Engine {
+func Engine(t testing.TB, o docker.Options) *docker.Engine {
 	t.Helper()
 	if os.Getenv("DOCKER_HOST") == "" {
 		if os.Getenv("REWIND_REQUIRE_DOCKER") == "1" {
@@ -35,7 +36,7 @@ func Engine(t testing.TB, opts ...docker.Option) *docker.Engine {
 		t.Skip("DOCKER_HOST not set; start a private engine with .ci/dockerd start DIR")
 	}
 	ctx := context.Background()
-	e, err := docker.Connect(ctx, opts...)
+	e, err := docker.Connect(ctx, o)
 	if err != nil {
 		t.Fatalf("DOCKER_HOST=%s is set but: %v", os.Getenv("DOCKER_HOST"), err)
 	}

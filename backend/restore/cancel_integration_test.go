@@ -90,7 +90,7 @@ func TestRestoreCancelledBeforeAnyChangeSaysSo(t *testing.T) {
 
 // connect is the CLI's connection to the engine.
 func connect(ctx context.Context) (backup.Engine, error) {
-	eng, err := docker.New(ctx)
+	eng, err := docker.Connect(ctx, docker.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ import (
 )
 
 func engine(t *testing.T) *docker.Engine {
-	return enginetest.Engine(t, docker.WithSettleWindow(time.Second))
+	return enginetest.Engine(t, docker.Options{Settle: time.Second})
 }
 
 func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {

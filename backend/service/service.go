@@ -66,9 +66,9 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{stateDir: dir, project: project, store: st, kernel: op.New(st), warnings: st.Warnings()}
-	s.backups = backup.New(s.kernel, connectDocker)
-	s.restorer = restore.New(s.kernel, s.backups, connectDocker)
-	s.upgrader = upgrade.New(s.kernel, s.backups, s.restorer, upgrade.ConnectDocker, nil)
+	s.backups = backup.New(s.kernel, backupEngine)
+	s.restorer = restore.New(s.kernel, s.backups, backupEngine)
+	s.upgrader = upgrade.New(s.kernel, s.backups, s.restorer, upgradeEngine, nil)
 	s.recovered, s.recoveryErr = s.recover(ctx)
 	return s, nil
 }

@@ -10,6 +10,7 @@ import (
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/store"
+	"rewind/backend/upgrade"
 )
 
 // Status is what the app's header and `rewind status` show.
@@ -105,9 +106,24 @@ func summarize(d deployment.Deployment, recs []backup.Record) BackupSummary {
 	return sum
 }
 
-// connectDocker connects to the Docker engine named by the environment.
-func connectDocker(ctx context.Context) (backup.Engine, error) {
-	eng, err := docker.New(ctx)
+// connectDocker connects to the Docker engine named by the environment,
+// with the defaults.
+func connectDocker(ctx context.Context) (*docker.Engine, error) {
+	return docker.Connect(ctx, docker.Options{})
+}
+
+// backupEngine is connectDocker for the backup manager and the restorer.
+func backupEngine(ctx context.Context) (backup.Engine, error) {
+	eng, err := connectDocker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return eng, nil
+}
+
+// upgradeEngine is connectDocker for the upgrader.
+func upgradeEngine(ctx context.Context) (upgrade.Engine, error) {
+	eng, err := connectDocker(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +132,7 @@ func connectDocker(ctx context.Context) (backup.Engine, error) {
 
 // dockerStatusOf reports whether the engine answers and the project's containers.
 func dockerStatusOf(ctx context.Context, project string) (DockerStatus, []docker.Container) {
-	eng, err := docker.New(ctx)
+	eng, err := connectDocker(ctx)
 	if err != nil {
 		return DockerStatus{Error: err.Error()}, []docker.Container{}
 	}

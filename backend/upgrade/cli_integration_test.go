@@ -31,7 +31,7 @@ func deployForBinary(t *testing.T, version string) (dir, project string) {
 	}
 	t.Cleanup(func() {
 		cli.Run(ctx, dir, project, nil, "down", "--remove-orphans")
-		if e, err := ConnectDocker(ctx); err == nil {
+		if e, err := connectEngine(ctx); err == nil {
 			holds, _ := e.Holds(ctx, project)
 			for _, h := range holds {
 				e.Release(ctx, h)

@@ -7,16 +7,6 @@ import (
 	"rewind/backend/docker"
 )
 
-// ConnectDocker connects to the engine named by the environment
-// (DOCKER_HOST and friends): docker.Connect, as an Engine.
-func ConnectDocker(ctx context.Context) (Engine, error) {
-	e, err := docker.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return e, nil
-}
-
 // ComposeCLI finds the Compose CLI: `docker compose`, else docker-compose.
 func ComposeCLI(ctx context.Context) (Compose, error) {
 	r, err := compose.CLI(ctx)

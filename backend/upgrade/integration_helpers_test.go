@@ -37,7 +37,7 @@ import (
 // project, directory and state, so they run in parallel on one engine.
 
 func requireDocker(t *testing.T) *docker.Engine {
-	return enginetest.Engine(t)
+	return enginetest.Engine(t, docker.Options{})
 }
 
 // fixture is one deployment under test with its own catalog.
@@ -122,21 +122,30 @@ func newFixture(t *testing.T, repo, version string) *fixture {
 // upgrader wires the real backup manager, restorer, engine and Compose CLI.
 func (f *fixture) upgrader() *Upgrader {
 	connect := func(ctx context.Context) (backup.Engine, error) {
-		return docker.Connect(ctx, docker.WithSettleWindow(500*time.Millisecond), docker.WithPollInterval(100*time.Millisecond))
+		return docker.Connect(ctx, docker.Options{Settle: 500 * time.Millisecond, Poll: 100 * time.Millisecond})
 	}
 	b := backup.New(op.New(f.st), connect)
 	b.StartTimeout = time.Minute
 	r := restore.New(b.Kernel, b, connect)
 	r.StartTimeout = time.Minute
-	u := New(b.Kernel, b, r, ConnectDocker, nil)
+	u := New(b.Kernel, b, r, connectEngine, nil)
 	u.Settle, u.Poll, u.StartTimeout = time.Second, 200*time.Millisecond, time.Minute
 	return u
+}
+
+// connectEngine connects to the engine at DOCKER_HOST, as an Engine.
+func connectEngine(ctx context.Context) (Engine, error) {
+	e, err := docker.Connect(ctx, docker.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 func (f *fixture) teardown() {
 	ctx := context.Background()
 	f.cli.Run(ctx, f.dir, f.dep.ComposeProject, nil, "down", "--remove-orphans")
-	eng, err := ConnectDocker(ctx)
+	eng, err := connectEngine(ctx)
 	if err != nil {
 		return
 	}
