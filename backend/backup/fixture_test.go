@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"rewind/backend/op"
+	"rewind/backend/store/storetest"
 	"testing"
 	"time"
 
@@ -24,11 +25,7 @@ type catalog struct {
 
 func newCatalog(t *testing.T) catalog {
 	t.Helper()
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	root := t.TempDir()
 	dep := deployment.Deployment{Name: "shop", Path: filepath.Join(root, "shop"), StorageDir: filepath.Join(root, "backups"),
 		ComposeProject: "shop", VersionKey: "APP_VERSION"}
@@ -37,6 +34,7 @@ func newCatalog(t *testing.T) catalog {
 			t.Fatal(err)
 		}
 	}
+	var err error
 	if dep.ID, err = st.CreateDeployment(context.Background(), dep); err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +95,7 @@ func newProject(t *testing.T, files map[string]string) (*backup.Manager, deploym
 			t.Fatal(err)
 		}
 	}
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	dep, err := deployment.Init(context.Background(), st, t.TempDir(), deployment.InitOptions{Path: root})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"rewind/backend/op"
+	"rewind/backend/store/storetest"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"rewind/backend/docker"
 	"rewind/backend/enginetest"
 	"rewind/backend/progress"
-	"rewind/backend/store"
 )
 
 // A backup with the services stopped: the containers that ran are stopped
@@ -108,11 +108,7 @@ func runningDeployment(t *testing.T, restart string) (*docker.Engine, string, st
 		t.Fatal(err)
 	}
 	enginetest.Up(t, e, root, project)
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	dep, err := deployment.Init(context.Background(), st, t.TempDir(), deployment.InitOptions{Path: root})
 	if err != nil {
 		t.Fatal(err)

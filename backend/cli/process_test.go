@@ -29,7 +29,7 @@ func TestSecondProcessGetsInUse(t *testing.T) {
 	bin := binary(t, "")
 	state, proj := t.TempDir(), project(t)
 	ok(t, state, "init", "--project", proj)
-	st, err := store.Open(state)
+	st, err := store.Open(state, "")
 	if err != nil {
 		t.Fatal(err)
 	}

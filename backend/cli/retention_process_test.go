@@ -91,7 +91,7 @@ func TestRetentionKeepsTheBackupJustTaken(t *testing.T) {
 	}
 
 	// With a saved policy, the retention that follows a new backup keeps it.
-	st, err := store.Open(state)
+	st, err := store.Open(state, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func newFixture(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	state := filepath.Join(base, "state")
-	st, err := store.Open(state)
+	st, err := store.Open(state, "")
 	if err != nil {
 		t.Fatal(err)
 	}

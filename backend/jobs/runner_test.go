@@ -12,7 +12,7 @@ import (
 	"rewind/backend/deployment"
 	"rewind/backend/op"
 	"rewind/backend/progress"
-	"rewind/backend/store"
+	"rewind/backend/store/storetest"
 	"rewind/backend/view"
 )
 
@@ -157,11 +157,7 @@ func TestCommitPointEndsCancellation(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "docker-compose.yml"), []byte("services:\n  web:\n    image: shop:1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: dir})
 	if err != nil {
 		t.Fatal(err)

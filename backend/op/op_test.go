@@ -21,7 +21,7 @@ type facts struct {
 
 func newKernel(t *testing.T) (*Kernel, deployment.Deployment) {
 	t.Helper()
-	st, err := store.OpenAs(t.TempDir(), "op test")
+	st, err := store.Open(t.TempDir(), "op test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"rewind/backend/op"
+	"rewind/backend/store/storetest"
 	"strconv"
 	"strings"
 	"sync"
@@ -142,11 +143,7 @@ func newFixtureWith(t *testing.T, parent string, opts deployment.InitOptions) *f
 	}
 	os.Symlink("app/main.conf", filepath.Join(root, "conf-link"))
 	state := t.TempDir()
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	ctx := context.Background()
 	opts.Path = root
 	dep, err := deployment.Init(ctx, st, state, opts)

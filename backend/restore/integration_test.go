@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"rewind/backend/op"
+	"rewind/backend/store/storetest"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,6 @@ import (
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/enginetest"
-	"rewind/backend/store"
 )
 
 func engine(t *testing.T) *docker.Engine {
@@ -55,11 +55,7 @@ func TestRestoreStopsAndRestartsRealContainers(t *testing.T) {
 		t.Fatalf("set-up: %+v", before)
 	}
 
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root})
 	if err != nil {
 		t.Fatal(err)

@@ -9,13 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"rewind/backend/op"
+	"rewind/backend/store/storetest"
 	"testing"
 	"time"
 
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
 	"rewind/backend/enginetest"
-	"rewind/backend/store"
 )
 
 // With real containers on a bind-mounted data directory: a link planted in
@@ -38,11 +38,7 @@ func TestPlantedLinkWithRealContainers(t *testing.T) {
 	write(t, root, "data/cache/tmp/scratch", "scratch\n")
 	enginetest.Up(t, e, root, project)
 
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	dep, err := deployment.Init(ctx, st, t.TempDir(), deployment.InitOptions{Path: root, Excludes: []string{"data/cache/tmp"}})
 	if err != nil {
 		t.Fatal(err)

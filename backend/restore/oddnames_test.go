@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"rewind/backend/op"
+	"rewind/backend/store/storetest"
 	"slices"
 	"testing"
 
@@ -14,7 +15,6 @@ import (
 	"rewind/backend/archive/archivetest"
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
-	"rewind/backend/store"
 )
 
 // Names that are legal on ext4 and common in upload directories: names that
@@ -43,11 +43,7 @@ func TestOddNamesBackupAndRestore(t *testing.T) {
 	if err := os.Symlink("two\nlines.txt\xff", filepath.Join(root, "uploads", "link\xfe")); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	ctx := context.Background()
 	state := t.TempDir()
 	dep, err := deployment.Init(ctx, st, state, deployment.InitOptions{Path: root})

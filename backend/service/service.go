@@ -61,7 +61,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if project == "" {
 		project = os.Getenv("REWIND_PROJECT")
 	}
-	st, err := store.OpenAs(dir, o.What)
+	st, err := store.Open(dir, o.What)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,7 @@ func TestOpenRecoversOnce(t *testing.T) {
 
 	// What a process killed mid-operation leaves: a journal row still
 	// running, and an upgrade recorded as running with no journal at all.
-	st, err := store.Open(f.state)
+	st, err := store.Open(f.state, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestSaveSettingsRefusesStorageHoldingTheProject(t *testing.T) {
 	f := newFixture(t)
 	s, d := f.initialised(t)
 	s.Close()
-	st, err := store.Open(f.state)
+	st, err := store.Open(f.state, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -371,7 +371,7 @@ func TestFinishBackupKeepsWarnings(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, err = Open(dir)
+	s, err = Open(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ func BenchmarkCompleteBackup20000(b *testing.B) {
 	for _, ckpt := range []bool{true, false} {
 		b.Run(fmt.Sprint("checkpoint=", ckpt), func(b *testing.B) {
 			ctx := context.Background()
-			s, err := Open(b.TempDir())
+			s, err := Open(b.TempDir(), "")
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -39,7 +39,7 @@ func BenchmarkCompleteBackup20000(b *testing.B) {
 // BenchmarkBackupEntries20000 measures reading a 20,000-entry backup back.
 func BenchmarkBackupEntries20000(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(b.TempDir())
+	s, err := Open(b.TempDir(), "")
 	if err != nil {
 		b.Fatal(err)
 	}

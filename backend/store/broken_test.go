@@ -16,7 +16,7 @@ import (
 func damagedCatalog(t *testing.T, cut func(int64) int64) (dir string, want deployment.Deployment) {
 	t.Helper()
 	dir = t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestDamagedCatalogIsSetAsideAndRecreated(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir, want := damagedCatalog(t, cut)
-			s, err := Open(dir)
+			s, err := Open(dir, "")
 			if err != nil {
 				t.Fatalf("Open of a damaged catalog: %v", err)
 			}
@@ -104,7 +104,7 @@ func TestDamagedCatalogIsSetAsideAndRecreated(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.Close()
-			s, err = Open(dir)
+			s, err = Open(dir, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,7 +124,7 @@ func TestRefusedCatalogIsNotSetAside(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, err := Open(dir); !errors.Is(err, ErrSchemaTooNew) {
+	if _, err := Open(dir, ""); !errors.Is(err, ErrSchemaTooNew) {
 		t.Fatalf("Open: %v, want ErrSchemaTooNew", err)
 	}
 	if aside, _ := filepath.Glob(filepath.Join(dir, DBFileName+".*-*")); len(aside) != 0 {
@@ -151,7 +151,7 @@ func TestSettingsFileFollowsTheCatalog(t *testing.T) {
 	// A catalog made before the settings file existed gets one at Open.
 	s.Close()
 	os.Remove(filepath.Join(dir, SettingsFileName))
-	s, err = Open(dir)
+	s, err = Open(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestInterruptedRestoreRunsAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Remove(filepath.Join(dir, DBFileName))
-	s, err := Open(dir) // a missing catalog: made anew, with "shop" from the settings file
+	s, err := Open(dir, "") // a missing catalog: made anew, with "shop" from the settings file
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestInterruptedRestoreRunsAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err = Open(dir)
+	s, err = Open(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestSettingsThatCannotBeRestoredAreNotReportedRestored(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, SettingsFileName), []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(dir) // no catalog file: made anew from the settings file
+	s, err := Open(dir, "") // no catalog file: made anew from the settings file
 	if err == nil {
 		s.Close()
 		t.Fatalf("Open restored the settings (%v), want the refused deployment named", s.Warnings())

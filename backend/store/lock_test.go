@@ -13,7 +13,7 @@ import (
 
 func TestSecondProcessGetsInUse(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestOpenWhileChildHolds(t *testing.T) {
 	if ready != "ready "+strconv.Itoa(childPID) {
 		t.Fatalf("child said %q", ready)
 	}
-	_, err := Open(dir)
+	_, err := Open(dir, "")
 	var inUse *InUseError
 	if !errors.As(err, &inUse) || !errors.Is(err, ErrInUse) {
 		t.Fatalf("Open while held: %v, want *InUseError", err)
@@ -55,7 +55,7 @@ func TestOpenWhileChildHolds(t *testing.T) {
 		t.Fatalf("got %q, want %q", err.Error(), want)
 	}
 	h.stop(t)
-	s, err := Open(dir)
+	s, err := Open(dir, "")
 	if err != nil {
 		t.Fatalf("Open after the owner closed: %v", err)
 	}
@@ -73,7 +73,7 @@ func TestStaleLockFileDoesNotBlock(t *testing.T) {
 	if !ok || pid != childPID {
 		t.Fatalf("lock file names PID %d (ok %v), want the dead child %d", pid, ok, childPID)
 	}
-	s, err := Open(dir)
+	s, err := Open(dir, "")
 	if err != nil {
 		t.Fatalf("Open after the owner died: %v", err)
 	}
@@ -86,7 +86,7 @@ func TestStaleLockFileDoesNotBlock(t *testing.T) {
 
 func TestForeignDuckDBOpenIsInUse(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir) // create the file
+	s, err := Open(dir, "") // create the file
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestForeignDuckDBOpenIsInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, _ := startHelper(t, "rawopen", dir)
-	_, err = Open(dir)
+	_, err = Open(dir, "")
 	var inUse *InUseError
 	if !errors.As(err, &inUse) {
 		t.Fatalf("Open while another process has the file: %v, want *InUseError", err)
@@ -109,7 +109,7 @@ func TestForeignDuckDBOpenIsInUse(t *testing.T) {
 		t.Fatalf("a lock conflict moved files aside: %v", matches)
 	}
 	h.stop(t)
-	s, err = Open(dir) // the app lock was released by the failed Open
+	s, err = Open(dir, "") // the app lock was released by the failed Open
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestSetWhatKeepsOneLine(t *testing.T) {
 func TestOpenRejectsURLCharacters(t *testing.T) {
 	for _, name := range []string{"a?b", "50%"} {
 		dir := filepath.Join(t.TempDir(), name)
-		if _, err := Open(dir); !errors.Is(err, ErrInvalid) {
+		if _, err := Open(dir, ""); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%q: got %v, want ErrInvalid", name, err)
 		}
 		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -40,7 +41,7 @@ func runHelper(mode, dir string) int {
 	ctx := context.Background()
 	switch mode {
 	case "open": // try to open; report the outcome
-		s, err := Open(dir)
+		s, err := Open(dir, "")
 		if err != nil {
 			fmt.Println("err:", err)
 			return 0
@@ -52,7 +53,7 @@ func runHelper(mode, dir string) int {
 		}
 		return 0
 	case "hold": // own the catalog until stdin closes
-		s, err := Open(dir)
+		s, err := Open(dir, "")
 		if err != nil {
 			fmt.Println("err:", err)
 			return 1
@@ -68,7 +69,7 @@ func runHelper(mode, dir string) int {
 		}
 		return 0
 	case "commit": // commit a completed backup, then wait to be killed
-		s, err := Open(dir)
+		s, err := Open(dir, "")
 		if err != nil {
 			fmt.Println("err:", err)
 			return 1
@@ -207,9 +208,23 @@ func (h *helper) kill(t *testing.T) {
 	_ = h.cmd.Wait()
 }
 
+// openMemory opens an in-memory catalog with every migration applied and
+// no lock.
+func openMemory() (*Store, error) {
+	db, err := connect("")
+	if err != nil {
+		return nil, fmt.Errorf("open in-memory catalog: %w", err)
+	}
+	s := &Store{db: db}
+	if err := s.migrate(context.Background()); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return s, nil
+}
+
 func newMemStore(t *testing.T) *Store {
 	t.Helper()
-	s, err := OpenMemory()
+	s, err := openMemory()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +235,7 @@ func newMemStore(t *testing.T) *Store {
 func newFileStore(t *testing.T) (*Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

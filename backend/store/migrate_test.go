@@ -59,7 +59,7 @@ func TestReopenFileIsNoOp(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for i := 0; i < 2; i++ {
-		s, err := Open(dir)
+		s, err := Open(dir, "")
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}

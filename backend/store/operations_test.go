@@ -159,7 +159,7 @@ func TestConcurrentWritesRetryConflicts(t *testing.T) {
 }
 
 func TestClosedStore(t *testing.T) {
-	s, err := OpenMemory()
+	s, err := openMemory()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,11 +54,10 @@ type Store struct {
 // catalog is created with the deployments of the settings file
 // (SettingsFileName), and PendingRebuild reports that their backups are to
 // be rebuilt from the archives; Warnings says so.
-func Open(stateDir string) (*Store, error) { return OpenAs(stateDir, "") }
-
-// OpenAs is Open for a process that says from the start what it is (its
-// command, e.g. "rewind backup create"), as SetWhat would.
-func OpenAs(stateDir, what string) (*Store, error) {
+//
+// what says from the start what the process is (its command, e.g.
+// "rewind backup create"), as SetWhat would; "" says nothing.
+func Open(stateDir, what string) (*Store, error) {
 	if stateDir == "" {
 		return nil, invalidf("empty state directory")
 	}
@@ -77,20 +76,6 @@ func OpenAs(stateDir, what string) (*Store, error) {
 		return nil, errors.Join(err, lock.release())
 	}
 	s.lock = lock
-	return s, nil
-}
-
-// OpenMemory opens an in-memory catalog with every migration applied and no
-// lock: for tests.
-func OpenMemory() (*Store, error) {
-	db, err := connect("")
-	if err != nil {
-		return nil, fmt.Errorf("open in-memory catalog: %w", err)
-	}
-	s := &Store{db: db}
-	if err := s.migrate(context.Background()); err != nil {
-		return nil, errors.Join(err, db.Close())
-	}
 	return s, nil
 }
 

@@ -33,7 +33,7 @@ func TestKilledWriterKeepsCommits(t *testing.T) {
 				}
 			}
 			id, _ := strconv.ParseInt(idText, 10, 64)
-			s, err := Open(dir)
+			s, err := Open(dir, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +63,7 @@ func TestKilledWriterKeepsCommits(t *testing.T) {
 // leaveWAL creates a catalog whose last commit lives only in the WAL.
 func leaveWAL(t *testing.T, dir string) {
 	t.Helper()
-	s, err := Open(dir)
+	s, err := Open(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestCorruptWALIsMovedAside(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err := Open(dir)
+	s, err := Open(dir, "")
 	if err != nil {
 		t.Fatalf("Open with a corrupt WAL: %v", err)
 	}
@@ -140,7 +140,7 @@ func TestDamagedFileKeepsItsWAL(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, DBFileName), garbage, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(dir)
+	s, err := Open(dir, "")
 	if err != nil {
 		t.Fatalf("Open of a garbage database file: %v", err)
 	}

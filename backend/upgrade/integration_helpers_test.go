@@ -96,7 +96,7 @@ func newFixture(t *testing.T, repo, version string) *fixture {
 	eng := requireDocker(t)
 	ctx := context.Background()
 	f := &fixture{t: t, ctx: ctx, eng: eng, state: t.TempDir(), dir: writeDeployment(t, repo, version)}
-	st, err := store.Open(f.state)
+	st, err := store.Open(f.state, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"rewind/backend/op"
+	"rewind/backend/store/storetest"
 	"strings"
 	"testing"
 	"time"
@@ -62,12 +63,9 @@ func newUnit(t *testing.T) *unit {
 		writeFile(t, filepath.Join(f.dir, name), body)
 	}
 	state := t.TempDir()
-	st, err := store.OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	f.st = st
+	var err error
 	if f.dep, err = deployment.Init(ctx, st, state, deployment.InitOptions{Path: f.dir}); err != nil {
 		t.Fatal(err)
 	}

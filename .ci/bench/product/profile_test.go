@@ -48,7 +48,7 @@ func setupInproc(b *testing.B) *inproc {
 		b.Fatal(err)
 	}
 	state := filepath.Join(b.TempDir(), "state")
-	st, err := store.Open(state)
+	st, err := store.Open(state, "")
 	if err != nil {
 		b.Fatal(err)
 	}
