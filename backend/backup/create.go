@@ -10,6 +10,7 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/deployment"
+	"rewind/backend/diskspace"
 	"rewind/backend/docker"
 	"rewind/backend/durable"
 	"rewind/backend/op"
@@ -426,7 +427,7 @@ func (m *Manager) retain(ctx context.Context, dep deployment.Deployment, nested 
 	case err != nil:
 		res.Warnings = append(res.Warnings, "retention did not finish: "+err.Error())
 	case len(pr.Removed) > 0:
-		res.Warnings = append(res.Warnings, fmt.Sprintf("retention removed %d older backup(s), %s", len(pr.Removed), HumanBytes(pr.Bytes)))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("retention removed %d older backup(s), %s", len(pr.Removed), diskspace.Human(pr.Bytes)))
 	}
 }
 

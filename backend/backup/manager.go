@@ -40,7 +40,6 @@ var (
 	ErrNotFound      = errors.New("backup not found")
 	ErrFileMissing   = errors.New("backup file is missing")
 	ErrChecksum      = errors.New("backup file does not match its recorded checksum")
-	ErrNoSpace       = errors.New("not enough free space")
 	ErrInUse         = errors.New("backup is in use by an unfinished operation")
 	ErrWrongProject  = errors.New("archive belongs to another deployment")
 	ErrNotCompleted  = errors.New("backup is not completed")

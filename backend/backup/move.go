@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"rewind/backend/diskspace"
 	"rewind/backend/op"
 	"syscall"
 
@@ -126,7 +127,7 @@ func moveFile(ctx context.Context, src, dst, wantHash string) (bool, error) {
 	if err := copyData(ctx, src, partial); err != nil {
 		os.Remove(partial)
 		if isNoSpace(err) {
-			return false, fmt.Errorf("%w in %s while copying %s there (%v)", ErrNoSpace, filepath.Dir(dst), filepath.Base(src), err)
+			return false, fmt.Errorf("%w in %s while copying %s there (%v)", diskspace.ErrNoSpace, filepath.Dir(dst), filepath.Base(src), err)
 		}
 		return false, fmt.Errorf("copy %s to %s: %w", filepath.Base(src), filepath.Dir(dst), err)
 	}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"rewind/backend/deployment"
+	"rewind/backend/diskspace"
 	"rewind/backend/store"
 )
 
@@ -35,14 +36,14 @@ func checkMoveSpace(dir string, todo []store.Backup) error {
 	if n == 0 {
 		return nil
 	}
-	free, size, err := FreeSpace(dir)
+	free, size, err := diskspace.Free(dir)
 	if err != nil {
 		return err
 	}
-	reserve := Reserve(size)
+	reserve := diskspace.Reserve(size)
 	if uint64(need)+reserve > free {
 		return fmt.Errorf("%w in %s: moving %d archive(s) needs %s plus a reserve of %s, and %s is free; nothing was moved: free some space there or choose another directory",
-			ErrNoSpace, dir, n, HumanBytes(need), HumanBytes(int64(reserve)), HumanBytes(int64(free)))
+			diskspace.ErrNoSpace, dir, n, diskspace.Human(need), diskspace.Human(int64(reserve)), diskspace.Human(int64(free)))
 	}
 	return nil
 }

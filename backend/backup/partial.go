@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"rewind/backend/archive"
+	"rewind/backend/diskspace"
 	"rewind/backend/op"
 	"rewind/backend/progress"
 )
@@ -100,7 +101,7 @@ func writeError(path string, err error) error {
 		return err
 	}
 	if isNoSpace(err) {
-		return fmt.Errorf("%w in %s while writing the archive: free some space or move the storage directory: %v", ErrNoSpace, filepath.Dir(path), err)
+		return fmt.Errorf("%w in %s while writing the archive: free some space or move the storage directory: %v", diskspace.ErrNoSpace, filepath.Dir(path), err)
 	}
 	return fmt.Errorf("write archive: %w", err)
 }

@@ -10,6 +10,7 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/backup"
+	"rewind/backend/diskspace"
 )
 
 func (e *env) backupCommand() *cobra.Command {
@@ -332,4 +333,4 @@ func exactArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-func humanBytes(n int64) string { return backup.HumanBytes(n) }
+func humanBytes(n int64) string { return diskspace.Human(n) }

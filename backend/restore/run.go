@@ -14,6 +14,7 @@ import (
 	"rewind/backend/archive"
 	"rewind/backend/backup"
 	"rewind/backend/deployment"
+	"rewind/backend/diskspace"
 	"rewind/backend/durable"
 	"rewind/backend/op"
 	"rewind/backend/progress"
@@ -275,14 +276,14 @@ func checkSameFS(root string, targets []string) error {
 }
 
 func checkRoom(root string, need int64) error {
-	free, size, err := backup.FreeSpace(root)
+	free, size, err := diskspace.Free(root)
 	if err != nil {
 		return err
 	}
-	want := uint64(need) + uint64(need)/10 + backup.Reserve(size)
+	want := uint64(need) + uint64(need)/10 + diskspace.Reserve(size)
 	if free < want {
 		return fmt.Errorf("%w in %s: the restore stages %s beside the live files and needs about %s free, %s is free",
-			backup.ErrNoSpace, root, backup.HumanBytes(need), backup.HumanBytes(int64(want)), backup.HumanBytes(int64(free)))
+			diskspace.ErrNoSpace, root, diskspace.Human(need), diskspace.Human(int64(want)), diskspace.Human(int64(free)))
 	}
 	return nil
 }

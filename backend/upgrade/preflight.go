@@ -15,6 +15,7 @@ import (
 	"rewind/backend/backup"
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
+	"rewind/backend/diskspace"
 	"rewind/backend/docker"
 	"rewind/backend/progress"
 )
@@ -214,23 +215,23 @@ func (u *Upgrader) checkSpace(ctx context.Context, dep deployment.Deployment, pf
 	pf.RawBytes = raw
 	pf.BackupBytes = u.Backups.Estimate(ctx, dep, raw)
 	storage := dep.StorageDir
-	free, size, err := backup.FreeSpace(storage)
+	free, size, err := diskspace.Free(storage)
 	if err != nil {
 		pf.Problems = append(pf.Problems, err.Error())
 		return
 	}
 	pf.FreeBytes = int64(free)
 	stage := uint64(raw) + uint64(raw)/10
-	need := uint64(pf.BackupBytes) + backup.Reserve(size)
+	need := uint64(pf.BackupBytes) + diskspace.Reserve(size)
 	if sameDevice(storage, dep.Path) {
 		need += stage
-	} else if dfree, dsize, err := backup.FreeSpace(dep.Path); err == nil && dfree < stage+backup.Reserve(dsize) {
+	} else if dfree, dsize, err := diskspace.Free(dep.Path); err == nil && dfree < stage+diskspace.Reserve(dsize) {
 		pf.Problems = append(pf.Problems, fmt.Sprintf("not enough free space in %s to stage a rollback: it needs about %s, %s is free",
-			dep.Path, backup.HumanBytes(int64(stage+backup.Reserve(dsize))), backup.HumanBytes(int64(dfree))))
+			dep.Path, diskspace.Human(int64(stage+diskspace.Reserve(dsize))), diskspace.Human(int64(dfree))))
 	}
 	if free < need {
 		pf.Problems = append(pf.Problems, fmt.Sprintf("%v in %s: the pre-upgrade backup (about %s) and a rollback need about %s, %s is free",
-			backup.ErrNoSpace, storage, backup.HumanBytes(pf.BackupBytes), backup.HumanBytes(int64(need)), backup.HumanBytes(int64(free))))
+			diskspace.ErrNoSpace, storage, diskspace.Human(pf.BackupBytes), diskspace.Human(int64(need)), diskspace.Human(int64(free))))
 	}
 }
 

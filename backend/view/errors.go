@@ -11,6 +11,7 @@ import (
 	"rewind/backend/backup"
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
+	"rewind/backend/diskspace"
 	"rewind/backend/docker"
 	"rewind/backend/durable"
 	"rewind/backend/metadir"
@@ -62,7 +63,7 @@ var errorTable = []errorRow{
 	{backup.ErrNotFound, "backup_not_found"},
 	{backup.ErrFileMissing, "backup_file_missing"},
 	{backup.ErrChecksum, "checksum_mismatch"},
-	{backup.ErrNoSpace, "no_space"},
+	{diskspace.ErrNoSpace, "no_space"},
 	{backup.ErrBadStorage, "storage_refused"},
 	{backup.ErrNothingToMove, "storage_unchanged"},
 	{backup.ErrInUse, "backup_in_use"},

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"rewind/backend/backup"
+	"rewind/backend/diskspace"
 	"rewind/backend/op"
 	"rewind/backend/restore"
 	"rewind/backend/store"
@@ -36,7 +37,7 @@ func TestFromError(t *testing.T) {
 		{&backup.NotFoundError{ID: 3}, "backup_not_found"},
 		{backup.Cancelled(context.Canceled, "backup x was cancelled"), "canceled"},
 		{&restore.NotRestorableError{ID: 3, Why: "it failed"}, "backup_not_restorable"},
-		{errors.Join(fmt.Errorf("stop: %w", backup.ErrNoSpace), errors.New("restart: boom")), "no_space"},
+		{errors.Join(fmt.Errorf("stop: %w", diskspace.ErrNoSpace), errors.New("restart: boom")), "no_space"},
 		{errors.New("something odd"), CodeInternal},
 	}
 	for _, c := range cases {
