@@ -4,52 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
 	"rewind/backend/deployment"
+	"rewind/backend/op"
 )
-
-// CancelledReason is the error a cancelled backup's record keeps.
-const CancelledReason = "cancelled by the admin"
-
-// CancelledError is the error of an operation the admin cancelled. Its text
-// says what was cancelled and what that left behind, instead of the bare
-// "context canceled"; it matches context.Canceled.
-type CancelledError struct{ Msg string }
-
-func (e *CancelledError) Error() string { return e.Msg }
-
-func (e *CancelledError) Unwrap() error { return context.Canceled }
-
-// Cancelled replaces the cancellation in err with msg, keeping whatever else
-// err joins (a failed restart, say).
-func Cancelled(err error, msg string) error {
-	return errors.Join(append([]error{&CancelledError{Msg: msg}}, notCancel(err)...)...)
-}
-
-// IsCancel reports whether err is the cancellation of ctx (and not, say, a
-// timeout of its own).
-func IsCancel(ctx context.Context, err error) bool {
-	return err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled)
-}
 
 // cancelledEarly words the cancellation of a backup before its record
 // existed, when nothing was written yet.
 func cancelledEarly(ctx context.Context, dep deployment.Deployment, err *error) {
-	if IsCancel(ctx, *err) && !errors.As(*err, new(*CancelledError)) {
-		*err = Cancelled(*err, fmt.Sprintf("the backup of %s was cancelled; nothing was written", dep.Name))
+	if op.IsCancel(ctx, *err) && !errors.As(*err, new(*op.CancelledError)) {
+		*err = op.Cancelled(*err, fmt.Sprintf("the backup of %s was cancelled; nothing was written", dep.Name))
 	}
-}
-
-// notCancel lists the errors joined in err that are not a cancellation.
-func notCancel(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, notCancel(e)...)
-		}
-		return out
-	}
-	if err == nil || errors.Is(err, context.Canceled) {
-		return nil
-	}
-	return []error{err}
 }

@@ -403,8 +403,8 @@ func (m *Manager) settle(ctx context.Context, o *op.Op[createFacts], c *creation
 	os.Remove(f.Partial)
 	reason := (*errp).Error()
 	if errors.Is(*errp, context.Canceled) {
-		reason = CancelledReason
-		*errp = Cancelled(*errp, fmt.Sprintf("backup %s was cancelled: its partial file was removed and the record marked failed", c.name))
+		reason = op.CancelledReason
+		*errp = op.Cancelled(*errp, fmt.Sprintf("backup %s was cancelled: its partial file was removed and the record marked failed", c.name))
 	}
 	*errp = errors.Join(*errp, m.Store.FailBackup(ctx, f.BackupID, reason))
 }
@@ -422,7 +422,7 @@ func (m *Manager) retain(ctx context.Context, dep deployment.Deployment, nested 
 	}
 	pr, err := m.Prune(ctx, dep, pol, false)
 	switch {
-	case IsCancel(ctx, err):
+	case op.IsCancel(ctx, err):
 		res.Warnings = append(res.Warnings, "retention was cancelled; it runs again after the next backup")
 	case err != nil:
 		res.Warnings = append(res.Warnings, "retention did not finish: "+err.Error())

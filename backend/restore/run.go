@@ -222,7 +222,7 @@ func (x *run) stop(ctx context.Context) error {
 		return fmt.Errorf("stop containers: %w", err)
 	}
 	if err := ctx.Err(); err != nil { // cancelled while they stopped: they start again
-		return backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; no file was changed", x.id))
+		return op.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; no file was changed", x.id))
 	}
 	x.lap("stop")
 	return nil
@@ -294,10 +294,10 @@ func checkRoom(root string, need int64) error {
 // interrupted. Other errors, and cancellations later on, are returned as
 // they are.
 func cancelledUnchanged(ctx context.Context, f *facts, id int64, err error) error {
-	if !backup.IsCancel(ctx, err) || (f != nil && f.Phase != Staging) {
+	if !op.IsCancel(ctx, err) || (f != nil && f.Phase != Staging) {
 		return err
 	}
-	return backup.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", id))
+	return op.Cancelled(err, fmt.Sprintf("the restore of backup #%d was cancelled; nothing was changed", id))
 }
 
 // makeStage creates the work and staging directories below the

@@ -218,7 +218,7 @@ func (u *Upgrader) Rollback(ctx context.Context, dep deployment.Deployment, upgr
 // canceled". id is the upgrade when known; asked the one the admin named (0:
 // the last one).
 func rollbackCancelled(ctx context.Context, id, asked int64, err error) error {
-	if !backup.IsCancel(ctx, err) || errors.As(err, new(*backup.CancelledError)) {
+	if !op.IsCancel(ctx, err) || errors.As(err, new(*op.CancelledError)) {
 		return err
 	}
 	what := "the rollback of the last upgrade"
@@ -228,7 +228,7 @@ func rollbackCancelled(ctx context.Context, id, asked int64, err error) error {
 	if id != 0 {
 		what = fmt.Sprintf("the rollback of upgrade #%d", id)
 	}
-	return backup.Cancelled(err, what+" was cancelled; nothing was changed")
+	return op.Cancelled(err, what+" was cancelled; nothing was changed")
 }
 
 // recordRollback writes a rollback's outcome into the upgrade's row.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"rewind/backend/op"
 	"time"
 
 	"rewind/backend/archive"
@@ -13,6 +12,7 @@ import (
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
+	"rewind/backend/op"
 	"rewind/backend/progress"
 	"rewind/backend/store"
 )
@@ -51,10 +51,10 @@ func (u *Upgrader) Upgrade(ctx context.Context, dep deployment.Deployment, req R
 // changed anything (while checking, or recording it) the way the admin
 // reads it. abort and failed word the later ones themselves.
 func cancelledUnchanged(ctx context.Context, to string, err error) error {
-	if !backup.IsCancel(ctx, err) || errors.As(err, new(*backup.CancelledError)) {
+	if !op.IsCancel(ctx, err) || errors.As(err, new(*op.CancelledError)) {
 		return err
 	}
-	return backup.Cancelled(err, fmt.Sprintf("the upgrade to %s was cancelled; nothing was changed", to))
+	return op.Cancelled(err, fmt.Sprintf("the upgrade to %s was cancelled; nothing was changed", to))
 }
 
 // run is one upgrade or rollback in progress, or taken up by recovery.
@@ -188,9 +188,9 @@ func (r *run) upgrade(ctx context.Context, req Request, window time.Duration) er
 // canceled, with the message.
 func (r *run) abort(ctx context.Context, what string, cause error) error {
 	msg := fmt.Sprintf("upgrade to %s failed before anything changed: %s: %v", r.up.ToVersion, what, cause)
-	if backup.IsCancel(ctx, cause) {
+	if op.IsCancel(ctx, cause) {
 		msg = fmt.Sprintf("upgrade to %s was cancelled before anything changed", r.up.ToVersion)
-		cause = backup.Cancelled(cause, msg)
+		cause = op.Cancelled(cause, msg)
 	}
 	ctx = context.WithoutCancel(ctx)
 	after := "; version " + orNone(r.up.FromVersion) + " still runs"
@@ -221,9 +221,9 @@ func (u *Upgrader) restart(ctx context.Context, eng Engine, snap docker.Snapshot
 // cancellation (the admin's, in the health window) rolls back too.
 func (r *run) failed(ctx context.Context, cause error) error {
 	head := fmt.Sprintf("upgrade to %s failed: %v", r.up.ToVersion, cause)
-	if backup.IsCancel(ctx, cause) {
+	if op.IsCancel(ctx, cause) {
 		head = fmt.Sprintf("upgrade to %s was cancelled", r.up.ToVersion)
-		cause = backup.Cancelled(cause, "cancelled by the admin")
+		cause = op.Cancelled(cause, op.CancelledReason)
 	}
 	ctx = context.WithoutCancel(ctx)
 	r.up.Error = cause.Error()

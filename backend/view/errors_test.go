@@ -35,7 +35,7 @@ func TestFromError(t *testing.T) {
 		{&store.InUseError{PID: 42}, "catalog_in_use"},
 		{fmt.Errorf("x: %w", context.Canceled), "canceled"},
 		{&backup.NotFoundError{ID: 3}, "backup_not_found"},
-		{backup.Cancelled(context.Canceled, "backup x was cancelled"), "canceled"},
+		{op.Cancelled(context.Canceled, "backup x was cancelled"), "canceled"},
 		{&restore.NotRestorableError{ID: 3, Why: "it failed"}, "backup_not_restorable"},
 		{errors.Join(fmt.Errorf("stop: %w", diskspace.ErrNoSpace), errors.New("restart: boom")), "no_space"},
 		{errors.New("something odd"), CodeInternal},
