@@ -230,6 +230,18 @@ func (d Deployment) Version() string {
 	return env[d.VersionKey]
 }
 
+// CheckEnvVersion refuses a deployment whose .env version no backup could
+// record: the archive's manifest may not carry it. Operations that take a
+// backup of the deployment as it is (an upgrade's pre-upgrade backup, a
+// restore's pre-restore backup) call it before they change anything.
+func (d Deployment) CheckEnvVersion() error {
+	if err := archive.CheckVersion(d.Version()); err != nil {
+		return fmt.Errorf("%w: %s in %s: %w, and a backup records it; set a shorter one there",
+			ErrInvalidSetting, d.VersionKey, filepath.Join(d.Path, ".env"), err)
+	}
+	return nil
+}
+
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 func cleanRelPaths(in []string, what string) ([]string, error) {

@@ -104,7 +104,7 @@ func (x *run) plan(ctx context.Context) error {
 	if err := checkRoom(x.dep.Path, plan.NeedBytes); err != nil {
 		return err
 	}
-	return backup.CheckEnvVersion(x.dep) // the pre-restore backup records it
+	return x.dep.CheckEnvVersion() // the pre-restore backup records it
 }
 
 // stage makes the staging directory below the deployment's .rewind and

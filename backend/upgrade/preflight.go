@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"rewind/backend/archive"
-	"rewind/backend/backup"
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/diskspace"
@@ -83,7 +82,7 @@ func (u *Upgrader) preflight(ctx context.Context, dep deployment.Deployment, to 
 	if err := archive.CheckVersion(to); err != nil {
 		return pf, nil, nil, fmt.Errorf("%w: the target %w", deployment.ErrInvalidSetting, err)
 	}
-	if err := backup.CheckEnvVersion(dep); err != nil {
+	if err := dep.CheckEnvVersion(); err != nil {
 		return pf, nil, nil, err
 	}
 	if to == pf.From {
