@@ -274,7 +274,7 @@ func (m *Manager) stop(ctx context.Context, dep deployment.Deployment, o *op.Op[
 	if err != nil {
 		return nil, fmt.Errorf("inspect containers: %w", err)
 	}
-	c.services = serviceImages(snap)
+	c.services = snap.Images()
 	o.Facts.Snapshot, o.Facts.Stopped = &snap, true
 	if err := o.Step(ctx, "stopping"); err != nil {
 		return nil, err
@@ -444,19 +444,6 @@ func (m *Manager) engine(ctx context.Context) (Engine, error) {
 		return nil, docker.ErrUnreachable
 	}
 	return m.Connect(ctx)
-}
-
-func serviceImages(s docker.Snapshot) []archive.ServiceImage {
-	out := []archive.ServiceImage{}
-	seen := map[string]bool{}
-	for _, c := range s.Containers {
-		if seen[c.Service] || c.Service == "" {
-			continue
-		}
-		seen[c.Service] = true
-		out = append(out, archive.ServiceImage{Service: c.Service, Image: c.Image, ImageID: c.ImageID, RepoDigest: c.RepoDigest})
-	}
-	return out
 }
 
 // stagingDir is where a restore of the deployment stages its tree: inside
