@@ -10,13 +10,17 @@ import (
 	"rewind/backend/archive"
 )
 
+// UpgradeStatus is how an upgrade stands, or how it (or its rollback)
+// ended, as upgrade_history records it.
+type UpgradeStatus string
+
 // Upgrade statuses.
 const (
-	UpgradeRunning        = "running"
-	UpgradeSucceeded      = "succeeded"
-	UpgradeFailed         = "failed"
-	UpgradeRolledBack     = "rolled_back"
-	UpgradeRollbackFailed = "rollback_failed"
+	UpgradeRunning        UpgradeStatus = "running"
+	UpgradeSucceeded      UpgradeStatus = "succeeded"
+	UpgradeFailed         UpgradeStatus = "failed"
+	UpgradeRolledBack     UpgradeStatus = "rolled_back"
+	UpgradeRollbackFailed UpgradeStatus = "rollback_failed"
 )
 
 // Upgrade is one row of upgrade_history.
@@ -25,7 +29,7 @@ type Upgrade struct {
 	DeploymentID    int64                  `json:"deploymentId"` // 0 = none
 	FromVersion     string                 `json:"fromVersion"`
 	ToVersion       string                 `json:"toVersion"`
-	Status          string                 `json:"status"`
+	Status          UpgradeStatus          `json:"status"`
 	StartedAt       time.Time              `json:"startedAt" ts_type:"string"`
 	FinishedAt      *time.Time             `json:"finishedAt" ts_type:"string"`
 	DurationMS      int64                  `json:"durationMs"`
@@ -41,7 +45,7 @@ const upgradeColumns = `id, deployment_id, from_version, to_version, status, sta
 	finished_at, duration_ms, backup_id, error, rollback_reason, images_before::VARCHAR,
 	images_after::VARCHAR, rollback_healthy`
 
-func validUpgradeStatus(s string) bool {
+func validUpgradeStatus(s UpgradeStatus) bool {
 	switch s {
 	case UpgradeRunning, UpgradeSucceeded, UpgradeFailed, UpgradeRolledBack, UpgradeRollbackFailed:
 		return true
@@ -80,7 +84,7 @@ func upgradeArgs(u Upgrade) ([]any, error) {
 	if started.IsZero() {
 		started = now()
 	}
-	return []any{nullID(u.DeploymentID), nullString(u.FromVersion), u.ToVersion, u.Status,
+	return []any{nullID(u.DeploymentID), nullString(u.FromVersion), u.ToVersion, string(u.Status),
 		started.UTC(), dbTimePtr(u.FinishedAt), u.DurationMS, nullID(u.BackupID),
 		nullString(u.Error), nullString(u.RollbackReason), before, after, healthy}, nil
 }

@@ -39,7 +39,7 @@ func TestPinRef(t *testing.T) {
 
 func TestChooseUpgrade(t *testing.T) {
 	yes, no := true, false
-	up := func(id int64, from, to, status string, healthy *bool) store.Upgrade {
+	up := func(id int64, from, to string, status store.UpgradeStatus, healthy *bool) store.Upgrade {
 		return store.Upgrade{ID: id, FromVersion: from, ToVersion: to, Status: status, BackupID: id * 10, RollbackHealthy: healthy}
 	}
 	cases := []struct {

@@ -87,7 +87,8 @@ func TestRecoverAfterCrash(t *testing.T) {
 		noRollback bool
 		rollback   bool // crash in a one-click rollback after a successful upgrade
 		// want after recovery; status "" for no upgrade recorded
-		status, env, runs, data, line string
+		status                store.UpgradeStatus
+		env, runs, data, line string
 	}{
 		{point: "upgrade.stop", to: "2", status: "", env: "1", runs: "shop:1", data: "1",
 			line: "interrupted before anything changed"},

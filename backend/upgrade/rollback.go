@@ -18,14 +18,14 @@ import (
 
 // RollbackPlan says what a rollback would do, before it runs.
 type RollbackPlan struct {
-	UpgradeID      int64     `json:"upgradeId"`
-	Status         string    `json:"status"`         // the upgrade's status now
-	FromVersion    string    `json:"fromVersion"`    // the version the rollback brings back
-	ToVersion      string    `json:"toVersion"`      // the version the upgrade installed
-	CurrentVersion string    `json:"currentVersion"` // what .env says now
-	BackupID       int64     `json:"backupId"`
-	BackupName     string    `json:"backupName"`
-	BackupCreated  time.Time `json:"backupCreatedAt" ts_type:"string"`
+	UpgradeID      int64               `json:"upgradeId"`
+	Status         store.UpgradeStatus `json:"status"`         // the upgrade's status now
+	FromVersion    string              `json:"fromVersion"`    // the version the rollback brings back
+	ToVersion      string              `json:"toVersion"`      // the version the upgrade installed
+	CurrentVersion string              `json:"currentVersion"` // what .env says now
+	BackupID       int64               `json:"backupId"`
+	BackupName     string              `json:"backupName"`
+	BackupCreated  time.Time           `json:"backupCreatedAt" ts_type:"string"`
 	// BackupFallback: the upgrade's own backup is unusable (failed or
 	// missing); the newest completed pre-upgrade backup of FromVersion is used.
 	BackupFallback bool                   `json:"backupFallback"`

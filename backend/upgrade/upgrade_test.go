@@ -171,7 +171,7 @@ func TestUpgradeOutcomes(t *testing.T) {
 			if c.outcome != OutcomeSucceeded && (!errors.As(err, &fe) || fe.Outcome != c.outcome || !errors.Is(err, ErrFailed)) {
 				t.Fatalf("upgrade error %v; want a FailedError with outcome %s", err, c.outcome)
 			}
-			if res.Outcome != c.outcome || res.Upgrade.Status != string(c.outcome) {
+			if res.Outcome != c.outcome || res.Upgrade.Status != c.outcome {
 				t.Errorf("outcome %s, status %s; want %s", res.Outcome, res.Upgrade.Status, c.outcome)
 			}
 			if got, want := f.read(".env"), "# shop\nAPP_VERSION="+c.env+"\n"; got != want {
@@ -188,7 +188,7 @@ func TestUpgradeOutcomes(t *testing.T) {
 				t.Fatalf("history has %d rows, want 1", len(ups))
 			}
 			up := ups[0]
-			if up.Status != string(c.outcome) || up.FinishedAt == nil || up.BackupID == 0 || up.FromVersion != "1" || up.ToVersion != c.to {
+			if up.Status != c.outcome || up.FinishedAt == nil || up.BackupID == 0 || up.FromVersion != "1" || up.ToVersion != c.to {
 				t.Errorf("history row %+v", up)
 			}
 			if (up.RollbackHealthy == nil) != (c.rollbackHealthy == nil) ||

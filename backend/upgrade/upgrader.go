@@ -185,16 +185,16 @@ type Request struct {
 	HealthWindow time.Duration `json:"healthWindowNs"`
 }
 
-// Outcome is how an upgrade or rollback ended, in the words of
-// upgrade_history.status.
-type Outcome string
+// Outcome is how an upgrade or rollback ended: the status its record keeps
+// in upgrade_history (any but running).
+type Outcome = store.UpgradeStatus
 
 // Outcomes.
 const (
-	OutcomeSucceeded      Outcome = store.UpgradeSucceeded
-	OutcomeFailed         Outcome = store.UpgradeFailed
-	OutcomeRolledBack     Outcome = store.UpgradeRolledBack
-	OutcomeRollbackFailed Outcome = store.UpgradeRollbackFailed
+	OutcomeSucceeded      = store.UpgradeSucceeded
+	OutcomeFailed         = store.UpgradeFailed
+	OutcomeRolledBack     = store.UpgradeRolledBack
+	OutcomeRollbackFailed = store.UpgradeRollbackFailed
 )
 
 // Result is what an upgrade did. Outcome and Message say truthfully how it
