@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"os"
+	"rewind/backend/op/optest"
 	"slices"
 	"strings"
 	"sync"
@@ -208,12 +209,6 @@ func TestFaultAtEveryStep(t *testing.T) {
 	}
 }
 
-// errCrash stands for the process dying at a crash point: the panic skips
-// the rest of the backup, as SIGKILL would (the lock is released, and the
-// services' restart runs on the way out: recovery starting them again is
-// harmless).
-var errCrash = errors.New("crash")
-
 // A crash at any step or point of a backup, followed by recovery, leaves the
 // catalog honest and the deployment usable.
 func TestCrashAtEveryStep(t *testing.T) {
@@ -228,25 +223,9 @@ func TestCrashAtEveryStep(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				f := newFaultFixture(t)
-				f.m.Kernel.Hook = func(p string) error {
-					if p == point {
-						panic(errCrash)
-					}
-					return nil
-				}
-				crashed := func() (crashed bool) {
-					defer func() {
-						if r := recover(); r != nil {
-							if r != errCrash {
-								panic(r)
-							}
-							crashed = true
-						}
-					}()
+				crashed := optest.Crash(f.m.Kernel, point, func() {
 					f.m.Create(context.Background(), f.dep, backup.CreateRequest{StopServices: stopped}, nil)
-					return false
-				}()
-				f.m.Kernel.Hook = nil
+				})
 				if !crashed {
 					t.Fatalf("the backup never reached %s", point)
 				}

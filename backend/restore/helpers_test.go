@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"rewind/backend/op"
 	"rewind/backend/store/storetest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -223,20 +222,4 @@ func undoFault(step string) []string {
 		return []string{"restore." + string(Swapped)}
 	}
 	return nil
-}
-
-// faultAt fails each named step ("restore.swapping"), or only its nth pass
-// when the name says which ("restore.swapping#2"), with an "injected fault".
-func faultAt(steps ...string) func(string) error {
-	hits := map[string]int{}
-	return func(s string) error {
-		hits[s]++
-		for _, step := range steps {
-			name, nth, _ := strings.Cut(step, "#")
-			if s == name && (nth == "" || nth == strconv.Itoa(hits[s])) {
-				return errors.New("injected fault")
-			}
-		}
-		return nil
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rewind/backend/op/optest"
 	"strings"
 	"testing"
 )
@@ -30,7 +31,7 @@ func TestRecoveryReadsThePreviousVersionsJournal(t *testing.T) {
 			ctx := context.Background()
 			// The swap fails and so does the stop of its undo: the restore is
 			// left for recovery, with the restored files in place.
-			f.r.Kernel.Hook = faultAt("restore." + string(Swapped))
+			f.r.Kernel.Hook = optest.Fault("restore." + string(Swapped))
 			stops := 0
 			f.eng.onStop = func() {
 				if stops++; stops == 2 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rewind/backend/op/optest"
 	"slices"
 	"strings"
 	"testing"
@@ -188,7 +189,7 @@ func TestFaultBesideKeptMountPutsEverythingBack(t *testing.T) {
 			mountTmpfs(t, mnt)
 			write(t, mnt, "rows.bin", "the rows on the disk")
 			before := f.hash(t)
-			f.r.Kernel.Hook = faultAt(step)
+			f.r.Kernel.Hook = optest.Fault(step)
 			_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Data, Confirmed: true}, nil)
 			if err == nil || !strings.Contains(err.Error(), "injected fault") {
 				t.Fatalf("got %v, want the injected fault", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rewind/backend/op/optest"
 	"slices"
 	"strings"
 	"testing"
@@ -108,7 +109,7 @@ func TestFaultAtEveryStep(t *testing.T) {
 	for _, step := range everyStep() {
 		t.Run(step, func(t *testing.T) {
 			f := newFixture(t)
-			f.r.Kernel.Hook = faultAt(append(undoFault(step), step)...)
+			f.r.Kernel.Hook = optest.Fault(append(undoFault(step), step)...)
 			_, err := f.r.Run(context.Background(), f.dep, f.backupID, Options{Mode: Full, Confirmed: true}, nil)
 			if err == nil || !strings.Contains(err.Error(), "injected fault") {
 				t.Fatalf("got %v, want the injected fault", err)

@@ -1,9 +1,8 @@
 package upgrade
 
 import (
-	"errors"
 	"path/filepath"
-	"strconv"
+	"rewind/backend/op/optest"
 	"strings"
 	"testing"
 	"time"
@@ -13,53 +12,13 @@ import (
 	"rewind/backend/store"
 )
 
-// errCrash stands for the process dying at a crash point: the panic skips
-// the rest of the operation, as SIGKILL would (only the lock is released,
-// as the kernel would release it).
-var errCrash = errors.New("crash")
-
 // crashAt runs fn and stops it at the crash point named point ("kind.step",
 // or "kind.step#n" for its n-th hit), through the kernel's hook.
 func (f *unit) crashAt(point string, fn func()) {
 	f.t.Helper()
-	name, nth := point, 1
-	if before, after, ok := strings.Cut(point, "#"); ok {
-		name, nth = before, mustAtoi(f.t, after)
-	}
-	hits := 0
-	f.u.Kernel.Hook = func(p string) error {
-		if p == name {
-			if hits++; hits == nth {
-				panic(errCrash)
-			}
-		}
-		return nil
-	}
-	defer func() { f.u.Kernel.Hook = nil }()
-	crashed := func() (crashed bool) {
-		defer func() {
-			if r := recover(); r != nil {
-				if r != errCrash {
-					panic(r)
-				}
-				crashed = true
-			}
-		}()
-		fn()
-		return false
-	}()
-	if !crashed {
+	if !optest.Crash(f.u.Kernel, point, fn) {
 		f.t.Fatalf("the operation never reached %s", point)
 	}
-}
-
-func mustAtoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // recover runs what a start runs: the kernel's recovery, with the
