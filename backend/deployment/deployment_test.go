@@ -177,3 +177,40 @@ func withState(d deployment.Deployment, state string) deployment.Deployment {
 	d.StateDir = state
 	return d
 }
+
+// A deployment knows what follows from its settings: the running version
+// from its version key in .env, where its lock and Rewind's own files live,
+// and its retention policy's key.
+func TestDeploymentKnowsWhatFollowsFromItsSettings(t *testing.T) {
+	f := newFixture(t)
+	d, err := deployment.Init(context.Background(), f.st, f.state, deployment.InitOptions{Path: f.link})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Path != f.real || d.StateDir != f.state {
+		t.Errorf("path %s state %s, want %s and %s", d.Path, d.StateDir, f.real, f.state)
+	}
+	if v := d.Version(); v != "1.0" {
+		t.Errorf("Version = %q, want 1.0", v)
+	}
+	write(t, filepath.Join(f.real, ".env"), "APP_VERSION=1.1\nBUILD=7\n")
+	if v := d.Version(); v != "1.1" {
+		t.Errorf("Version after .env changed = %q, want 1.1", v)
+	}
+	d.VersionKey = "BUILD"
+	if v := d.Version(); v != "7" {
+		t.Errorf("Version with key BUILD = %q, want 7", v)
+	}
+	if got, want := d.LockPath(), filepath.Join(f.real, ".rewind", "lock"); got != want {
+		t.Errorf("LockPath = %s, want %s", got, want)
+	}
+	other := d
+	other.ID++
+	if d.PolicyKey() == other.PolicyKey() {
+		t.Errorf("two deployments share the policy key %q", d.PolicyKey())
+	}
+	os.Remove(filepath.Join(f.real, ".env"))
+	if v := d.Version(); v != "" {
+		t.Errorf("Version without .env = %q, want empty", v)
+	}
+}
