@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -87,17 +88,34 @@ func (r *Runner) Up(ctx context.Context, dir, project string, env []string) erro
 	return r.Run(ctx, dir, project, env, "up", "-d")
 }
 
-// Run runs a Compose command on dir's compose file with "-p project", in
-// dir, with this process's environment (DOCKER_HOST included) plus env
-// ("KEY=value"; later entries win). Beware: Compose lets the environment
-// override .env values during interpolation. On failure the error is a
-// *CommandError holding the output.
+// Run runs a Compose command on dir's compose files (those Load reads: a
+// "-f" for each) with "-p project", in dir, with this process's environment
+// (DOCKER_HOST included) plus env ("KEY=value"; later entries win). Beware:
+// Compose lets the environment override .env values during interpolation.
+// On failure the error is a *CommandError holding the output.
 func (r *Runner) Run(ctx context.Context, dir, project string, env []string, args ...string) error {
-	file, err := FindFile(dir)
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	argv := append(append(append([]string{}, r.Prefix...), "-f", file, "-p", project), args...)
+	extra := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		extra[k] = v
+	}
+	environ, err := environment(abs, extra)
+	if err != nil {
+		return err
+	}
+	files, err := composeFiles(abs, environ)
+	if err != nil {
+		return err
+	}
+	argv := append([]string{}, r.Prefix...)
+	for _, f := range files {
+		argv = append(argv, "-f", f)
+	}
+	argv = append(append(argv, "-p", project), args...)
 	cmd := exec.CommandContext(ctx, r.Path, argv...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/template"
+
 	"rewind/backend/durable"
 )
 
@@ -101,11 +103,11 @@ func parseEnv(s []byte) ([]envEntry, error) {
 				return nil, fmt.Errorf("%w: line %d: unterminated double quote", ErrEnvSyntax, line)
 			}
 			e.quote, e.valEnd = '"', v+1+n
-			e.value, err = Interpolate(raw, mapLookup(vars))
+			e.value, err = template.Substitute(raw, mapLookup(vars))
 		default:
 			rawEnd := unquotedEnd(s, v, end)
 			e.valEnd = rawEnd
-			e.value, err = Interpolate(string(s[v:rawEnd]), mapLookup(vars))
+			e.value, err = template.Substitute(string(s[v:rawEnd]), mapLookup(vars))
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: line %d: %w", ErrEnvSyntax, line, err)
@@ -192,3 +194,17 @@ func validKey(k string) bool {
 	}
 	return true
 }
+
+// mapLookup looks names up in m.
+func mapLookup(m map[string]string) template.Mapping {
+	return func(k string) (string, bool) {
+		v, ok := m[k]
+		return v, ok
+	}
+}
+
+func isNameStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isNameChar(c byte) bool { return isNameStart(c) || c >= '0' && c <= '9' }

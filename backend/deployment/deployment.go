@@ -93,10 +93,10 @@ func Init(ctx context.Context, st Catalog, stateDir string, opts InitOptions) (D
 	if err != nil {
 		return Deployment{}, err
 	}
-	if _, err := compose.FindFile(path); err != nil {
-		return Deployment{}, fmt.Errorf("%w in %s (expected compose.yaml or docker-compose.yml)", ErrNoCompose, path)
-	}
 	project, err := compose.ProjectName(path)
+	if errors.Is(err, compose.ErrNoComposeFile) {
+		return Deployment{}, fmt.Errorf("%w in %s (expected compose.yaml or docker-compose.yml, or COMPOSE_FILE): %w", ErrNoCompose, path, err)
+	}
 	if err != nil {
 		return Deployment{}, err
 	}

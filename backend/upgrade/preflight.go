@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"path/filepath"
 	"strings"
 
@@ -117,18 +116,14 @@ func refused(ctx context.Context, pf Preflight) error {
 	return &PreflightError{Problems: pf.Problems}
 }
 
-// targetEnv is the deployment's .env with the version key set to version.
+// targetEnv is what the upgrade's "compose up" is given on top of the
+// shell's environment and .env: the version key set to version. .env is
+// read first, since the upgrade rewrites it.
 func targetEnv(dep deployment.Deployment, version string) (map[string]string, error) {
-	env, err := compose.ReadEnv(filepath.Join(dep.Path, ".env"))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if _, err := compose.ReadEnv(filepath.Join(dep.Path, ".env")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	out := maps.Clone(env)
-	if out == nil {
-		out = map[string]string{}
-	}
-	out[dep.VersionKey] = version
-	return out, nil
+	return map[string]string{dep.VersionKey: version}, nil
 }
 
 func (u *Upgrader) checkImages(ctx context.Context, eng Engine, dep deployment.Deployment, pull bool, pf *Preflight, report progress.Report) {

@@ -79,6 +79,7 @@ var errorTable = []errorRow{
 	{compose.ErrNoCLI, "compose_cli_missing"},
 	{compose.ErrNoComposeFile, "compose_file_missing"},
 	{compose.ErrInvalidProjectName, "compose_project_invalid"},
+	{compose.ErrInvalidCompose, "compose_invalid"},
 	{compose.ErrEnvSyntax, "env_syntax"},
 	{durable.ErrNotRegular, "not_regular_file"},
 	{compose.ErrEnvValue, "env_value"},

@@ -229,6 +229,7 @@ export const en = {
   'errorCode.compose_cli_missing': 'The Docker Compose command-line tool is not installed.',
   'errorCode.compose_file_missing': 'The compose file is missing.',
   'errorCode.compose_project_invalid': 'The Compose project name is not valid.',
+  'errorCode.compose_invalid': 'Compose cannot load this project: a compose file or a variable it needs is not valid.',
   'errorCode.env_syntax': 'The .env file has a syntax error.',
   'errorCode.env_value': 'A value in the .env file is not valid.',
   'errorCode.restore_bad_mode': 'Unknown restore mode.',

@@ -222,6 +222,7 @@ export const zh: Record<Exclude<MessageKey, SingularKey>, string> & Partial<Reco
   'errorCode.compose_cli_missing': '未安装 Docker Compose 命令行工具。',
   'errorCode.compose_file_missing': 'compose 文件缺失。',
   'errorCode.compose_project_invalid': 'Compose 项目名称无效。',
+  'errorCode.compose_invalid': 'Compose 无法加载此项目：某个 compose 文件或其所需的变量无效。',
   'errorCode.env_syntax': '.env 文件有语法错误。',
   'errorCode.env_value': '.env 文件中有无效的值。',
   'errorCode.restore_bad_mode': '未知的恢复模式。',
