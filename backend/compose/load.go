@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -165,12 +166,17 @@ func environment(dir string, extra map[string]string) (map[string]string, error)
 		return nil, err
 	case st.IsDir(): // Compose ignores a directory named .env
 		return environ, nil
-	case !st.Mode().IsRegular(): // reading a named pipe could block forever
-		return nil, fmt.Errorf("%s: %w", path, durable.ErrNotRegular)
 	}
-	vars, err := dotenv.GetEnvFromFile(environ, []string{path})
+	data, err := durable.ReadRegular(path) // never blocks on a named pipe
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrEnvSyntax, err)
+		return nil, err
+	}
+	vars, err := dotenv.ParseWithLookup(bytes.NewReader(data), func(k string) (string, bool) {
+		v, ok := environ[k]
+		return v, ok
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrEnvSyntax, path, err)
 	}
 	for k, v := range vars {
 		if _, set := environ[k]; !set {

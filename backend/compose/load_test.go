@@ -6,7 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"rewind/backend/durable"
 )
 
 // cleanEnv unsets the variables Compose reads, for the test's duration.
@@ -257,6 +260,17 @@ func TestLoadInvalid(t *testing.T) {
 		_, _, err := project(t, "dir", map[string]string{"compose.yaml": "services: {}\n", ".env": "A='open\n"})
 		if !errors.Is(err, ErrEnvSyntax) {
 			t.Fatalf("Load error = %v, want %v", err, ErrEnvSyntax)
+		}
+	})
+	t.Run("named-pipe .env", func(t *testing.T) {
+		cleanEnv(t)
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "compose.yaml"), "services: {}\n")
+		if err := syscall.Mkfifo(filepath.Join(dir, ".env"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(context.Background(), dir, nil); !errors.Is(err, durable.ErrNotRegular) {
+			t.Fatalf("Load error = %v, want %v", err, durable.ErrNotRegular)
 		}
 	})
 }
