@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"rewind/backend/coverage"
 	"rewind/backend/deployment"
 	"rewind/backend/service"
 )
@@ -30,10 +31,20 @@ func (e *env) initCommand() *cobra.Command {
 			for _, w := range service.SettingsWarnings(d) {
 				e.warn(w)
 			}
+			c, err := coverage.Of(cmd.Context(), d)
+			if err != nil {
+				c = coverage.Unknown(err)
+			}
+			if e.json { // the JSON is the deployment: what is not captured goes to stderr
+				for _, w := range c.Warnings() {
+					e.warn(w)
+				}
+			}
 			return e.emit(d, func(w io.Writer) {
 				fmt.Fprintf(w, "Deployment %s at %s\n", d.Name, d.Path)
 				fmt.Fprintf(w, "  compose project  %s\n  data paths       %v\n  excludes         %v\n  version key      %s\n  storage          %s\n",
 					d.ComposeProject, d.DataPaths, d.Excludes, d.VersionKey, d.StorageDir)
+				printCoverage(w, c)
 			})
 		},
 	}
@@ -83,8 +94,46 @@ func (e *env) statusCommand() *cobra.Command {
 					}
 					fmt.Fprintln(w)
 				}
+				printCoverage(w, s.Coverage)
 			})
 		},
+	}
+}
+
+// printCoverage prints the Coverage section: one line per place a service
+// keeps files, captured or why not.
+func printCoverage(w io.Writer, c coverage.Coverage) {
+	if c.Problem != "" {
+		fmt.Fprintf(w, "Coverage    unknown: %s\n", c.Problem)
+		return
+	}
+	missed := 0
+	for _, l := range c.Locations {
+		if l.State && !l.Captured {
+			missed++
+		}
+	}
+	switch {
+	case len(c.Locations) == 0:
+		fmt.Fprintln(w, "Coverage    no mounts: the services keep no files outside their containers")
+	case missed == 0:
+		fmt.Fprintf(w, "Coverage    %d location(s), all state captured\n", len(c.Locations))
+	default:
+		fmt.Fprintf(w, "Coverage    %d location(s), %d holding state NOT captured\n", len(c.Locations), missed)
+	}
+	for _, l := range c.Locations {
+		src := orDash(l.Source)
+		if l.External {
+			src += " (external)"
+		}
+		verdict := l.Reason
+		switch {
+		case l.Captured:
+			verdict = "captured: " + l.Reason
+		case l.State:
+			verdict = "NOT captured: " + l.Reason
+		}
+		fmt.Fprintf(w, "  %-20s %-9s %s → %s  %s\n", l.Service, l.Kind, src, l.Target, verdict)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"rewind/backend/backup"
+	"rewind/backend/coverage"
 	"rewind/backend/deployment"
 	"rewind/backend/docker"
 	"rewind/backend/store"
@@ -25,6 +26,10 @@ type Status struct {
 	Recovery []string `json:"recovery"`
 	// LastUpgrade is the newest upgrade and its outcome, nil before the first.
 	LastUpgrade *store.Upgrade `json:"lastUpgrade"`
+	// Coverage is every place the services keep state and whether the
+	// backups capture it; a project that cannot be read leaves it empty,
+	// with the reason as its problem.
+	Coverage coverage.Coverage `json:"coverage"`
 }
 
 // DockerStatus says whether the engine answered.
@@ -51,11 +56,12 @@ type BackupSummary struct {
 const dockerTimeout = 5 * time.Second
 
 // Status returns the deployment, its running version, Docker's reachability
-// and each service's state, its backups, its newest upgrade and what
-// recovery did at open. With no deployment configured, Deployment is nil
+// and each service's state, its backups, its newest upgrade, what the
+// backups capture and what recovery did at open. With no deployment configured, Deployment is nil
 // and the error is nil.
 func (s *Service) Status(ctx context.Context) (Status, error) {
-	st := Status{Services: []docker.Container{}, Recovery: s.Notes(), Backups: BackupSummary{Elsewhere: map[string]int{}}}
+	st := Status{Services: []docker.Container{}, Recovery: s.Notes(), Backups: BackupSummary{Elsewhere: map[string]int{}},
+		Coverage: coverage.Coverage{Locations: []coverage.Location{}}}
 	d, err := s.Resolve(ctx)
 	if errors.Is(err, deployment.ErrNotConfigured) {
 		return st, nil
@@ -64,6 +70,7 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 		return st, err
 	}
 	st.Deployment, st.Version = &d, d.Version()
+	st.Coverage = coverageOf(ctx, d)
 	dctx, cancel := context.WithTimeout(ctx, dockerTimeout)
 	st.Docker, st.Services = dockerStatusOf(dctx, d.ComposeProject)
 	cancel()
@@ -80,6 +87,16 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 		st.LastUpgrade = &ups[0]
 	}
 	return st, nil
+}
+
+// coverageOf is d's coverage; a project that cannot be read gives an
+// empty one that says why, never a failed status.
+func coverageOf(ctx context.Context, d deployment.Deployment) coverage.Coverage {
+	c, err := coverage.Of(ctx, d)
+	if err != nil {
+		return coverage.Unknown(err)
+	}
+	return c
 }
 
 // summarize counts the backups recs of d (newest first).
