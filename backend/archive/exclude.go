@@ -106,3 +106,16 @@ func MatchTree(root string, patterns []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Excluded reports whether the slash path rel, or one of its ancestors,
+// matches one of the exclude patterns.
+func Excluded(excludes []string, rel string) bool {
+	pats := splitPatterns(excludes)
+	name := strings.Split(rel, "/")
+	for k := 1; k <= len(name); k++ {
+		if matchAny(pats, name[:k]) {
+			return true
+		}
+	}
+	return false
+}

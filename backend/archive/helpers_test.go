@@ -3,23 +3,9 @@ package archive
 import (
 	"archive/tar"
 	"io"
-	"strings"
 )
 
 // Test-only readers of what the package writes.
-
-// Excluded reports whether the slash path rel, or one of its ancestors,
-// matches one of the exclude patterns.
-func Excluded(excludes []string, rel string) bool {
-	pats := splitPatterns(excludes)
-	name := strings.Split(rel, "/")
-	for k := 1; k <= len(name); k++ {
-		if matchAny(pats, name[:k]) {
-			return true
-		}
-	}
-	return false
-}
 
 // ReadManifest decompresses r and decodes its first entry, which must be the
 // manifest; nothing after it is read. It fails with ErrNotArchive for a

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"rewind/backend/archive"
 	"rewind/backend/compose"
 	"rewind/backend/deployment"
 	"rewind/backend/realpath"
@@ -198,40 +199,11 @@ func bind(l *Location, m compose.Mount, root string, excludes []string) {
 }
 
 // excluded reports whether an exclude pattern leaves out rel (a slash path
-// relative to the project) or one of its ancestors.
+// relative to the project) or one of its ancestors, as backups match them.
 func excluded(rel string, excludes []string) bool {
-	if rel == "." {
-		return false
+	clean := make([]string, len(excludes))
+	for i, e := range excludes {
+		clean[i] = path.Clean(strings.TrimSuffix(e, "/"))
 	}
-	parts := strings.Split(rel, "/")
-	for _, e := range excludes {
-		pat := strings.Split(path.Clean(strings.TrimSuffix(e, "/")), "/")
-		for n := 1; n <= len(parts); n++ {
-			if match(pat, parts[:n]) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// match matches path components against pattern components as exclude
-// patterns do: path.Match per component, "**" for any number of them.
-func match(pat, name []string) bool {
-	if len(pat) == 0 {
-		return len(name) == 0
-	}
-	if pat[0] == "**" {
-		for i := 0; i <= len(name); i++ {
-			if match(pat[1:], name[i:]) {
-				return true
-			}
-		}
-		return false
-	}
-	if len(name) == 0 {
-		return false
-	}
-	ok, err := path.Match(pat[0], name[0])
-	return ok && err == nil && match(pat[1:], name[1:])
+	return rel != "." && archive.Excluded(clean, rel)
 }
