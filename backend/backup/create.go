@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"rewind/backend/archive"
+	"rewind/backend/coverage"
 	"rewind/backend/deployment"
 	"rewind/backend/diskspace"
 	"rewind/backend/docker"
@@ -205,6 +206,13 @@ func (m *Manager) prepare(ctx context.Context, dep deployment.Deployment, c *cre
 			return err
 		}
 		res.Warnings = append(res.Warnings, dep.LinkWarnings()...)
+		// State the services keep where the backup does not look is never
+		// left out in silence.
+		cov, err := coverage.Of(ctx, dep)
+		if err != nil {
+			cov = coverage.Unknown(err)
+		}
+		res.Warnings = append(res.Warnings, cov.Warnings()...)
 	}
 	if err := c.scan(ctx, dep); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 
 	"rewind/backend/archive"
 	"rewind/backend/compose"
+	"rewind/backend/coverage"
 	"rewind/backend/deployment"
 	"rewind/backend/diskspace"
 	"rewind/backend/docker"
@@ -94,6 +95,14 @@ func (u *Upgrader) preflight(ctx context.Context, dep deployment.Deployment, to 
 		pf.Compose = strings.TrimSpace(strings.Join(append([]string{filepath.Base(r.Path)}, r.Prefix...), " ") + " " + r.Version)
 	}
 	u.checkSpace(ctx, dep, &pf)
+	// What the pre-upgrade backup leaves out, a rollback cannot put back.
+	cov, err := coverage.Of(ctx, dep)
+	if err != nil {
+		cov = coverage.Unknown(err)
+	}
+	for _, w := range cov.Warnings() {
+		pf.Warnings = append(pf.Warnings, "a rollback cannot put this back: "+w)
+	}
 	eng, err := u.engine(ctx)
 	if err != nil {
 		pf.Problems = append(pf.Problems, err.Error())

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"rewind/backend/op"
 	"rewind/backend/store/storetest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -325,5 +326,30 @@ func TestPinsSurviveAndComeBack(t *testing.T) {
 	}
 	if len(f.eng.holds) != 0 {
 		t.Errorf("holds of a rolled-back upgrade kept: %+v", f.eng.holds)
+	}
+}
+
+// The preflight says which state the pre-upgrade backup leaves out, since a
+// rollback cannot put it back; a deployment whose state all lies in its
+// directory gets no such warning.
+func TestPreflightWarnsAboutStateARollbackCannotPutBack(t *testing.T) {
+	f := newUnit(t)
+	pf, err := f.u.Check(f.ctx, f.dep, "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range pf.Warnings {
+		if strings.Contains(w, "rollback cannot put this back") {
+			t.Errorf("all state captured, yet: %q", w)
+		}
+	}
+	writeFile(t, filepath.Join(f.dir, "docker-compose.yml"),
+		"services:\n  web:\n    image: shop:${APP_VERSION}\n    volumes: [\"uploads:/srv/uploads\"]\nvolumes:\n  uploads: {}\n")
+	if pf, err = f.u.Check(f.ctx, f.dep, "2"); err != nil {
+		t.Fatal(err)
+	}
+	want := "a rollback cannot put this back: web: volume " + f.dep.ComposeProject + "_uploads → /srv/uploads is not in the backups"
+	if !slices.ContainsFunc(pf.Warnings, func(w string) bool { return strings.HasPrefix(w, want) }) {
+		t.Errorf("preflight warnings %q: want one starting %q", pf.Warnings, want)
 	}
 }
