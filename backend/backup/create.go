@@ -208,11 +208,7 @@ func (m *Manager) prepare(ctx context.Context, dep deployment.Deployment, c *cre
 		res.Warnings = append(res.Warnings, dep.LinkWarnings()...)
 		// State the services keep where the backup does not look is never
 		// left out in silence.
-		cov, err := coverage.Of(ctx, dep)
-		if err != nil {
-			cov = coverage.Unknown(err)
-		}
-		res.Warnings = append(res.Warnings, cov.Warnings()...)
+		res.Warnings = append(res.Warnings, coverage.Of(ctx, dep).Warnings()...)
 	}
 	if err := c.scan(ctx, dep); err != nil {
 		return err

@@ -31,10 +31,7 @@ func (e *env) initCommand() *cobra.Command {
 			for _, w := range service.SettingsWarnings(d) {
 				e.warn(w)
 			}
-			c, err := coverage.Of(cmd.Context(), d)
-			if err != nil {
-				c = coverage.Unknown(err)
-			}
+			c := coverage.Of(cmd.Context(), d)
 			if e.json { // the JSON is the deployment: what is not captured goes to stderr
 				for _, w := range c.Warnings() {
 					e.warn(w)

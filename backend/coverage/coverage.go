@@ -113,13 +113,14 @@ func (l Location) Describe() string {
 }
 
 // Of loads the deployment's Compose project as Compose resolves it and
-// returns its coverage.
-func Of(ctx context.Context, dep deployment.Deployment) (Coverage, error) {
+// returns its coverage. A project that cannot be read gives an Unknown
+// coverage that says why: what is captured is never reported as nothing.
+func Of(ctx context.Context, dep deployment.Deployment) Coverage {
 	p, err := compose.Load(ctx, dep.Path, nil)
 	if err != nil {
-		return Coverage{}, err
+		return Unknown(err)
 	}
-	return OfProject(p, dep), nil
+	return OfProject(p, dep)
 }
 
 // OfProject returns the coverage of the loaded project p of dep.

@@ -60,9 +60,9 @@ volumes:
 
 func TestEveryKindOfLocation(t *testing.T) {
 	dep, outside := shop(t)
-	c, err := Of(context.Background(), dep)
-	if err != nil {
-		t.Fatal(err)
+	c := Of(context.Background(), dep)
+	if c.Problem != "" {
+		t.Fatal(c.Problem)
 	}
 	type want struct {
 		kind     Kind
@@ -124,9 +124,9 @@ func TestProjectThroughSymlink(t *testing.T) {
 		t.Fatal(err)
 	}
 	dep.Path = link
-	c, err := Of(context.Background(), dep)
-	if err != nil {
-		t.Fatal(err)
+	c := Of(context.Background(), dep)
+	if c.Problem != "" {
+		t.Fatal(c.Problem)
 	}
 	for _, l := range c.Locations {
 		if l.Target == "/srv/data" && (l.Kind != Tree || !l.Captured) {

@@ -70,7 +70,7 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 		return st, err
 	}
 	st.Deployment, st.Version = &d, d.Version()
-	st.Coverage = coverageOf(ctx, d)
+	st.Coverage = coverage.Of(ctx, d) // a project that cannot be read says why, never a failed status
 	dctx, cancel := context.WithTimeout(ctx, dockerTimeout)
 	st.Docker, st.Services = dockerStatusOf(dctx, d.ComposeProject)
 	cancel()
@@ -87,16 +87,6 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 		st.LastUpgrade = &ups[0]
 	}
 	return st, nil
-}
-
-// coverageOf is d's coverage; a project that cannot be read gives an
-// empty one that says why, never a failed status.
-func coverageOf(ctx context.Context, d deployment.Deployment) coverage.Coverage {
-	c, err := coverage.Of(ctx, d)
-	if err != nil {
-		return coverage.Unknown(err)
-	}
-	return c
 }
 
 // summarize counts the backups recs of d (newest first).

@@ -96,11 +96,7 @@ func (u *Upgrader) preflight(ctx context.Context, dep deployment.Deployment, to 
 	}
 	u.checkSpace(ctx, dep, &pf)
 	// What the pre-upgrade backup leaves out, a rollback cannot put back.
-	cov, err := coverage.Of(ctx, dep)
-	if err != nil {
-		cov = coverage.Unknown(err)
-	}
-	for _, w := range cov.Warnings() {
+	for _, w := range coverage.Of(ctx, dep).Warnings() {
 		pf.Warnings = append(pf.Warnings, "a rollback cannot put this back: "+w)
 	}
 	eng, err := u.engine(ctx)
